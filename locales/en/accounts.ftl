@@ -1,0 +1,82 @@
+# Account pages: sign-up, email verification, login, logout, account overview.
+
+## Sign-up
+
+signup-title = Create your account
+signup-intro = Fill in your details to create a Daemun account. We will send you an email to confirm your address.
+signup-email-label = Email address
+signup-username-label = Username
+signup-username-hint = 3 to 30 characters: letters, digits, and . _ - only. You can use it instead of your email to log in.
+signup-name-label = Name
+signup-name-hint = How you want to be addressed. Apps you log in to will see this name.
+signup-password-label = Password
+signup-password-confirm-label = Confirm password
+signup-submit = Create account
+signup-have-account = Already have an account?
+signup-login-link = Log in
+
+## After sign-up
+
+page-check-email-title = Check your email
+signup-done-body = A link to activate your account has been emailed to the address provided.
+signup-done-sent-to = Address entered:
+signup-done-next = Open the email and follow the link to finish creating your account.
+signup-done-help = If it doesn't arrive in a few minutes, check your spam folder or request a new one.
+signup-done-login-link = Back to login
+
+## Email verification
+
+verify-confirm-title = Confirm your email address
+verify-confirm-body = Select the button below to confirm this is your email address and activate your account.
+verify-confirm-submit = Verify my email
+verify-confirm-note = If you did not sign up for Daemun, close this page. Nothing will happen.
+verify-failed-title = This link is invalid or has expired
+verify-failed-body = Verification links work only once and only for a limited time. You can ask for a new one.
+verify-failed-already = If you have already verified your address, you can simply log in.
+verify-resend-link = Send a new verification email
+verify-resend-title = Resend the verification email
+verify-resend-intro = Enter the email address you signed up with, and we will send you a new verification link.
+verify-resend-email-label = Email address
+verify-resend-submit = Send link
+verify-resend-sent = If an account with that address needs verification, we have sent a new link. Check your inbox.
+verify-resend-sent-help = The email can take a few minutes to arrive. If you can't find it, check your spam folder.
+verify-resend-back-to-login = Back to login
+
+## Login
+
+login-title = Log in
+login-reauth-notice = Please confirm it's you by entering your password again.
+login-identifier-label = Email or username
+login-password-label = Password
+login-forgot-password = Forgot your password?
+login-remember-me = Remember me
+login-submit = Log in
+login-no-account = New here?
+login-create-account = Create an account
+
+## Logout
+
+logout-title = Log out?
+logout-signed-in-as = You are logged in as
+logout-body = You will be logged out of Daemun in this browser. Apps you logged in to with Daemun may keep you logged in until you log out of them too.
+logout-submit = Log out
+logout-cancel = Cancel
+
+## Account overview
+
+account-title = Your account
+account-profile-heading = Profile
+account-name = Name
+account-email = Email address
+account-email-verified = Verified
+account-email-unverified = Not verified
+account-username = Username
+account-given-name = Given name
+account-family-name = Family name
+account-member-since = Member since
+account-last-login = Last login
+account-manage-heading = Manage your account
+account-edit-profile = Edit profile
+account-change-email = Change email address
+account-change-password = Change password
+account-sessions = Sessions

@@ -1,0 +1,42 @@
+# Form validation messages and error pages.
+
+## Field validation
+
+error-required = This field is required.
+error-email-invalid = Enter a valid email address.
+error-username-invalid = Usernames are 3–30 characters: letters, digits, and . _ - only.
+error-username-taken = That username is taken. Choose another.
+error-name-too-long = Name is too long (at most { $max } characters).
+error-password-too-short = This password is too short. It must contain at least { $min } characters.
+error-password-too-long = This password is too long (at most { $max } characters).
+error-password-too-similar = The password is too similar to your personal information.
+error-password-too-common = This password is too common.
+error-password-entirely-numeric = This password is entirely numeric.
+error-password-mismatch = The two password fields didn't match.
+
+## Login
+
+login-error-generic = Please enter a correct email or username and password. Both fields may be case-sensitive.
+login-error-unverified = Your email address is not verified yet. Check your inbox for the verification link.
+
+## Error pages
+
+error-status = Error { $status }
+error-go-home = Go to the home page
+error-title-bad-request = Bad request
+error-body-bad-request = The request could not be understood. Go back and try again.
+error-title-forbidden = Access denied
+error-body-csrf = This form has expired or was sent from another site. Reload the page and try again.
+error-title-not-found = Page not found
+error-body-not-found = There is no page at this address. Check that it is typed correctly, or start again from the home page.
+error-title-gone = Link no longer valid
+error-body-link-invalid = This link is invalid or has expired.
+error-title-too-many = Too many attempts
+error-body-too-many = Too many attempts. Wait a while and try again.
+error-title-server = Something went wrong
+error-body-server = Something went wrong on our side. Try again in a moment.
+error-title-unavailable = Service unavailable
+error-body-unavailable = Daemun is temporarily unavailable, possibly for maintenance. Try again in a few minutes.
+error-body-unknown-host = This address is not served here.
+error-title-payload-too-large = Request too large
+error-body-payload-too-large = The data you sent is too large to be processed.

@@ -1,0 +1,246 @@
+//! `/login`: email or username plus password, as a small state machine so second factors can
+//! slot in later: identify → first factor (password) → [second factor] → session.
+//!
+//! Every failure that does not prove the password (unknown account, wrong password, disabled
+//! account, rate limit) gives one message and costs one argon2 verification. Only someone who
+//! knows the password learns that the address is not verified yet.
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::domain::email_address;
+use crate::domain::next_path::safe_next;
+use crate::domain::password::{Password, Verified};
+use crate::domain::user::User;
+use crate::domain::username;
+use crate::http::client::ClientInfo;
+use crate::http::flash::{self, FlashKind};
+use crate::http::session::{self, MaybeUser};
+use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+    reauth: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    identifier: String,
+    password: String,
+    remember: String,
+    next: String,
+    reauth: String,
+}
+
+/// Where a login attempt ends up.
+enum Step {
+    /// Proven: start a session with these methods.
+    Done {
+        user: Box<User>,
+        amr: Vec<&'static str>,
+    },
+    /// The password was right but the address is not verified.
+    Unverified,
+    /// Anything else; the person sees one generic message.
+    Failed(&'static str),
+}
+
+fn destination(next: &str) -> String {
+    safe_next(next).unwrap_or("/account").to_owned()
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let reauth = q.reauth == "1";
+    if user.is_some() && !reauth {
+        return Redirect::to(&destination(&q.next)).into_response();
+    }
+    render(
+        &state,
+        &ctx,
+        &q.next,
+        reauth,
+        "",
+        None,
+        false,
+        StatusCode::OK,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    state: &AppState,
+    ctx: &PageCtx,
+    next: &str,
+    reauth: bool,
+    identifier: &str,
+    error: Option<String>,
+    show_resend: bool,
+    status: StatusCode,
+) -> Response {
+    let extra = context! {
+        next => safe_next(next).unwrap_or_default(),
+        reauth => reauth,
+        identifier => identifier,
+        error => error,
+        show_resend => show_resend,
+    };
+    ctx.render(state, status, "accounts/login.html", extra)
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    MaybeUser(current): MaybeUser,
+    client: ClientInfo,
+    PageForm(form): PageForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let reauth = form.reauth == "1";
+    if current.is_some() && !reauth {
+        return Ok(Redirect::to(&destination(&form.next)).into_response());
+    }
+    let step = authenticate(&state, &form, &client).await?;
+    let user = match step {
+        Step::Done { user, amr } => {
+            let remember = form.remember == "1";
+            let mut resp = Redirect::to(&destination(&form.next)).into_response();
+            session::start(
+                &state,
+                &mut resp,
+                current.as_ref(),
+                &user,
+                &amr,
+                remember,
+                &client,
+            )
+            .await?;
+            state.store.record_login(user.user_id, state.now()).await?;
+            audit::record(
+                &state,
+                "login.success",
+                Some(user.user_id),
+                &client,
+                &amr.join(" "),
+            )
+            .await;
+            flash::set(
+                &mut resp,
+                FlashKind::Success,
+                "flash-welcome",
+                state.config.https(),
+            );
+            return Ok(resp);
+        }
+        Step::Unverified => {
+            let msg = ctx.t("login-error-unverified");
+            return Ok(render(
+                &state,
+                &ctx,
+                &form.next,
+                reauth,
+                &form.identifier,
+                Some(msg),
+                true,
+                StatusCode::BAD_REQUEST,
+            ));
+        }
+        Step::Failed(reason) => reason,
+    };
+    audit::record(&state, "login.failure", None, &client, user).await;
+    let msg = ctx.t("login-error-generic");
+    Ok(render(
+        &state,
+        &ctx,
+        &form.next,
+        reauth,
+        &form.identifier,
+        Some(msg),
+        false,
+        StatusCode::BAD_REQUEST,
+    ))
+}
+
+/// identify → password → (second factor, when enrolled) → done.
+async fn authenticate(
+    state: &AppState,
+    form: &LoginForm,
+    client: &ClientInfo,
+) -> Result<Step, PageError> {
+    let password = Password::new(form.password.clone());
+    // Identify. An over-long password or identifier is refused before any hashing work.
+    let identifier = form.identifier.trim();
+    if identifier.is_empty()
+        || identifier.len() > 320
+        || form.password.is_empty()
+        || !password.within_cap()
+    {
+        return Ok(Step::Failed("malformed"));
+    }
+    let by_email = identifier.contains('@');
+    let key = if by_email {
+        email_address::normalize(identifier).unwrap_or_default()
+    } else {
+        username::normalize(identifier)
+    };
+    let limits = &state.config.limits;
+    let limited = rate_limit::over_limit(
+        state,
+        &format!("login:ip:{}", client.ip),
+        limits.login_per_ip,
+    )
+    .await?
+        || rate_limit::over_limit(
+            state,
+            &format!("login:account:{key}"),
+            limits.login_per_account,
+        )
+        .await?;
+    let candidate = if key.is_empty() || limited {
+        None
+    } else {
+        state.store.credentials(&key, by_email).await?
+    };
+    // First factor: always one argon2 verification, real or dummy.
+    let (user, hash) = match candidate {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let verdict = state.hasher.verify(password.clone(), hash).await?;
+    let Some(user) = user else {
+        return Ok(Step::Failed(if limited {
+            "rate_limited"
+        } else {
+            "unknown_account"
+        }));
+    };
+    if verdict == Verified::No {
+        return Ok(Step::Failed("wrong_password"));
+    }
+    if !user.is_active {
+        return Ok(Step::Failed("disabled"));
+    }
+    if !user.email_verified {
+        return Ok(Step::Unverified);
+    }
+    if verdict == Verified::YesRehash {
+        let fresh = state.hasher.hash(password).await?;
+        state
+            .store
+            .set_password_hash(user.user_id, &fresh, state.now())
+            .await?;
+    }
+    // Second factor: none enrolled yet; this is where TOTP or a passkey will be asked for.
+    Ok(Step::Done {
+        user: Box::new(user),
+        amr: vec!["pwd"],
+    })
+}

@@ -1,0 +1,240 @@
+//! `/signup`: create an unverified account and mail a verification link. An address that is
+//! already registered gets the same page (and the same hashing work); its owner is told by mail.
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::mailing::{lang_for, send_signup_attempt, send_verification};
+use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::password::{Password, PasswordPolicy, PasswordProblem};
+use crate::domain::secret::random_id;
+use crate::domain::user::MAX_NAME_LEN;
+use crate::domain::username::Username;
+use crate::http::client::ClientInfo;
+use crate::http::session::MaybeUser;
+use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::i18n::{self, Lang};
+use crate::store::StoreError;
+use crate::store::users::NewUser;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignupForm {
+    email: String,
+    username: String,
+    name: String,
+    password: String,
+    password_confirm: String,
+}
+
+type Errors = BTreeMap<&'static str, Vec<String>>;
+
+pub async fn signup_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    MaybeUser(user): MaybeUser,
+) -> Response {
+    if user.is_some() {
+        return Redirect::to("/account").into_response();
+    }
+    render_form(
+        &state,
+        &ctx,
+        &SignupForm::default(),
+        &Errors::new(),
+        StatusCode::OK,
+    )
+}
+
+fn render_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    form: &SignupForm,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let extra = context! {
+        form => context! {
+            email => form.email.clone(),
+            username => form.username.clone(),
+            name => form.name.clone(),
+        },
+        errors => errors,
+        min_length => state.config.accounts.password_min_length,
+    };
+    ctx.render(state, status, "accounts/signup.html", extra)
+}
+
+/// The fields as domain values, or the message for each field that is wrong.
+struct Valid {
+    email: EmailAddress,
+    username: Option<Username>,
+    name: String,
+    password: Password,
+}
+
+fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, Errors> {
+    let mut errors = Errors::new();
+    let mut err = |field: &'static str, msg: String| errors.entry(field).or_default().push(msg);
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(e) => Some(e),
+        Err(EmailError::Empty) => {
+            err("email", i18n::t(lang, "error-required"));
+            None
+        }
+        Err(EmailError::Invalid) => {
+            err("email", i18n::t(lang, "error-email-invalid"));
+            None
+        }
+    };
+    let username = if form.username.trim().is_empty() {
+        None
+    } else {
+        match Username::parse(&form.username) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                err("username", i18n::t(lang, "error-username-invalid"));
+                None
+            }
+        }
+    };
+    let name = form.name.trim().to_owned();
+    if name.is_empty() {
+        err("name", i18n::t(lang, "error-required"));
+    } else if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
+        err(
+            "name",
+            i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]),
+        );
+    }
+    let password = Password::new(form.password.clone());
+    if form.password.is_empty() {
+        err("password", i18n::t(lang, "error-required"));
+    } else {
+        let personal = [form.email.as_str(), form.username.as_str(), name.as_str()];
+        if let Err(problem) = policy.check(&password, &personal) {
+            err("password", password_message(problem, lang));
+        } else if form.password != form.password_confirm {
+            err("password_confirm", i18n::t(lang, "error-password-mismatch"));
+        }
+    }
+    match email {
+        Some(email) if errors.is_empty() => Ok(Valid {
+            email,
+            username,
+            name,
+            password,
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub fn password_message(problem: PasswordProblem, lang: Lang) -> String {
+    match problem {
+        PasswordProblem::TooShort { min } => {
+            i18n::t_args(lang, "error-password-too-short", &[("min", min.into())])
+        }
+        PasswordProblem::TooLong { max } => {
+            i18n::t_args(lang, "error-password-too-long", &[("max", max.into())])
+        }
+        PasswordProblem::EntirelyNumeric => i18n::t(lang, "error-password-entirely-numeric"),
+        PasswordProblem::TooSimilar => i18n::t(lang, "error-password-too-similar"),
+        PasswordProblem::TooCommon => i18n::t(lang, "error-password-too-common"),
+    }
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    MaybeUser(user): MaybeUser,
+    client: ClientInfo,
+    PageForm(form): PageForm<SignupForm>,
+) -> Result<Response, PageError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    if rate_limit::over_limit(
+        &state,
+        &format!("signup:ip:{}", client.ip),
+        state.config.limits.signup_per_ip,
+    )
+    .await?
+    {
+        return Err(PageError::too_many());
+    }
+    let policy = PasswordPolicy {
+        min_length: state.config.accounts.password_min_length,
+    };
+    let valid = match validate(&form, policy, ctx.lang) {
+        Ok(v) => v,
+        Err(errors) => {
+            return Ok(render_form(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::BAD_REQUEST,
+            ));
+        }
+    };
+    // Hash before looking anything up, so new and existing addresses cost the same.
+    let hash = state.hasher.hash(valid.password.clone()).await?;
+    if let Some(existing) = state.store.user_by_email(valid.email.normalized()).await? {
+        send_signup_attempt(&state, &existing, lang_for(&existing, ctx.lang)).await?;
+        audit::record(
+            &state,
+            "signup.duplicate",
+            Some(existing.user_id),
+            &client,
+            "",
+        )
+        .await;
+        return Ok(done(&state, &ctx, &valid.email));
+    }
+    let new = NewUser {
+        sub: random_id(),
+        email: valid.email.as_str().to_owned(),
+        email_normalized: valid.email.normalized().to_owned(),
+        username: valid.username.as_ref().map(|u| u.as_str().to_owned()),
+        username_normalized: valid.username.as_ref().map(|u| u.normalized().to_owned()),
+        display_name: valid.name.clone(),
+        password_hash: hash,
+        email_verified: false,
+        is_admin: false,
+        locale: Some(ctx.lang.code().to_owned()),
+    };
+    let created = match state.store.create_user(&new, state.now()).await {
+        Ok(u) => u,
+        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
+            let mut errors = Errors::new();
+            errors.insert("username", vec![ctx.t("error-username-taken")]);
+            return Ok(render_form(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::BAD_REQUEST,
+            ));
+        }
+        Err(StoreError::Conflict { .. }) => {
+            // The address was registered a moment ago by a concurrent request: same answer.
+            return Ok(done(&state, &ctx, &valid.email));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    send_verification(&state, &created, ctx.lang).await?;
+    audit::record(&state, "signup", Some(created.user_id), &client, "").await;
+    Ok(done(&state, &ctx, &valid.email))
+}
+
+fn done(state: &AppState, ctx: &PageCtx, email: &EmailAddress) -> Response {
+    ctx.ok(
+        state,
+        "accounts/signup_done.html",
+        context! { email => email.as_str() },
+    )
+}

@@ -1,0 +1,161 @@
+//! Email verification: `/verify/<token>` shows a page whose button confirms (a POST, so mail
+//! scanners that prefetch links cannot use the token up), and `/verify/resend` mails a new link
+//! with the same answer whatever the address.
+use axum::extract::{Path, State};
+use axum::http::header::REFERRER_POLICY;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::mailing::{lang_for, send_verification};
+use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::secret::SecretToken;
+use crate::http::client::ClientInfo;
+use crate::http::flash::{self, FlashKind};
+use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::store::email_tokens::TokenPurpose;
+
+/// The token stays out of `Referer` headers of anything the page links to.
+fn no_referrer(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    resp
+}
+
+fn failed(state: &AppState, ctx: &PageCtx) -> Response {
+    no_referrer(ctx.render(
+        state,
+        StatusCode::BAD_REQUEST,
+        "accounts/verify_failed.html",
+        context! {},
+    ))
+}
+
+pub async fn verify_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let Some(token) = SecretToken::from_untrusted(&raw) else {
+        return Ok(failed(&state, &ctx));
+    };
+    let live = state
+        .store
+        .email_token_is_live(&token.hash(), TokenPurpose::VerifyEmail, state.now())
+        .await?;
+    if !live {
+        return Ok(failed(&state, &ctx));
+    }
+    Ok(no_referrer(ctx.ok(
+        &state,
+        "accounts/verify_confirm.html",
+        context! { token => token.expose() },
+    )))
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    client: ClientInfo,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let Some(token) = SecretToken::from_untrusted(&raw) else {
+        return Ok(failed(&state, &ctx));
+    };
+    match state
+        .store
+        .verify_email_with_token(&token.hash(), state.now())
+        .await?
+    {
+        Some(user_id) => {
+            audit::record(&state, "email.verified", Some(user_id), &client, "").await;
+            let mut resp = Redirect::to("/login").into_response();
+            flash::set(
+                &mut resp,
+                FlashKind::Success,
+                "flash-verified",
+                state.config.https(),
+            );
+            Ok(resp)
+        }
+        None => {
+            audit::record(&state, "email.verify_failed", None, &client, "").await;
+            Ok(failed(&state, &ctx))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResendForm {
+    email: String,
+}
+
+pub async fn resend_form(State(state): State<AppState>, ctx: PageCtx) -> Response {
+    ctx.ok(
+        &state,
+        "accounts/verify_resend.html",
+        context! { sent => false },
+    )
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    client: ClientInfo,
+    PageForm(form): PageForm<ResendForm>,
+) -> Result<Response, PageError> {
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => {
+            let key = if e == EmailError::Empty {
+                "error-required"
+            } else {
+                "error-email-invalid"
+            };
+            let extra = context! { sent => false, email => form.email, errors => context! { email => vec![ctx.t(key)] } };
+            return Ok(ctx.render(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "accounts/verify_resend.html",
+                extra,
+            ));
+        }
+    };
+    let limits = &state.config.limits;
+    let by_ip = rate_limit::over_limit(
+        &state,
+        &format!("resend:ip:{}", client.ip),
+        limits.resend_per_ip,
+    )
+    .await?;
+    let by_address = rate_limit::over_limit(
+        &state,
+        &format!("resend:email:{}", email.normalized()),
+        limits.resend_per_address,
+    )
+    .await?;
+    if !by_ip
+        && !by_address
+        && let Some(user) = state.store.user_by_email(email.normalized()).await?
+        && !user.email_verified
+        && user.is_active
+    {
+        send_verification(&state, &user, lang_for(&user, ctx.lang)).await?;
+        audit::record(
+            &state,
+            "email.verification_resent",
+            Some(user.user_id),
+            &client,
+            "",
+        )
+        .await;
+    }
+    // One answer for unknown, unverified, verified and rate-limited addresses.
+    Ok(ctx.ok(
+        &state,
+        "accounts/verify_resend.html",
+        context! { sent => true },
+    ))
+}

@@ -1,0 +1,327 @@
+//! Composition root: builds the state from configuration, holds the one route table, and
+//! serves with graceful shutdown. The only place that names concrete implementations.
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::accounts::{home, login, logout, signup, verify};
+use crate::config::Config;
+use crate::domain::clock::{Clock, MINUTE, SystemClock};
+use crate::domain::password::HashParams;
+use crate::hashing::Hasher;
+use crate::http::state::Inner;
+use crate::http::{AppState, csrf, headers, locale, page, session};
+use crate::keys::Kek;
+use crate::mail::{Mailer, worker};
+use crate::store::Store;
+use crate::templates::Templates;
+
+/// Why the application could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("keys: {0}")]
+    Keys(#[from] crate::keys::KeyError),
+    #[error("mail: {0}")]
+    Mail(#[from] crate::mail::MailError),
+    #[error("password hashing: {0}")]
+    Hash(#[from] crate::domain::password::HashError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// A built application: bound, migrated, ready to serve.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    shutdown: CancellationToken,
+}
+
+/// Options tests (and only tests) change.
+#[derive(Default)]
+pub struct BuildOptions {
+    /// A clock to use instead of the system clock.
+    pub clock: Option<Arc<dyn Clock>>,
+    /// An already bound listener (tests bind port 0 first to learn the issuer).
+    pub listener: Option<std::net::TcpListener>,
+}
+
+impl App {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::build_with(config, BuildOptions::default()).await
+    }
+
+    pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartError> {
+        config.validate()?;
+        let store = Store::connect(&config.database.url, config.database.max_connections).await?;
+        if config.database.migrate_on_start {
+            store.migrate().await?;
+        }
+        let kek = Kek::load(&config)?;
+        let mailer = Mailer::from_config(&config.mail)?;
+        let a = &config.accounts;
+        let params = HashParams {
+            memory_kib: a.argon2_memory_kib,
+            iterations: a.argon2_iterations,
+            parallelism: a.argon2_parallelism,
+        };
+        let hasher = Hasher::new(params, a.hash_concurrency)?;
+        let listener = match options.listener {
+            Some(l) => {
+                l.set_nonblocking(true).map_err(|e| StartError::Bind {
+                    addr: config.server.bind.clone(),
+                    source: e,
+                })?;
+                TcpListener::from_std(l)
+            }
+            None => TcpListener::bind(&config.server.bind).await,
+        }
+        .map_err(|e| StartError::Bind {
+            addr: config.server.bind.clone(),
+            source: e,
+        })?;
+        let issuer = config.issuer_url()?;
+        let mut allowed_hosts: Vec<String> = config
+            .server
+            .allowed_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let issuer_host = issuer.host_str().unwrap_or_default().to_ascii_lowercase();
+        allowed_hosts.push(match issuer.port() {
+            Some(p) => format!("{issuer_host}:{p}"),
+            None => issuer_host.clone(),
+        });
+        if let Some(p) = issuer.port_or_known_default() {
+            allowed_hosts.push(format!("{issuer_host}:{p}"));
+        }
+        let trusted_proxies: Vec<IpAddr> = config
+            .server
+            .trusted_proxies
+            .iter()
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        let state = AppState(Arc::new(Inner {
+            csrf_key: kek.derive("daemun/csrf/v1"),
+            store,
+            templates: Templates::new(),
+            mailer,
+            mail_wake: Arc::new(Notify::new()),
+            clock: options.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            hasher,
+            trusted_proxies,
+            allowed_hosts,
+            config,
+        }));
+        let router = routes(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+            shutdown: CancellationToken::new(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Fires to stop the server (tests); SIGTERM and Ctrl-C also do.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Serves until shutdown, with the outbox sender and the janitor running beside it.
+    pub async fn serve(self) -> std::io::Result<()> {
+        let s = self.state.clone();
+        let stop = self.shutdown.clone();
+        let sender = tokio::spawn(worker::run(
+            s.store.clone(),
+            s.mailer.clone(),
+            s.clock.clone(),
+            s.config.mail.clone(),
+            s.mail_wake.clone(),
+            stop.clone(),
+        ));
+        let janitor = tokio::spawn(janitor(s.clone(), stop.clone()));
+        tracing::info!(
+            addr = %self.listener.local_addr()?,
+            issuer = %s.config.issuer(),
+            database = s.store.backend(),
+            "daemun is serving"
+        );
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let signal_stop = stop.clone();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = shutdown_signal() => {}
+                    _ = signal_stop.cancelled() => {}
+                }
+                tracing::info!("shutting down");
+            })
+            .await?;
+        stop.cancel();
+        let _ = sender.await;
+        let _ = janitor.await;
+        s.store.close().await;
+        Ok(())
+    }
+}
+
+/// The route table: every path the product serves.
+pub fn routes(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(home::landing))
+        .route("/signup", get(signup::signup_form).post(signup::signup))
+        .route(
+            "/verify/resend",
+            get(verify::resend_form).post(verify::resend),
+        )
+        .route(
+            "/verify/{token}",
+            get(verify::verify_form).post(verify::verify),
+        )
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", get(logout::logout_form).post(logout::logout))
+        .route("/account", get(home::account))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), locale::layer))
+                .layer(from_fn_with_state(state.clone(), session::layer))
+                .layer(from_fn_with_state(state.clone(), page::error_pages))
+                .layer(from_fn_with_state(state.clone(), csrf::layer)),
+        );
+    let ops = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/static/style.css", get(stylesheet));
+    let config = &state.config.server;
+    ops.merge(pages)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(from_fn_with_state(state.clone(), headers::security_headers))
+                .layer(from_fn_with_state(state.clone(), headers::host_check))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(config.request_timeout_secs),
+                ))
+                .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+                .layer(RequestBodyLimitLayer::new(config.body_limit_bytes)),
+        )
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.store.ping().await {
+        (StatusCode::OK, "ready\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../static/style.css"),
+    )
+}
+
+/// Removes expired rows every few minutes.
+async fn janitor(state: AppState, stop: CancellationToken) {
+    loop {
+        match state.store.delete_expired(state.now()).await {
+            Ok(n) if n > 0 => tracing::debug!(removed = n, "janitor removed expired rows"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "janitor failed"),
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_millis(5 * MINUTE as u64)) => {}
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+/// 128-bit random request ids for `x-request-id` (kept when a proxy sent one).
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&crate::domain::secret::random_id())
+            .ok()
+            .map(RequestId::new)
+    }
+}

@@ -1,0 +1,100 @@
+//! The command line: `daemun` (= `daemun serve`), `daemun migrate`, `daemun check-config`.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "daemun",
+    version,
+    about = "An OAuth 2.0 / OpenID Connect identity provider"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./daemun.toml when it exists).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Log format: text or json (overrides server.log_format).
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub log_format: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the provider (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load and validate the configuration, print it with secrets redacted, and exit.
+    CheckConfig,
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("daemun: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let log_format = cli
+        .log_format
+        .unwrap_or_else(|| config.server.log_format.clone());
+    if !matches!(log_format.as_str(), "text" | "json") {
+        eprintln!("daemun: --log-format has the value `{log_format}`, expected `text` or `json`");
+        return ExitCode::from(2);
+    }
+    crate::telemetry::init(&log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(config).await,
+        Command::CheckConfig => {
+            println!("{config:#?}");
+            println!("configuration is valid");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let app = match App::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("daemun: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app.serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("daemun: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: Config) -> ExitCode {
+    let result = async {
+        let store = Store::connect(&config.database.url, 1).await?;
+        store.migrate().await?;
+        store.close().await;
+        Ok::<_, crate::store::StoreError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            println!("migrations applied");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("daemun: migration failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

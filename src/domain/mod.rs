@@ -1,0 +1,8 @@
+//! Pure types and rules of the product: no I/O, no web or database crates.
+pub mod clock;
+pub mod email_address;
+pub mod next_path;
+pub mod password;
+pub mod secret;
+pub mod user;
+pub mod username;

@@ -1,0 +1,286 @@
+//! People's passwords: the policy a new password must meet, and argon2id hashing.
+//!
+//! Hashes are PHC strings (`$argon2id$v=19$m=…`), so other algorithms can be recognised later
+//! (for example imported Django hashes) and old parameters are upgraded at the next login.
+use std::fmt;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// Hard cap on what is hashed at all, so a megabyte "password" costs nothing (DoS guard).
+pub const MAX_LEN: usize = 256;
+
+/// A password as typed: compared exactly, never trimmed or case-folded; `Debug` redacts it.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// Within the hashing cap (a longer one is refused before any hashing work).
+    pub fn within_cap(&self) -> bool {
+        self.0.chars().count() <= MAX_LEN
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Why a new password was refused; each has its own message for the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    /// Shorter than the configured minimum.
+    #[error("too short (at least {min} characters)")]
+    TooShort { min: usize },
+    /// Longer than [`MAX_LEN`].
+    #[error("too long (at most {max} characters)")]
+    TooLong { max: usize },
+    /// Only digits.
+    #[error("entirely numeric")]
+    EntirelyNumeric,
+    /// Too close to the email, username or name.
+    #[error("too similar to personal information")]
+    TooSimilar,
+    /// On lists of common passwords, or guessable in under a million tries.
+    #[error("too common")]
+    TooCommon,
+}
+
+/// The rules a new password must meet.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+}
+
+/// Similarity at or above which a password counts as "too similar" (Django's default, 0.7).
+const MAX_SIMILARITY: f64 = 0.7;
+
+impl PasswordPolicy {
+    /// Checks `password` against the rules; `personal` holds the email, username and names.
+    pub fn check(&self, password: &Password, personal: &[&str]) -> Result<(), PasswordProblem> {
+        let pw = password.expose();
+        let len = pw.chars().count();
+        if len < self.min_length {
+            return Err(PasswordProblem::TooShort {
+                min: self.min_length,
+            });
+        }
+        if len > MAX_LEN {
+            return Err(PasswordProblem::TooLong { max: MAX_LEN });
+        }
+        if pw.chars().all(|c| c.is_ascii_digit()) {
+            return Err(PasswordProblem::EntirelyNumeric);
+        }
+        if too_similar(pw, personal) {
+            return Err(PasswordProblem::TooSimilar);
+        }
+        let inputs: Vec<&str> = personal.iter().copied().filter(|s| !s.is_empty()).collect();
+        if zxcvbn::zxcvbn(pw, &inputs).score() < zxcvbn::Score::Two {
+            return Err(PasswordProblem::TooCommon);
+        }
+        Ok(())
+    }
+}
+
+/// Compares the password with each personal value and with its parts split at non-word
+/// characters (so `kim.minsu@example.com` also yields `kim`, `minsu`, `example`).
+fn too_similar(password: &str, personal: &[&str]) -> bool {
+    let pw = password.to_lowercase();
+    personal.iter().any(|value| {
+        let value = value.to_lowercase();
+        std::iter::once(value.as_str())
+            .chain(value.split(|c: char| !c.is_alphanumeric()))
+            .filter(|part| part.chars().count() >= 3)
+            .any(|part| {
+                pw.contains(part) && part.len() * 2 >= pw.len()
+                    || quick_ratio(&pw, part) >= MAX_SIMILARITY
+            })
+    })
+}
+
+/// An upper bound of the matching-characters ratio: 2·|common multiset| / (|a| + |b|).
+fn quick_ratio(a: &str, b: &str) -> f64 {
+    let mut counts = std::collections::HashMap::<char, i32>::new();
+    for c in b.chars() {
+        *counts.entry(c).or_default() += 1;
+    }
+    let mut matches = 0;
+    for c in a.chars() {
+        if let Some(n) = counts.get_mut(&c)
+            && *n > 0
+        {
+            *n -= 1;
+            matches += 1;
+        }
+    }
+    let total = a.chars().count() + b.chars().count();
+    if total == 0 {
+        0.0
+    } else {
+        2.0 * matches as f64 / total as f64
+    }
+}
+
+/// argon2id parameters; the defaults are OWASP's minimum (m=19456 KiB, t=2, p=1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for HashParams {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+impl HashError {
+    pub fn new(msg: &str) -> Self {
+        Self(msg.to_owned())
+    }
+}
+
+fn argon2(params: HashParams) -> Result<Argon2<'static>, HashError> {
+    let params = Params::new(
+        params.memory_kib,
+        params.iterations,
+        params.parallelism,
+        None,
+    )
+    .map_err(|e| HashError(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password into a PHC string with a fresh random salt. CPU-heavy: run it off the
+/// async runtime.
+pub fn hash(password: &Password, params: HashParams) -> Result<String, HashError> {
+    let hasher = argon2(params)?;
+    hasher
+        .hash_password(password.expose().as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verified {
+    /// Wrong password, or a hash we cannot read.
+    No,
+    /// Right password, hash parameters current.
+    Yes,
+    /// Right password; the hash should be recomputed with the current parameters.
+    YesRehash,
+}
+
+/// Verifies in constant time (inside argon2) and says whether the hash is out of date.
+pub fn verify(password: &Password, phc: &str, current: HashParams) -> Verified {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return Verified::No;
+    };
+    let Ok(hasher) = argon2(current) else {
+        return Verified::No;
+    };
+    if hasher
+        .verify_password(password.expose().as_bytes(), &parsed)
+        .is_err()
+    {
+        return Verified::No;
+    }
+    let outdated = parsed.algorithm.as_str() != "argon2id"
+        || Params::try_from(&parsed).is_ok_and(|p| {
+            p.m_cost() < current.memory_kib
+                || p.t_cost() < current.iterations
+                || p.p_cost() != current.parallelism
+        });
+    if outdated {
+        Verified::YesRehash
+    } else {
+        Verified::Yes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> PasswordPolicy {
+        PasswordPolicy { min_length: 8 }
+    }
+
+    #[test]
+    fn each_rule_has_its_own_problem() {
+        let p = policy();
+        let who = ["minsu.kim@example.com", "minsu", "Kim Minsu"];
+        assert_eq!(
+            p.check(&Password::new("short"), &who),
+            Err(PasswordProblem::TooShort { min: 8 })
+        );
+        assert_eq!(
+            p.check(&Password::new("x".repeat(257)), &who),
+            Err(PasswordProblem::TooLong { max: 256 })
+        );
+        assert_eq!(
+            p.check(&Password::new("80123456789"), &who),
+            Err(PasswordProblem::EntirelyNumeric)
+        );
+        assert_eq!(
+            p.check(&Password::new("minsukim1"), &who),
+            Err(PasswordProblem::TooSimilar)
+        );
+        assert_eq!(
+            p.check(&Password::new("password1"), &who),
+            Err(PasswordProblem::TooCommon)
+        );
+        assert_eq!(
+            p.check(&Password::new("correct-Horse-battery-9"), &who),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn any_unicode_with_spaces_is_accepted_as_typed() {
+        let p = policy();
+        assert_eq!(
+            p.check(&Password::new("대문 앞에 핀 노란 개나리 꽃"), &[]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        assert_eq!(format!("{:?}", Password::new("hunter2")), "Password(***)");
+    }
+
+    #[test]
+    fn hash_then_verify_and_detect_outdated_parameters() {
+        let weak = HashParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let pw = Password::new("correct-Horse-battery-9");
+        let h = hash(&pw, weak).unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert_eq!(verify(&pw, &h, weak), Verified::Yes);
+        assert_eq!(verify(&Password::new("wrong"), &h, weak), Verified::No);
+        assert_eq!(verify(&pw, &h, HashParams::default()), Verified::YesRehash);
+        assert_eq!(verify(&pw, "not a hash", weak), Verified::No);
+    }
+}

@@ -1,0 +1,97 @@
+//! High-entropy secrets (session ids, email tokens) and the hashes that are stored instead.
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 256 random bits, shown as 43 base64url characters. `Debug` redacts it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretToken(String);
+
+impl SecretToken {
+    /// A new token from a CSPRNG (the thread-local ChaCha generator, seeded by the OS).
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// A token received from outside; shape-checked so junk never reaches the database.
+    pub fn from_untrusted(raw: &str) -> Option<Self> {
+        let ok = raw.len() == 43
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// SHA-256 of the token: what the database keeps.
+    pub fn hash(&self) -> Vec<u8> {
+        sha256(self.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for SecretToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretToken(***)")
+    }
+}
+
+pub fn sha256(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
+/// A random identifier that is not a secret (for `sub`, `sid`, request ids): 128 bits.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Constant-time equality for secrets of public length.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_round_trip() {
+        let a = SecretToken::generate();
+        let b = SecretToken::generate();
+        assert_ne!(a, b);
+        assert_eq!(a.expose().len(), 43);
+        assert_eq!(SecretToken::from_untrusted(a.expose()), Some(a.clone()));
+        assert_eq!(a.hash().len(), 32);
+        assert_eq!(format!("{a:?}"), "SecretToken(***)");
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        assert_eq!(SecretToken::from_untrusted("short"), None);
+        assert_eq!(
+            SecretToken::from_untrusted(&"a".repeat(42).replace('a', "!")),
+            None
+        );
+        assert_eq!(
+            SecretToken::from_untrusted(&format!("{}=", "a".repeat(42))),
+            None
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_compares_contents() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,24 @@
+//! A person's account as the rest of the product sees it (never the password hash).
+use super::clock::Millis;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub user_id: i64,
+    /// The OpenID `sub`: random, stable, never reused.
+    pub sub: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub username: Option<String>,
+    pub display_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email_verified: bool,
+    pub is_active: bool,
+    pub is_admin: bool,
+    pub locale: Option<String>,
+    pub created_at: Millis,
+    pub last_login_at: Option<Millis>,
+}
+
+/// Longest display, given or family name accepted.
+pub const MAX_NAME_LEN: usize = 100;

@@ -1,0 +1,19 @@
+//! Shared web plumbing for pages: state, cookies, sessions, CSRF, locale, flash messages,
+//! rendering, error pages, client info, rate limits and security headers.
+pub mod audit;
+pub mod client;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod flash;
+pub mod form;
+pub mod headers;
+pub mod locale;
+pub mod page;
+pub mod rate_limit;
+pub mod session;
+pub mod state;
+
+pub use error::PageError;
+pub use page::PageCtx;
+pub use state::AppState;

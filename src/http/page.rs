@@ -1,0 +1,169 @@
+//! Rendering pages: [`PageCtx`] gathers what every page shows (language, CSRF token, the
+//! person, flash messages, language links), and the `error_pages` layer renders errors.
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{Value, context};
+
+use super::cookies;
+use super::csrf::CsrfToken;
+use super::error::{ErrorMarker, PageError};
+use super::flash::Flash;
+use super::session::Authenticated;
+use super::state::AppState;
+use crate::i18n::{self, Lang};
+
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub csrf: String,
+    pub auth: Option<Authenticated>,
+    flash: Option<Flash>,
+    /// Path and query of this request, for the language links.
+    here: String,
+}
+
+impl PageCtx {
+    pub fn from_parts(parts: &Parts, https: bool) -> Self {
+        let flash =
+            cookies::get(&parts.headers, cookies::FLASH, https).and_then(|v| Flash::decode(&v));
+        PageCtx {
+            lang: parts.extensions.get::<Lang>().copied().unwrap_or_default(),
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            auth: parts
+                .extensions
+                .get::<Option<Authenticated>>()
+                .cloned()
+                .flatten(),
+            flash,
+            here: parts.uri.path().to_owned(),
+        }
+    }
+
+    /// Translates `key` in this page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    fn base(&self) -> Value {
+        let user = self.auth.as_ref().map(|a| {
+            context! {
+                display_name => a.user.display_name.clone(),
+                email => a.user.email.clone(),
+                username => a.user.username.clone(),
+            }
+        });
+        let flashes: Vec<Value> = self
+            .flash
+            .iter()
+            .map(|f| {
+                let message = match (&self.auth, f.key.as_str()) {
+                    (Some(a), "flash-welcome") => i18n::t_args(
+                        self.lang,
+                        &f.key,
+                        &[("name", a.user.display_name.clone().into())],
+                    ),
+                    _ => self.t(&f.key),
+                };
+                context! { kind => f.kind.as_str(), message => message }
+            })
+            .collect();
+        let link = |l: Lang| format!("{}?lang={}", self.here, l.code());
+        context! {
+            lang => self.lang.code(),
+            csrf_token => self.csrf.clone(),
+            user => user,
+            flashes => flashes,
+            lang_links => context! { en => link(Lang::En), ko => link(Lang::Ko) },
+        }
+    }
+
+    /// Renders `template` with the common context merged under `extra`.
+    pub fn render(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        template: &str,
+        extra: Value,
+    ) -> Response {
+        let base = self.base();
+        let ctx = context! { ..extra, ..base };
+        match state.templates.render(template, ctx) {
+            Ok(html) => {
+                let mut resp = (status, Html(html)).into_response();
+                resp.headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                if self.flash.is_some() {
+                    cookies::remove(&mut resp, cookies::FLASH, state.config.https());
+                }
+                resp
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot render page");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            }
+        }
+    }
+
+    pub fn ok(&self, state: &AppState, template: &str, extra: Value) -> Response {
+        self.render(state, StatusCode::OK, template, extra)
+    }
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PageCtx::from_parts(parts, state.config.https()))
+    }
+}
+
+/// Renders [`PageError`]s and framework rejections (404, 405, 413, …) as translated pages.
+pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let ctx = PageCtx::from_parts(&parts, state.config.https());
+    let resp = next.run(Request::from_parts(parts, body)).await;
+    let marked = resp.extensions().get::<ErrorMarker>().map(|m| m.0);
+    let is_html = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let error = marked.or_else(|| {
+        if is_html {
+            None
+        } else {
+            PageError::for_status(resp.status())
+        }
+    });
+    match error {
+        Some(e) => render_error(&state, &ctx, e, resp),
+        None => resp,
+    }
+}
+
+fn render_error(state: &AppState, ctx: &PageCtx, e: PageError, original: Response) -> Response {
+    let extra = context! {
+        status => e.status.as_u16(),
+        title => ctx.t(e.title),
+        message => ctx.t(e.body),
+    };
+    let mut resp = ctx.render(state, e.status, "error.html", extra);
+    // Keep cookies and headers the handler set (e.g. a cleared session cookie, `Allow`).
+    for (name, value) in original.headers() {
+        if name != CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            resp.headers_mut().append(name, value.clone());
+        }
+    }
+    resp
+}

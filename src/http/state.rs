@@ -1,0 +1,52 @@
+//! The one application state, cheap to clone.
+use std::net::IpAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::hashing::Hasher;
+use crate::mail::Mailer;
+use crate::store::Store;
+use crate::templates::Templates;
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    /// Validated configuration.
+    pub config: Config,
+    /// Every piece of state.
+    pub store: Store,
+    /// Pages and mails.
+    pub templates: Templates,
+    /// Where the outbox sender delivers mail.
+    pub mailer: Mailer,
+    /// Wakes this node's outbox sender when a request queued mail.
+    pub mail_wake: Arc<Notify>,
+    /// "Now"; a fake one in tests.
+    pub clock: Arc<dyn Clock>,
+    /// argon2id on a bounded pool.
+    pub hasher: Hasher,
+    /// Key for CSRF tokens (derived from the KEK).
+    pub csrf_key: [u8; 32],
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Accepted `Host` header values (lower case).
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

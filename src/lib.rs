@@ -1,0 +1,14 @@
+//! Daemun: an OAuth 2.0 / OpenID Connect identity provider with its own accounts.
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod hashing;
+pub mod http;
+pub mod i18n;
+pub mod keys;
+pub mod mail;
+pub mod store;
+pub mod telemetry;
+pub mod templates;

@@ -1,0 +1,58 @@
+//! The audit log: who did what, when, from where.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, on_db};
+
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub at: i64,
+    /// Dotted name, e.g. `signup`, `login.success`, `login.failure`.
+    pub event: String,
+    pub user_id: Option<i64>,
+    pub client_id: Option<String>,
+    pub ip: String,
+    pub user_agent: String,
+    pub detail: String,
+}
+
+impl Store {
+    pub async fn record_audit(&self, e: &AuditEvent) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO audit_event (at, event, user_id, client_id, ip, user_agent, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(e.at)
+            .bind(&e.event)
+            .bind(e.user_id)
+            .bind(&e.client_id)
+            .bind(&e.ip)
+            .bind(&e.user_agent)
+            .bind(&e.detail)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The newest events first, at most `limit`, optionally for one user.
+    pub async fn recent_audit(
+        &self,
+        user_id: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        const ALL: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail FROM audit_event \
+             ORDER BY audit_event_id DESC LIMIT $1";
+        const ONE: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail FROM audit_event \
+             WHERE user_id = $2 ORDER BY audit_event_id DESC LIMIT $1";
+        Ok(match user_id {
+            None => on_db!(self, |pool| sqlx::query_as(ALL)
+                .bind(limit)
+                .fetch_all(pool)
+                .await)?,
+            Some(id) => on_db!(self, |pool| sqlx::query_as(ONE)
+                .bind(limit)
+                .bind(id)
+                .fetch_all(pool)
+                .await)?,
+        })
+    }
+}

@@ -1,0 +1,35 @@
+//! Removal of expired rows of every kind.
+use super::{Store, StoreResult, on_db};
+use crate::domain::clock::{DAY, Millis};
+
+/// How long delivered or abandoned mail is kept for inspection.
+const SENT_MAIL_RETENTION: Millis = 7 * DAY;
+
+impl Store {
+    /// Deletes expired sessions, tokens, throttle windows and old delivered mail; returns
+    /// the number of rows removed.
+    pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
+        // Each statement deletes rows whose instant is at or before its cut-off ($1).
+        let statements: [(&str, Millis); 4] = [
+            (
+                "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
+                now,
+            ),
+            ("DELETE FROM email_token WHERE expires_at <= $1", now),
+            ("DELETE FROM throttle WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM mail_outbox WHERE sent_at <= $1 OR failed_at <= $1",
+                now - SENT_MAIL_RETENTION,
+            ),
+        ];
+        let mut removed = 0;
+        for (sql, cutoff) in statements {
+            removed += on_db!(self, |pool| sqlx::query(sql)
+                .bind(cutoff)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,159 @@
+//! The store: every piece of state, in SQLite or PostgreSQL, behind one API.
+//!
+//! Each query is written once with `$n` placeholders and run on whichever pool the database
+//! URL chose ([`on_db!`]); where the dialects truly differ, both statements stand side by side
+//! in the same function. Instants are unix milliseconds bound from the application's clock.
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub mod audit;
+pub mod email_tokens;
+pub mod janitor;
+pub mod outbox;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+/// Runs `$body` with `$pool` bound to the concrete pool; the compiler instantiates it per backend.
+macro_rules! on_db {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Cheap to clone: the pools are shared.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+/// Database failures, mapped once here.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; `column` names what was duplicated.
+    #[error("already exists: {column}")]
+    Conflict { column: String },
+    /// The database could not be reached or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Turns unique violations into [`StoreError::Conflict`] with the column name on both backends.
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        let column = match db.constraint() {
+            // PostgreSQL: `user_account_email_normalized_key`.
+            Some(c) => c
+                .trim_end_matches("_key")
+                .split_once('_')
+                .map(|(_, rest)| rest.trim_start_matches("account_").to_owned())
+                .unwrap_or_else(|| c.to_owned()),
+            // SQLite: "UNIQUE constraint failed: user_account.email_normalized".
+            None => db
+                .message()
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        return StoreError::Conflict { column };
+    }
+    StoreError::Database(e)
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects to the database the URL names; a SQLite file (and its folder) is created.
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(dir) = options.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Db::Sqlite(pool)
+        } else {
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await?;
+            Db::Postgres(pool)
+        };
+        Ok(Self { db })
+    }
+
+    /// Applies pending migrations of the backend in use.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Names of the migrations this binary carries, per backend (a test keeps them in step).
+    pub fn migration_names() -> (Vec<String>, Vec<String>) {
+        let names = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|x| format!("{:04}_{}", x.version, x.description.replace(' ', "_")))
+                .collect()
+        };
+        (names(&SQLITE_MIGRATIONS), names(&POSTGRES_MIGRATIONS))
+    }
+
+    /// `true` when a trivial query succeeds (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        on_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .is_ok())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+}

@@ -1,0 +1,189 @@
+//! Browser sessions: like Django's `django_session`, but only the hash of the id is stored,
+//! and each row says who, since when, how they proved it, and from where.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, on_db};
+use crate::domain::clock::Millis;
+use crate::domain::user::User;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRecord {
+    pub session_hash: Vec<u8>,
+    /// Public session id for ID tokens (`sid`) and for listing sessions.
+    pub sid: String,
+    pub user_id: i64,
+    /// When the person last proved who they are (not refreshed by activity).
+    pub auth_time: i64,
+    /// Authentication methods, space-separated (`pwd`, later `otp`, `hwk`).
+    pub amr: String,
+    pub remember: bool,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub idle_expires_at: i64,
+    pub absolute_expires_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Store {
+    pub async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO browser_session (session_hash, sid, user_id, auth_time, amr, \
+             remember, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(&s.session_hash)
+            .bind(&s.sid)
+            .bind(s.user_id)
+            .bind(s.auth_time)
+            .bind(&s.amr)
+            .bind(s.remember)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(s.idle_expires_at)
+            .bind(s.absolute_expires_at)
+            .bind(&s.ip)
+            .bind(&s.user_agent)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// A live session and its active user; expired sessions and disabled users give `None`.
+    pub async fn live_session(
+        &self,
+        session_hash: &[u8],
+        now: Millis,
+    ) -> StoreResult<Option<(SessionRecord, User)>> {
+        const SQL: &str = "SELECT s.session_hash, s.sid, s.auth_time, s.amr, s.remember, \
+             s.created_at, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.ip, \
+             s.user_agent, u.user_id, u.sub, u.email, u.email_normalized, u.username, u.display_name, \
+             u.given_name, u.family_name, u.email_verified, u.is_active, u.is_admin, u.locale, \
+             u.created_at AS user_created_at, u.last_login_at \
+             FROM browser_session s JOIN user_account u ON u.user_id = s.user_id \
+             WHERE s.session_hash = $1 AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2 \
+             AND u.is_active";
+        let row: Option<SessionWithUserRaw> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(session_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(SessionWithUserRaw::split))
+    }
+
+    /// Records activity and slides the idle expiry (never past the absolute one).
+    pub async fn touch_session(
+        &self,
+        session_hash: &[u8],
+        now: Millis,
+        idle_expires_at: Millis,
+    ) -> StoreResult<()> {
+        const SQL: &str = "UPDATE browser_session SET last_seen_at = $2, \
+             idle_expires_at = CASE WHEN $3 < absolute_expires_at THEN $3 ELSE absolute_expires_at END \
+             WHERE session_hash = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(session_hash)
+            .bind(now)
+            .bind(idle_expires_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Deletes one session; returns whether it existed.
+    pub async fn delete_session(&self, session_hash: &[u8]) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1";
+        let done = on_db!(self, |pool| sqlx::query(SQL)
+            .bind(session_hash)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    pub async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1";
+        Ok(on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
+    pub async fn sessions_of_user(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {
+        const SQL: &str = "SELECT session_hash, sid, user_id, auth_time, amr, remember, created_at, \
+             last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent \
+             FROM browser_session WHERE user_id = $1 ORDER BY created_at";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?)
+    }
+}
+
+/// The joined row, with the user's `created_at` renamed to keep the two apart.
+#[derive(Debug, FromRow)]
+struct SessionWithUserRaw {
+    session_hash: Vec<u8>,
+    sid: String,
+    auth_time: i64,
+    amr: String,
+    remember: bool,
+    created_at: i64,
+    last_seen_at: i64,
+    idle_expires_at: i64,
+    absolute_expires_at: i64,
+    ip: String,
+    user_agent: String,
+    user_id: i64,
+    sub: String,
+    email: String,
+    email_normalized: String,
+    username: Option<String>,
+    display_name: String,
+    given_name: String,
+    family_name: String,
+    email_verified: bool,
+    is_active: bool,
+    is_admin: bool,
+    locale: Option<String>,
+    user_created_at: i64,
+    last_login_at: Option<i64>,
+}
+
+impl SessionWithUserRaw {
+    fn split(self) -> (SessionRecord, User) {
+        let session = SessionRecord {
+            session_hash: self.session_hash,
+            sid: self.sid,
+            user_id: self.user_id,
+            auth_time: self.auth_time,
+            amr: self.amr,
+            remember: self.remember,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+            idle_expires_at: self.idle_expires_at,
+            absolute_expires_at: self.absolute_expires_at,
+            ip: self.ip,
+            user_agent: self.user_agent,
+        };
+        let user = User {
+            user_id: self.user_id,
+            sub: self.sub,
+            email: self.email,
+            email_normalized: self.email_normalized,
+            username: self.username,
+            display_name: self.display_name,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            email_verified: self.email_verified,
+            is_active: self.is_active,
+            is_admin: self.is_admin,
+            locale: self.locale,
+            created_at: self.user_created_at,
+            last_login_at: self.last_login_at,
+        };
+        (session, user)
+    }
+}

@@ -1,0 +1,221 @@
+//! People's accounts.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, map_err, on_db};
+use crate::domain::clock::Millis;
+use crate::domain::email_address::EmailAddress;
+use crate::domain::user::User;
+
+/// The columns of [`UserRow`], as a literal so queries can `concat!` it.
+macro_rules! user_columns {
+    () => {
+        "user_id, sub, email, email_normalized, username, display_name, given_name, \
+         family_name, email_verified, is_active, is_admin, locale, created_at, last_login_at"
+    };
+}
+
+#[derive(Debug, FromRow)]
+pub(crate) struct UserRow {
+    user_id: i64,
+    sub: String,
+    email: String,
+    email_normalized: String,
+    username: Option<String>,
+    display_name: String,
+    given_name: String,
+    family_name: String,
+    email_verified: bool,
+    is_active: bool,
+    is_admin: bool,
+    locale: Option<String>,
+    created_at: i64,
+    last_login_at: Option<i64>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            user_id: r.user_id,
+            sub: r.sub,
+            email: r.email,
+            email_normalized: r.email_normalized,
+            username: r.username,
+            display_name: r.display_name,
+            given_name: r.given_name,
+            family_name: r.family_name,
+            email_verified: r.email_verified,
+            is_active: r.is_active,
+            is_admin: r.is_admin,
+            locale: r.locale,
+            created_at: r.created_at,
+            last_login_at: r.last_login_at,
+        }
+    }
+}
+
+#[derive(Debug, FromRow)]
+struct CredentialRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+/// What sign-up (and later the CLI and admin console) needs to create an account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub sub: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub username: Option<String>,
+    pub username_normalized: Option<String>,
+    pub display_name: String,
+    pub password_hash: String,
+    pub email_verified: bool,
+    pub is_admin: bool,
+    pub locale: Option<String>,
+}
+
+impl Store {
+    /// Creates an account. A taken email or username gives `StoreError::Conflict`.
+    pub async fn create_user(&self, new: &NewUser, now: Millis) -> StoreResult<User> {
+        const SQL: &str = concat!(
+            "INSERT INTO user_account (sub, email, email_normalized, username, \
+             username_normalized, display_name, password_hash, email_verified, is_admin, locale, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             RETURNING ",
+            user_columns!()
+        );
+        let row: UserRow = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(&new.sub)
+            .bind(&new.email)
+            .bind(&new.email_normalized)
+            .bind(&new.username)
+            .bind(&new.username_normalized)
+            .bind(&new.display_name)
+            .bind(&new.password_hash)
+            .bind(new.email_verified)
+            .bind(new.is_admin)
+            .bind(&new.locale)
+            .bind(now)
+            .fetch_one(pool)
+            .await)
+        .map_err(map_err)?;
+        Ok(row.into())
+    }
+
+    pub async fn user_by_id(&self, user_id: i64) -> StoreResult<Option<User>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM user_account WHERE user_id = $1"
+        );
+        let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Into::into))
+    }
+
+    pub async fn user_by_email(&self, email_normalized: &str) -> StoreResult<Option<User>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM user_account WHERE email_normalized = $1"
+        );
+        let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(email_normalized)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Into::into))
+    }
+
+    /// The account and its password hash, by normalised email or normalised username.
+    pub async fn credentials(
+        &self,
+        login_normalized: &str,
+        by_email: bool,
+    ) -> StoreResult<Option<(User, String)>> {
+        const BY_EMAIL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            ", password_hash FROM user_account WHERE email_normalized = $1"
+        );
+        const BY_USERNAME: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            ", password_hash FROM user_account WHERE username_normalized = $1"
+        );
+        let sql = if by_email { BY_EMAIL } else { BY_USERNAME };
+        let row: Option<CredentialRow> = on_db!(self, |pool| sqlx::query_as(sql)
+            .bind(login_normalized)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|r| (r.user.into(), r.password_hash)))
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        user_id: i64,
+        hash: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(hash)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn set_active(&self, user_id: i64, active: bool, now: Millis) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE user_account SET is_active = $2, updated_at = $3 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(active)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if !active {
+            self.delete_user_sessions(user_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the address; the new one is unverified until its own link is used.
+    pub async fn change_email(
+        &self,
+        user_id: i64,
+        email: &EmailAddress,
+        now: Millis,
+    ) -> StoreResult<()> {
+        const SQL: &str = "UPDATE user_account SET email = $2, email_normalized = $3, \
+             email_verified = FALSE, updated_at = $4 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(email.as_str())
+            .bind(email.normalized())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    pub async fn record_login(&self, user_id: i64, now: Millis) -> StoreResult<()> {
+        const SQL: &str = "UPDATE user_account SET last_login_at = $2 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

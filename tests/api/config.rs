@@ -1,0 +1,126 @@
+//! The binary itself: start-up with no configuration, and clear refusals of bad settings.
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn daemun() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_daemun"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("DAEMUN_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("RUST_LOG", "info").env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_a_message_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = daemun()
+        .current_dir(dir.path())
+        .env("DAEMUN_SERVER__BIND", "not-an-address")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("server.bind") && err.contains("not-an-address") && err.contains("expected"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+
+    let out = daemun()
+        .current_dir(dir.path())
+        .args(["--config", "missing.toml", "check-config"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+}
+
+#[test]
+fn check_config_reads_the_file_and_redacts_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("daemun.toml"),
+        "[mail]\nsmtp_password = \"hunter2\"\n[session]\nidle_minutes = 30\n",
+    )
+    .unwrap();
+    let out = daemun()
+        .current_dir(dir.path())
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("idle_minutes: 30"));
+    assert!(!text.contains("hunter2"));
+    std::fs::write(
+        dir.path().join("daemun.toml"),
+        "[session]\nidle_minuets = 30\n",
+    )
+    .unwrap();
+    let out = daemun()
+        .current_dir(dir.path())
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("idle_minuets"));
+}
+
+#[test]
+fn with_no_configuration_it_serves_health_and_the_signup_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = daemun()
+        .current_dir(dir.path())
+        // Only the port differs from the defaults, so parallel test runs do not collide.
+        .env("DAEMUN_SERVER__BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut addr = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("addr=").nth(1) {
+            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
+            break;
+        }
+        assert!(Instant::now() < deadline, "no start-up line");
+    }
+    let addr = addr.expect("the server logs its address");
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        use std::io::{Read, Write};
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+    let signup = get("/signup");
+    assert!(signup.starts_with("HTTP/1.1 200"), "{signup}");
+    assert!(signup.contains("name=\"email\""));
+    assert!(
+        dir.path().join("data/daemun.db").exists(),
+        "the SQLite file is created"
+    );
+    assert!(
+        dir.path().join("keys/encryption.key").exists(),
+        "the dev key is generated"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

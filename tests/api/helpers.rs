@@ -1,0 +1,291 @@
+//! `TestApp`: a Daemun on 127.0.0.1:0 with its own database, a fake clock, an in-memory
+//! mailer and a cookie-keeping HTTP client.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use daemun::app::{App, BuildOptions};
+use daemun::config::Config;
+use daemun::domain::clock::FakeClock;
+use daemun::http::AppState;
+use daemun::mail::SentMail;
+use daemun::store::Store;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use sqlx::Connection;
+
+pub const PASSWORD: &str = "correct-Horse-battery-9";
+
+pub struct TestApp {
+    pub addr: String,
+    pub client: Client,
+    pub state: AppState,
+    pub clock: FakeClock,
+    _dir: tempfile::TempDir,
+    shutdown: tokio_util::sync::CancellationToken,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// A database for one test: a temp SQLite file, or a fresh PostgreSQL database.
+pub async fn test_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!(
+                "daemun_test_{}",
+                daemun::domain::secret::random_id()
+                    .to_lowercase()
+                    .replace(['-', '_'], "")
+            );
+            let mut admin = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+        _ => format!("sqlite://{}/daemun.db", dir.display()),
+    }
+}
+
+pub async fn test_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = test_database_url(dir.path()).await;
+    let store = Store::connect(&url, 4).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (store, dir)
+}
+
+/// Settings every test app starts from: fast retries, generous limits, memory mail.
+pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
+    let mut c = Config::default();
+    c.server.bind = format!("127.0.0.1:{port}");
+    c.server.issuer = format!("http://127.0.0.1:{port}");
+    c.server.data_dir = dir.join("data").display().to_string();
+    c.database.url = db_url;
+    c.database.max_connections = 4;
+    c.mail.transport = "memory".into();
+    c.mail.poll_interval_ms = 50;
+    c.mail.retry_base_ms = 100;
+    c.mail.retry_max_secs = 1;
+    c.mail.file_dir = dir.join("mail").display().to_string();
+    c.keys.dir = dir.join("keys").display().to_string();
+    c.keys.encryption_key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
+    c.limits.signup_per_ip = 1000;
+    c.limits.resend_per_ip = 1000;
+    c.limits.resend_per_address = 1000;
+    c.limits.login_per_ip = 1000;
+    c.limits.login_per_account = 1000;
+    c
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let port = listener.local_addr().expect("addr").port();
+        let db = test_database_url(dir.path()).await;
+        let mut config = base_config(dir.path(), port, db);
+        adjust(&mut config);
+        let clock = FakeClock::new();
+        let app = App::build_with(
+            config,
+            BuildOptions {
+                clock: Some(Arc::new(clock.clone())),
+                listener: Some(listener),
+            },
+        )
+        .await
+        .expect("app builds");
+        let state = app.state();
+        let shutdown = app.shutdown_token();
+        tokio::spawn(app.serve());
+        Self {
+            addr: format!("http://127.0.0.1:{port}"),
+            client: new_client(),
+            state,
+            clock,
+            _dir: dir,
+            shutdown,
+        }
+    }
+
+    pub fn clock_now(&self) -> i64 {
+        use daemun::domain::clock::Clock;
+        self.clock.now_ms()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Posts a form as a browser would from our own page (same-origin fetch metadata).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// GETs `form_path`, then posts `fields` plus the page's CSRF token to `action`.
+    pub async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let page = self.get(form_path).await.text().await.expect("form page");
+        let token = csrf_token(&page).unwrap_or_else(|| panic!("no csrf token on {form_path}"));
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_form(action, &all).await
+    }
+
+    pub async fn signup(&self, email: &str, name: &str) -> Response {
+        self.submit(
+            "/signup",
+            "/signup",
+            &[
+                ("email", email),
+                ("username", ""),
+                ("name", name),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> Response {
+        self.submit(
+            "/login",
+            "/login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await
+    }
+
+    /// Signs up, follows the mailed link and confirms; the account is then verified.
+    pub async fn verified_user(&self, email: &str, name: &str) {
+        let r = self.signup(email, name).await;
+        assert_eq!(r.status(), 200);
+        let link = self.verification_link(email).await;
+        let path = link.trim_start_matches(&self.addr).to_owned();
+        let r = self.submit(&path, &path, &[]).await;
+        assert_eq!(r.status(), 303, "verification POST redirects to login");
+    }
+
+    /// Waits until `n` mails to `to` were delivered (the outbox sender is asynchronous).
+    pub async fn wait_for_mails(&self, to: &str, n: usize) -> Vec<SentMail> {
+        for _ in 0..200 {
+            let mails: Vec<SentMail> = self
+                .state
+                .mailer
+                .delivered()
+                .into_iter()
+                .filter(|m| m.to == to)
+                .collect();
+            if mails.len() >= n {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "expected {n} mail(s) to {to}, got {:?}",
+            self.state.mailer.delivered()
+        );
+    }
+
+    pub fn mails_to(&self, to: &str) -> Vec<SentMail> {
+        self.state
+            .mailer
+            .delivered()
+            .into_iter()
+            .filter(|m| m.to == to)
+            .collect()
+    }
+
+    /// The newest verification link mailed to `to`.
+    pub async fn verification_link(&self, to: &str) -> String {
+        let before = self.mails_to(to).len();
+        let mails = self.wait_for_mails(to, before.max(1)).await;
+        let text = &mails.last().expect("a mail").text;
+        link_in(text, &format!("{}/verify/", self.addr)).expect("a verification link in the mail")
+    }
+
+    pub async fn user(&self, email: &str) -> Option<daemun::domain::user::User> {
+        let key = daemun::domain::email_address::normalize(email).expect("valid email");
+        self.state.store.user_by_email(&key).await.expect("store")
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn csrf_token(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .map(|w| w.trim_end_matches(['.', ',', ')', '>']).to_owned())
+}
+
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of cookie `name` set by a response.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=')?;
+            (k.trim() == name).then(|| val.trim().to_owned())
+        })
+}
+
+/// A request with exactly this session cookie and nothing else.
+pub async fn get_with_session(app: &TestApp, path: &str, session: &str) -> Response {
+    Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+        .get(app.url(path))
+        .header("cookie", format!("daemun_session={session}"))
+        .send()
+        .await
+        .expect("GET")
+}

@@ -1,0 +1,16 @@
+//! Integration tests: the real server on port 0, driven over HTTP, on SQLite or (with
+//! `TEST_DATABASE_URL`) on PostgreSQL. Grouped by feature.
+// Tests may unwrap; `SmtpServer` reaps its child process in `Drop`.
+#![allow(clippy::unwrap_used, clippy::zombie_processes)]
+mod helpers;
+
+mod config;
+mod csrf;
+mod hygiene;
+mod i18n;
+mod login;
+mod logout;
+mod signup;
+mod smtp;
+mod store;
+mod verify;
