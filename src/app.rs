@@ -136,6 +136,7 @@ impl App {
             hasher,
             trusted_proxies,
             allowed_hosts,
+            issuer_origin: config.issuer_origin(),
             config,
         }));
         let router = routes(state.clone());
@@ -239,7 +240,8 @@ pub fn routes(state: AppState) -> Router {
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or_default();
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    let path = loggable_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn_with_state(state.clone(), headers::security_headers))
@@ -252,6 +254,14 @@ pub fn routes(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes)),
         )
         .with_state(state)
+}
+
+/// The request path for logs, with secrets in links (verification tokens) cut off.
+fn loggable_path(path: &str) -> &str {
+    match path.strip_prefix("/verify/") {
+        Some(rest) if rest != "resend" => "/verify/…",
+        _ => path,
+    }
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {

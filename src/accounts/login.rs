@@ -45,9 +45,9 @@ enum Step {
         amr: Vec<&'static str>,
     },
     /// The password was right but the address is not verified.
-    Unverified,
-    /// Anything else; the person sees one generic message.
-    Failed(&'static str),
+    Unverified(i64),
+    /// Anything else (reason, account if known); the person sees one generic message.
+    Failed(&'static str, Option<i64>),
 }
 
 fn destination(next: &str) -> String {
@@ -109,7 +109,7 @@ pub async fn login(
         return Ok(Redirect::to(&destination(&form.next)).into_response());
     }
     let step = authenticate(&state, &form, &client).await?;
-    let user = match step {
+    let (reason, user_id) = match step {
         Step::Done { user, amr } => {
             let remember = form.remember == "1";
             let mut resp = Redirect::to(&destination(&form.next)).into_response();
@@ -140,7 +140,8 @@ pub async fn login(
             );
             return Ok(resp);
         }
-        Step::Unverified => {
+        Step::Unverified(user_id) => {
+            audit::record(&state, "login.unverified", Some(user_id), &client, "").await;
             let msg = ctx.t("login-error-unverified");
             return Ok(render(
                 &state,
@@ -153,9 +154,9 @@ pub async fn login(
                 StatusCode::BAD_REQUEST,
             ));
         }
-        Step::Failed(reason) => reason,
+        Step::Failed(reason, user_id) => (reason, user_id),
     };
-    audit::record(&state, "login.failure", None, &client, user).await;
+    audit::record(&state, "login.failure", user_id, &client, reason).await;
     let msg = ctx.t("login-error-generic");
     Ok(render(
         &state,
@@ -183,13 +184,23 @@ async fn authenticate(
         || form.password.is_empty()
         || !password.within_cap()
     {
-        return Ok(Step::Failed("malformed"));
+        return Ok(Step::Failed("malformed", None));
     }
     let by_email = identifier.contains('@');
     let key = if by_email {
         email_address::normalize(identifier).unwrap_or_default()
     } else {
         username::normalize(identifier)
+    };
+    let candidate = if key.is_empty() {
+        None
+    } else {
+        state.store.credentials(&key, by_email).await?
+    };
+    // Throttles count per IP and per account (by id, so email and username share one count).
+    let account = match &candidate {
+        Some((u, _)) => format!("login:account:{}", u.user_id),
+        None => format!("login:account:{key}"),
     };
     let limits = &state.config.limits;
     let limited = rate_limit::over_limit(
@@ -198,38 +209,30 @@ async fn authenticate(
         limits.login_per_ip,
     )
     .await?
-        || rate_limit::over_limit(
-            state,
-            &format!("login:account:{key}"),
-            limits.login_per_account,
-        )
-        .await?;
-    let candidate = if key.is_empty() || limited {
-        None
-    } else {
-        state.store.credentials(&key, by_email).await?
-    };
-    // First factor: always one argon2 verification, real or dummy.
+        || rate_limit::over_limit(state, &account, limits.login_per_account).await?;
+    // First factor: always one argon2 verification, real or dummy (also when throttled, so a
+    // throttled attempt looks and takes like a wrong password).
     let (user, hash) = match candidate {
-        Some((u, h)) => (Some(u), Some(h)),
+        Some((u, h)) if !limited => (Some(u), Some(h)),
+        Some((u, _)) => (Some(u), None),
         None => (None, None),
     };
     let verdict = state.hasher.verify(password.clone(), hash).await?;
     let Some(user) = user else {
-        return Ok(Step::Failed(if limited {
-            "rate_limited"
-        } else {
-            "unknown_account"
-        }));
+        return Ok(Step::Failed("unknown_account", None));
     };
+    let id = Some(user.user_id);
+    if limited {
+        return Ok(Step::Failed("rate_limited", id));
+    }
     if verdict == Verified::No {
-        return Ok(Step::Failed("wrong_password"));
+        return Ok(Step::Failed("wrong_password", id));
     }
     if !user.is_active {
-        return Ok(Step::Failed("disabled"));
+        return Ok(Step::Failed("disabled", id));
     }
     if !user.email_verified {
-        return Ok(Step::Unverified);
+        return Ok(Step::Unverified(user.user_id));
     }
     if verdict == Verified::YesRehash {
         let fresh = state.hasher.hash(password).await?;

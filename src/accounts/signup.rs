@@ -184,7 +184,11 @@ pub async fn signup(
     // Hash before looking anything up, so new and existing addresses cost the same.
     let hash = state.hasher.hash(valid.password.clone()).await?;
     if let Some(existing) = state.store.user_by_email(valid.email.normalized()).await? {
-        send_signup_attempt(&state, &existing, lang_for(&existing, ctx.lang)).await?;
+        // The owner hears of it, but a flood of attempts cannot flood their inbox.
+        let bucket = format!("signup-notice:user:{}", existing.user_id);
+        if !rate_limit::over_limit(&state, &bucket, state.config.limits.resend_per_address).await? {
+            send_signup_attempt(&state, &existing, lang_for(&existing, ctx.lang)).await?;
+        }
         audit::record(
             &state,
             "signup.duplicate",

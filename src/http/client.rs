@@ -63,3 +63,36 @@ fn forwarded_for(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
         .collect();
     all.into_iter().rev().find(|ip| !trusted.contains(ip))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(peer: &str, xff: Option<&str>) -> Parts {
+        let mut b = Request::builder().uri("/");
+        if let Some(v) = xff {
+            b = b.header("x-forwarded-for", v);
+        }
+        let (mut parts, _) = b.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        parts
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let spoofed = parts("203.0.113.9:5000", Some("198.51.100.1"));
+        assert_eq!(client_info(&spoofed, &[proxy]).ip, "203.0.113.9");
+        let via_proxy = parts("10.0.0.1:5000", Some("198.51.100.1, 203.0.113.7"));
+        assert_eq!(
+            client_info(&via_proxy, &[proxy]).ip,
+            "203.0.113.7",
+            "right-most untrusted hop"
+        );
+        let no_header = parts("10.0.0.1:5000", None);
+        assert_eq!(client_info(&no_header, &[proxy]).ip, "10.0.0.1");
+    }
+}

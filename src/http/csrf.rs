@@ -80,7 +80,7 @@ async fn check(state: &AppState, cookie: Option<&str>, req: Request) -> Result<R
             if let Some(origin) = headers.get("origin") {
                 let ok = origin
                     .to_str()
-                    .is_ok_and(|o| o.eq_ignore_ascii_case(state.config.issuer()));
+                    .is_ok_and(|o| o.eq_ignore_ascii_case(&state.issuer_origin));
                 if !ok {
                     tracing::info!(origin = ?origin, "form post from a foreign origin refused");
                     return Err(PageError::csrf());

@@ -43,7 +43,11 @@ impl PageCtx {
                 .cloned()
                 .flatten(),
             flash,
-            here: parts.uri.path().to_owned(),
+            here: parts
+                .uri
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned(),
         }
     }
 
@@ -75,7 +79,7 @@ impl PageCtx {
                 context! { kind => f.kind.as_str(), message => message }
             })
             .collect();
-        let link = |l: Lang| format!("{}?lang={}", self.here, l.code());
+        let link = |l: Lang| lang_link(&self.here, l);
         context! {
             lang => self.lang.code(),
             csrf_token => self.csrf.clone(),
@@ -115,6 +119,19 @@ impl PageCtx {
     pub fn ok(&self, state: &AppState, template: &str, extra: Value) -> Response {
         self.render(state, StatusCode::OK, template, extra)
     }
+}
+
+/// `here` with its `lang` parameter replaced (other parameters, such as `next`, are kept).
+fn lang_link(here: &str, lang: Lang) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        if k != "lang" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("lang", lang.code());
+    format!("{path}?{}", out.finish())
 }
 
 impl FromRequestParts<AppState> for PageCtx {
@@ -166,4 +183,18 @@ fn render_error(state: &AppState, ctx: &PageCtx, e: PageError, original: Respons
         }
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_links_keep_other_parameters() {
+        assert_eq!(lang_link("/login", Lang::Ko), "/login?lang=ko");
+        assert_eq!(
+            lang_link("/login?next=%2Faccount&lang=en", Lang::Ko),
+            "/login?next=%2Faccount&lang=ko"
+        );
+    }
 }

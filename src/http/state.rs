@@ -34,6 +34,8 @@ pub struct Inner {
     pub csrf_key: [u8; 32],
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The issuer's origin, as browsers send it in `Origin`.
+    pub issuer_origin: String,
     /// Accepted `Host` header values (lower case).
     pub allowed_hosts: Vec<String>,
 }

@@ -71,7 +71,6 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     let mut c = Config::default();
     c.server.bind = format!("127.0.0.1:{port}");
     c.server.issuer = format!("http://127.0.0.1:{port}");
-    c.server.data_dir = dir.join("data").display().to_string();
     c.database.url = db_url;
     c.database.max_connections = 4;
     c.mail.transport = "memory".into();

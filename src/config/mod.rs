@@ -4,10 +4,11 @@
 //! validated once at start; a bad value stops start-up with a message naming the key, the value
 //! and what is expected. docs/configuration.md lists every setting.
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
+
+mod validate;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -46,11 +47,9 @@ pub struct ServerConfig {
     pub body_limit_bytes: usize,
     /// `text` or `json`.
     pub log_format: String,
-    /// Directory for dev-mode state (the SQLite file, mail files).
-    pub data_dir: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite://path` or `postgres://…`.
@@ -82,6 +81,24 @@ pub struct MailConfig {
     pub poll_interval_ms: u64,
 }
 
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A password inside the URL is never printed.
+        let url = match url::Url::parse(&self.url) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            _ => self.url.clone(),
+        };
+        f.debug_struct("DatabaseConfig")
+            .field("url", &url)
+            .field("max_connections", &self.max_connections)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .finish()
+    }
+}
+
 impl fmt::Debug for MailConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MailConfig")
@@ -92,7 +109,13 @@ impl fmt::Debug for MailConfig {
             .field("smtp_security", &self.smtp_security)
             .field("smtp_username", &self.smtp_username)
             .field("smtp_password", &redacted(&self.smtp_password))
-            .finish_non_exhaustive()
+            .field("smtp_timeout_secs", &self.smtp_timeout_secs)
+            .field("file_dir", &self.file_dir)
+            .field("retry_base_ms", &self.retry_base_ms)
+            .field("retry_max_secs", &self.retry_max_secs)
+            .field("max_attempts", &self.max_attempts)
+            .field("poll_interval_ms", &self.poll_interval_ms)
+            .finish()
     }
 }
 
@@ -163,7 +186,6 @@ impl Default for ServerConfig {
             request_timeout_secs: 30,
             body_limit_bytes: 64 * 1024,
             log_format: "text".into(),
-            data_dir: "data".into(),
         }
     }
 }
@@ -309,145 +331,6 @@ impl Config {
         Ok(config)
     }
 
-    /// Checks every value; the first problem is reported.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let s = &self.server;
-        s.bind
-            .parse::<SocketAddr>()
-            .map_err(|_| bad("server.bind", &s.bind, "host:port such as 127.0.0.1:8080"))?;
-        let issuer = self.issuer_url()?;
-        if self.is_production() && issuer.scheme() != "https" {
-            return Err(bad(
-                "server.issuer",
-                &s.issuer,
-                "an https URL in production",
-            ));
-        }
-        for p in &s.trusted_proxies {
-            p.parse::<IpAddr>()
-                .map_err(|_| bad("server.trusted_proxies", p, "IP addresses"))?;
-        }
-        if !matches!(s.log_format.as_str(), "text" | "json") {
-            return Err(bad("server.log_format", &s.log_format, "`text` or `json`"));
-        }
-        if s.request_timeout_secs == 0 {
-            return Err(bad(
-                "server.request_timeout_secs",
-                0,
-                "a number of seconds above 0",
-            ));
-        }
-        if s.body_limit_bytes < 1024 {
-            return Err(bad(
-                "server.body_limit_bytes",
-                s.body_limit_bytes,
-                "at least 1024",
-            ));
-        }
-        let db = &self.database;
-        if !(db.url.starts_with("sqlite:")
-            || db.url.starts_with("postgres://")
-            || db.url.starts_with("postgresql://"))
-        {
-            return Err(bad(
-                "database.url",
-                &db.url,
-                "sqlite://PATH or postgres://USER@HOST/DB",
-            ));
-        }
-        if db.max_connections == 0 {
-            return Err(bad("database.max_connections", 0, "at least 1"));
-        }
-        let m = &self.mail;
-        if !matches!(m.transport.as_str(), "file" | "smtp" | "memory") {
-            return Err(bad(
-                "mail.transport",
-                &m.transport,
-                "`file`, `smtp` or `memory`",
-            ));
-        }
-        m.from.parse::<lettre::message::Mailbox>().map_err(|_| {
-            bad(
-                "mail.from",
-                &m.from,
-                "a mailbox such as `Daemun <no-reply@example.com>`",
-            )
-        })?;
-        if !matches!(m.smtp_security.as_str(), "starttls" | "tls" | "plain") {
-            return Err(bad(
-                "mail.smtp_security",
-                &m.smtp_security,
-                "`starttls`, `tls` or `plain`",
-            ));
-        }
-        if m.transport == "smtp" && m.smtp_host.is_empty() {
-            return Err(bad(
-                "mail.smtp_host",
-                "",
-                "a host name when mail.transport is `smtp`",
-            ));
-        }
-        if m.max_attempts == 0 {
-            return Err(bad("mail.max_attempts", 0, "at least 1"));
-        }
-        let se = &self.session;
-        for (key, v) in [
-            ("session.idle_minutes", se.idle_minutes),
-            ("session.absolute_hours", se.absolute_hours),
-            ("session.remember_idle_days", se.remember_idle_days),
-            ("session.remember_absolute_days", se.remember_absolute_days),
-        ] {
-            if v <= 0 {
-                return Err(bad(key, v, "a positive number"));
-            }
-        }
-        let a = &self.accounts;
-        if !(8..=256).contains(&a.password_min_length) {
-            return Err(bad(
-                "accounts.password_min_length",
-                a.password_min_length,
-                "8 to 256",
-            ));
-        }
-        if a.verification_ttl_hours <= 0 {
-            return Err(bad(
-                "accounts.verification_ttl_hours",
-                a.verification_ttl_hours,
-                "a positive number",
-            ));
-        }
-        if a.argon2_memory_kib < 19_456 {
-            return Err(bad(
-                "accounts.argon2_memory_kib",
-                a.argon2_memory_kib,
-                "at least 19456 (OWASP minimum)",
-            ));
-        }
-        if a.argon2_iterations < 2 {
-            return Err(bad(
-                "accounts.argon2_iterations",
-                a.argon2_iterations,
-                "at least 2",
-            ));
-        }
-        if a.argon2_parallelism == 0 {
-            return Err(bad("accounts.argon2_parallelism", 0, "at least 1"));
-        }
-        if self.limits.window_secs <= 0 {
-            return Err(bad(
-                "limits.window_secs",
-                self.limits.window_secs,
-                "a positive number of seconds",
-            ));
-        }
-        if self.is_production() && self.keys.encryption_key.is_empty() {
-            return Err(ConfigError(
-                "configuration key `keys.encryption_key` (DAEMUN_KEYS__ENCRYPTION_KEY) is empty; production needs the key shared by every node (32 random bytes, base64)".into(),
-            ));
-        }
-        Ok(())
-    }
-
     pub fn is_production(&self) -> bool {
         self.server.environment == Environment::Production
     }
@@ -457,8 +340,10 @@ impl Config {
         let raw = &self.server.issuer;
         let expected = "an absolute http(s) URL without query, fragment or trailing slash, e.g. https://id.example.com";
         let url = url::Url::parse(raw).map_err(|_| bad("server.issuer", raw, expected))?;
+        // Daemun serves at the root of its origin, so the issuer has no path.
         if !matches!(url.scheme(), "http" | "https")
             || url.host_str().is_none()
+            || url.path() != "/"
             || url.query().is_some()
             || url.fragment().is_some()
             || raw.ends_with('/')
@@ -475,100 +360,20 @@ impl Config {
 
     /// Whether cookies must be `Secure` (and use the `__Host-` prefix).
     pub fn https(&self) -> bool {
-        self.server.issuer.starts_with("https://")
+        self.server
+            .issuer
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
     }
 
-    pub fn data_dir(&self) -> PathBuf {
-        PathBuf::from(&self.server.data_dir)
+    /// The issuer's origin as browsers send it in `Origin` (`scheme://host[:port]`, default port
+    /// omitted).
+    pub fn issuer_origin(&self) -> String {
+        self.issuer_url()
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_need_no_file_and_validate() {
-        let c = Config::load_from(None, env(&[])).unwrap();
-        assert_eq!(c.server.bind, "127.0.0.1:8080");
-        assert_eq!(c.server.issuer, "http://127.0.0.1:8080");
-        assert_eq!(c.database.url, "sqlite://data/daemun.db");
-        assert_eq!(c.mail.transport, "file");
-    }
-
-    #[test]
-    fn environment_variables_override_defaults() {
-        let c = Config::load_from(
-            None,
-            env(&[
-                (
-                    "DAEMUN_DATABASE__URL",
-                    "postgres://postgres@127.0.0.1/daemun",
-                ),
-                ("DAEMUN_SESSION__IDLE_MINUTES", "30"),
-                ("DAEMUN_SERVER__TRUSTED_PROXIES", "10.0.0.1,10.0.0.2"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(c.database.url, "postgres://postgres@127.0.0.1/daemun");
-        assert_eq!(c.session.idle_minutes, 30);
-        assert_eq!(c.server.trusted_proxies, vec!["10.0.0.1", "10.0.0.2"]);
-    }
-
-    #[test]
-    fn bad_values_name_the_key_and_the_value() {
-        let err = Config::load_from(None, env(&[("DAEMUN_SERVER__BIND", "nonsense")])).unwrap_err();
-        assert!(
-            err.0.contains("server.bind") && err.0.contains("nonsense"),
-            "{err}"
-        );
-        let err =
-            Config::load_from(None, env(&[("DAEMUN_MAIL__TRANSPORT", "pigeon")])).unwrap_err();
-        assert!(
-            err.0.contains("mail.transport") && err.0.contains("pigeon"),
-            "{err}"
-        );
-        let err =
-            Config::load_from(None, env(&[("DAEMUN_SESSION__IDLE_MINUTES", "soon")])).unwrap_err();
-        assert!(err.0.contains("idle_minutes"), "{err}");
-    }
-
-    #[test]
-    fn production_requires_https_and_a_shared_key() {
-        let err = Config::load_from(None, env(&[("DAEMUN_SERVER__ENVIRONMENT", "production")]))
-            .unwrap_err();
-        assert!(err.0.contains("server.issuer"), "{err}");
-        let err = Config::load_from(
-            None,
-            env(&[
-                ("DAEMUN_SERVER__ENVIRONMENT", "production"),
-                ("DAEMUN_SERVER__ISSUER", "https://id.example.com"),
-            ]),
-        )
-        .unwrap_err();
-        assert!(err.0.contains("keys.encryption_key"), "{err}");
-    }
-
-    #[test]
-    fn a_missing_config_file_is_an_error() {
-        let err =
-            Config::load_from(Some(Path::new("/nonexistent/daemun.toml")), env(&[])).unwrap_err();
-        assert!(err.0.contains("does not exist"));
-    }
-
-    #[test]
-    fn debug_redacts_secrets() {
-        let mut c = Config::default();
-        c.mail.smtp_password = "hunter2".into();
-        c.keys.encryption_key = "c2VjcmV0".into();
-        let shown = format!("{c:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("c2VjcmV0"));
-    }
-}
+mod tests;

@@ -1,0 +1,179 @@
+//! Validation of every setting, with messages that name the key, the value and what is expected.
+use std::net::{IpAddr, SocketAddr};
+
+use super::{Config, ConfigError, bad};
+
+impl Config {
+    /// Checks every value; the first problem is reported.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let s = &self.server;
+        s.bind
+            .parse::<SocketAddr>()
+            .map_err(|_| bad("server.bind", &s.bind, "host:port such as 127.0.0.1:8080"))?;
+        let issuer = self.issuer_url()?;
+        if self.is_production() && issuer.scheme() != "https" {
+            return Err(bad(
+                "server.issuer",
+                &s.issuer,
+                "an https URL in production",
+            ));
+        }
+        for p in &s.trusted_proxies {
+            p.parse::<IpAddr>()
+                .map_err(|_| bad("server.trusted_proxies", p, "IP addresses"))?;
+        }
+        if !matches!(s.log_format.as_str(), "text" | "json") {
+            return Err(bad("server.log_format", &s.log_format, "`text` or `json`"));
+        }
+        if s.request_timeout_secs == 0 {
+            return Err(bad(
+                "server.request_timeout_secs",
+                0,
+                "a number of seconds above 0",
+            ));
+        }
+        if s.body_limit_bytes < 1024 {
+            return Err(bad(
+                "server.body_limit_bytes",
+                s.body_limit_bytes,
+                "at least 1024",
+            ));
+        }
+        let db = &self.database;
+        if !(db.url.starts_with("sqlite:")
+            || db.url.starts_with("postgres://")
+            || db.url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "database.url",
+                &db.url,
+                "sqlite://PATH or postgres://USER@HOST/DB",
+            ));
+        }
+        if db.max_connections == 0 {
+            return Err(bad("database.max_connections", 0, "at least 1"));
+        }
+        let m = &self.mail;
+        if !matches!(m.transport.as_str(), "file" | "smtp" | "memory") {
+            return Err(bad(
+                "mail.transport",
+                &m.transport,
+                "`file`, `smtp` or `memory`",
+            ));
+        }
+        m.from.parse::<lettre::message::Mailbox>().map_err(|_| {
+            bad(
+                "mail.from",
+                &m.from,
+                "a mailbox such as `Daemun <no-reply@example.com>`",
+            )
+        })?;
+        if !matches!(m.smtp_security.as_str(), "starttls" | "tls" | "plain") {
+            return Err(bad(
+                "mail.smtp_security",
+                &m.smtp_security,
+                "`starttls`, `tls` or `plain`",
+            ));
+        }
+        if m.transport == "smtp" && m.smtp_host.is_empty() {
+            return Err(bad(
+                "mail.smtp_host",
+                "",
+                "a host name when mail.transport is `smtp`",
+            ));
+        }
+        if m.smtp_timeout_secs == 0 {
+            return Err(bad(
+                "mail.smtp_timeout_secs",
+                0,
+                "a number of seconds above 0",
+            ));
+        }
+        if m.retry_base_ms < 10 {
+            return Err(bad(
+                "mail.retry_base_ms",
+                m.retry_base_ms,
+                "at least 10 (milliseconds)",
+            ));
+        }
+        if self.is_production() && m.transport == "memory" {
+            return Err(bad(
+                "mail.transport",
+                &m.transport,
+                "`smtp` or `file` in production (memory is for tests)",
+            ));
+        }
+        if m.max_attempts == 0 {
+            return Err(bad("mail.max_attempts", 0, "at least 1"));
+        }
+        let se = &self.session;
+        for (key, v) in [
+            ("session.idle_minutes", se.idle_minutes),
+            ("session.absolute_hours", se.absolute_hours),
+            ("session.remember_idle_days", se.remember_idle_days),
+            ("session.remember_absolute_days", se.remember_absolute_days),
+        ] {
+            if v <= 0 {
+                return Err(bad(key, v, "a positive number"));
+            }
+        }
+        let a = &self.accounts;
+        if !(8..=256).contains(&a.password_min_length) {
+            return Err(bad(
+                "accounts.password_min_length",
+                a.password_min_length,
+                "8 to 256",
+            ));
+        }
+        if a.verification_ttl_hours <= 0 {
+            return Err(bad(
+                "accounts.verification_ttl_hours",
+                a.verification_ttl_hours,
+                "a positive number",
+            ));
+        }
+        if a.argon2_memory_kib < 19_456 {
+            return Err(bad(
+                "accounts.argon2_memory_kib",
+                a.argon2_memory_kib,
+                "at least 19456 (OWASP minimum)",
+            ));
+        }
+        if a.argon2_iterations < 2 {
+            return Err(bad(
+                "accounts.argon2_iterations",
+                a.argon2_iterations,
+                "at least 2",
+            ));
+        }
+        if a.argon2_parallelism == 0 {
+            return Err(bad("accounts.argon2_parallelism", 0, "at least 1"));
+        }
+        if self.limits.window_secs <= 0 {
+            return Err(bad(
+                "limits.window_secs",
+                self.limits.window_secs,
+                "a positive number of seconds",
+            ));
+        }
+        if !self.keys.encryption_key.is_empty() && !kek_shape_ok(&self.keys.encryption_key) {
+            return Err(ConfigError(
+                "configuration key `keys.encryption_key` is not 32 bytes in base64 (make one with `openssl rand -base64 32`)".into(),
+            ));
+        }
+        if self.is_production() && self.keys.encryption_key.is_empty() {
+            return Err(ConfigError(
+                "configuration key `keys.encryption_key` (DAEMUN_KEYS__ENCRYPTION_KEY) is empty; production needs the key shared by every node (32 random bytes, base64)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 32 bytes in standard base64 (the value itself is never echoed).
+fn kek_shape_ok(text: &str) -> bool {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .is_ok_and(|b| b.len() == 32)
+}
