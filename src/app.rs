@@ -30,7 +30,9 @@ use crate::hashing::Hasher;
 use crate::http::state::Inner;
 use crate::http::{AppState, csrf, headers, locale, page, session};
 use crate::keys::Kek;
+use crate::keys::keyring::KeyRing;
 use crate::mail::{Mailer, worker};
+use crate::oidc::{self, discovery, jwks};
 use crate::store::Store;
 use crate::templates::Templates;
 
@@ -45,6 +47,8 @@ pub enum StartError {
     Keys(#[from] crate::keys::KeyError),
     #[error("mail: {0}")]
     Mail(#[from] crate::mail::MailError),
+    #[error("signing keys: {0}")]
+    KeyRing(#[from] crate::keys::keyring::KeyRingError),
     #[error("password hashing: {0}")]
     Hash(#[from] crate::domain::password::HashError),
     #[error("cannot listen on {addr}: {source}")]
@@ -83,6 +87,12 @@ impl App {
             store.migrate().await?;
         }
         let kek = Kek::load(&config)?;
+        let clock: Arc<dyn Clock> = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let keys = KeyRing::load(store.clone(), kek.clone(), clock.now_ms()).await?;
+        let discovery_json: Arc<[u8]> =
+            serde_json::to_vec(&oidc::discovery::document(config.issuer()))
+                .unwrap_or_default()
+                .into();
         let mailer = Mailer::from_config(&config.mail)?;
         let a = &config.accounts;
         let params = HashParams {
@@ -132,7 +142,9 @@ impl App {
             templates: Templates::new(),
             mailer,
             mail_wake: Arc::new(Notify::new()),
-            clock: options.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            clock,
+            keys,
+            discovery_json,
             hasher,
             trusted_proxies,
             allowed_hosts,
@@ -174,6 +186,7 @@ impl App {
             stop.clone(),
         ));
         let janitor = tokio::spawn(janitor(s.clone(), stop.clone()));
+        let refresher = tokio::spawn(refresh_keys(s.clone(), stop.clone()));
         tracing::info!(
             addr = %self.listener.local_addr()?,
             issuer = %s.config.issuer(),
@@ -196,6 +209,7 @@ impl App {
         stop.cancel();
         let _ = sender.await;
         let _ = janitor.await;
+        let _ = refresher.await;
         s.store.close().await;
         Ok(())
     }
@@ -225,12 +239,15 @@ pub fn routes(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), page::error_pages))
                 .layer(from_fn_with_state(state.clone(), csrf::layer)),
         );
+    let protocol = Router::new()
+        .route(oidc::DISCOVERY_PATH, get(discovery::discovery))
+        .route(oidc::JWKS_PATH, get(jwks::jwks));
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/static/style.css", get(stylesheet));
     let config = &state.config.server;
-    ops.merge(pages)
+    ops.merge(protocol).merge(pages)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
@@ -299,6 +316,20 @@ async fn janitor(state: AppState, stop: CancellationToken) {
         tokio::select! {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_millis(5 * MINUTE as u64)) => {}
+        }
+    }
+}
+
+/// Re-reads signing keys so a rotation made on any node (or by the CLI) is seen here.
+async fn refresh_keys(state: AppState, stop: CancellationToken) {
+    let every = Duration::from_secs(state.config.keys.refresh_secs);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        if let Err(e) = state.keys.refresh(state.now()).await {
+            tracing::warn!(error = %e, "cannot refresh signing keys");
         }
     }
 }

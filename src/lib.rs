@@ -9,6 +9,7 @@ pub mod http;
 pub mod i18n;
 pub mod keys;
 pub mod mail;
+pub mod oidc;
 pub mod store;
 pub mod telemetry;
 pub mod templates;

@@ -20,6 +20,7 @@ pub struct Config {
     pub accounts: AccountsConfig,
     pub limits: LimitsConfig,
     pub keys: KeysConfig,
+    pub tokens: TokensConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -160,6 +161,35 @@ pub struct KeysConfig {
     pub dir: String,
     /// The key-encryption key (base64, 32 bytes). Required in production.
     pub encryption_key: String,
+    /// After a rotation, how long the new key is only published before it signs (so caches
+    /// of the JWKS pick it up first).
+    pub rotation_delay_secs: i64,
+    /// How often each node re-reads the keys (rotations reach every node within this time).
+    pub refresh_secs: u64,
+}
+
+/// Lifetimes of what the protocol issues.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokensConfig {
+    pub authorization_code_secs: i64,
+    pub access_token_secs: i64,
+    pub id_token_secs: i64,
+    pub refresh_token_days: i64,
+    /// How long a pending authorization request waits for login and consent.
+    pub pending_request_secs: i64,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            authorization_code_secs: 60,
+            access_token_secs: 600,
+            id_token_secs: 600,
+            refresh_token_days: 30,
+            pending_request_secs: 600,
+        }
+    }
 }
 
 impl fmt::Debug for KeysConfig {
@@ -167,6 +197,8 @@ impl fmt::Debug for KeysConfig {
         f.debug_struct("KeysConfig")
             .field("dir", &self.dir)
             .field("encryption_key", &redacted(&self.encryption_key))
+            .field("rotation_delay_secs", &self.rotation_delay_secs)
+            .field("refresh_secs", &self.refresh_secs)
             .finish()
     }
 }
@@ -262,6 +294,8 @@ impl Default for KeysConfig {
         Self {
             dir: "keys".into(),
             encryption_key: String::new(),
+            rotation_delay_secs: 600,
+            refresh_secs: 10,
         }
     }
 }

@@ -149,6 +149,32 @@ impl Config {
         if a.argon2_parallelism == 0 {
             return Err(bad("accounts.argon2_parallelism", 0, "at least 1"));
         }
+        if self.keys.rotation_delay_secs < 0 {
+            return Err(bad(
+                "keys.rotation_delay_secs",
+                self.keys.rotation_delay_secs,
+                "0 or more seconds",
+            ));
+        }
+        if self.keys.refresh_secs == 0 {
+            return Err(bad("keys.refresh_secs", 0, "at least 1 second"));
+        }
+        let t = &self.tokens;
+        for (key, v, max) in [
+            (
+                "tokens.authorization_code_secs",
+                t.authorization_code_secs,
+                600,
+            ),
+            ("tokens.access_token_secs", t.access_token_secs, 86_400),
+            ("tokens.id_token_secs", t.id_token_secs, 86_400),
+            ("tokens.refresh_token_days", t.refresh_token_days, 365),
+            ("tokens.pending_request_secs", t.pending_request_secs, 3600),
+        ] {
+            if v <= 0 || v > max {
+                return Err(bad(key, v, &format!("a number from 1 to {max}")));
+            }
+        }
         if self.limits.window_secs <= 0 {
             return Err(bad(
                 "limits.window_secs",

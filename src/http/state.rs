@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::hashing::Hasher;
+use crate::keys::keyring::KeyRing;
 use crate::mail::Mailer;
 use crate::store::Store;
 use crate::templates::Templates;
@@ -30,6 +31,10 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     /// argon2id on a bounded pool.
     pub hasher: Hasher,
+    /// Signing keys and the JWKS.
+    pub keys: KeyRing,
+    /// The discovery document, serialised once.
+    pub discovery_json: std::sync::Arc<[u8]>,
     /// Key for CSRF tokens (derived from the KEK).
     pub csrf_key: [u8; 32],
     /// Peers whose `X-Forwarded-For` is believed.

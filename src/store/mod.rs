@@ -12,10 +12,12 @@ use sqlx::sqlite::{
 };
 
 pub mod audit;
+pub mod clients;
 pub mod email_tokens;
 pub mod janitor;
 pub mod outbox;
 pub mod sessions;
+pub mod signing_keys;
 pub mod throttle;
 pub mod users;
 

@@ -4,12 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 mod helpers;
 
+mod cli;
 mod config;
 mod csrf;
 mod hygiene;
 mod i18n;
 mod login;
 mod logout;
+mod oidc_keys;
 mod signup;
 mod smtp;
 mod store;

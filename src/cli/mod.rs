@@ -1,4 +1,6 @@
-//! The command line: `daemun` (= `daemun serve`), `daemun migrate`, `daemun check-config`.
+//! The command line: `daemun` (= `daemun serve`), `migrate`, `check-config`, `client …`,
+//! `keys …`. Management commands work on the same database as the server and are safe to run
+//! while it serves.
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,6 +9,9 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::config::Config;
 use crate::store::Store;
+
+mod client;
+mod keys;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +38,12 @@ pub enum Command {
     Migrate,
     /// Load and validate the configuration, print it with secrets redacted, and exit.
     CheckConfig,
+    /// Manage relying parties (applications).
+    #[command(subcommand)]
+    Client(client::ClientCommand),
+    /// Manage ID token signing keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -59,6 +70,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             println!("configuration is valid");
             ExitCode::SUCCESS
         }
+        Command::Client(cmd) => client::run(config, cmd).await,
+        Command::Keys(cmd) => keys::run(config, cmd).await,
     }
 }
 
@@ -77,6 +90,21 @@ async fn serve(config: Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The store for a management command, migrated like `serve` would.
+pub(crate) async fn open_store(config: &Config) -> Result<Store, crate::store::StoreError> {
+    let store = Store::connect(&config.database.url, 2).await?;
+    if config.database.migrate_on_start {
+        store.migrate().await?;
+    }
+    Ok(store)
+}
+
+/// Prints `message` as `daemun: …` on stderr and gives the failure exit code.
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("daemun: {message}");
+    ExitCode::FAILURE
 }
 
 async fn migrate(config: Config) -> ExitCode {

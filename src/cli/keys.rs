@@ -1,0 +1,77 @@
+//! `daemun keys list|rotate|retire`.
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::{fail, open_store};
+use crate::config::Config;
+use crate::domain::clock::format_utc;
+use crate::domain::clock::{Clock, SECOND, SystemClock};
+use crate::keys::Kek;
+use crate::keys::keyring::KeyRing;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List signing keys with their state.
+    List,
+    /// Publish new keys now; they sign after `keys.rotation_delay_secs`, and the old ones stay
+    /// in the JWKS until every token they signed has expired.
+    Rotate,
+    /// Take a key out of the JWKS at once (for a compromised key).
+    Retire { kid: String },
+}
+
+pub async fn run(config: Config, cmd: KeysCommand) -> ExitCode {
+    let store = match open_store(&config).await {
+        Ok(s) => s,
+        Err(e) => return fail(format!("database: {e}")),
+    };
+    let kek = match Kek::load(&config) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    let now = SystemClock.now_ms();
+    let ring = match KeyRing::load(store.clone(), kek, now).await {
+        Ok(r) => r,
+        Err(e) => return fail(format!("signing keys: {e}")),
+    };
+    match cmd {
+        KeysCommand::List => match store.all_signing_keys().await {
+            Ok(rows) => {
+                for k in rows {
+                    let state = match k.publish_until {
+                        Some(t) if t <= now => format!("retired {}", format_utc(t)),
+                        Some(t) => format!("verifying until {}", format_utc(t)),
+                        None if k.sign_from > now => {
+                            format!("published, signs from {}", format_utc(k.sign_from))
+                        }
+                        None => "signing".to_owned(),
+                    };
+                    println!("{}  {}  {state}", k.alg, k.kid);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        KeysCommand::Rotate => {
+            let delay = config.keys.rotation_delay_secs * SECOND;
+            let lifetime = config.tokens.id_token_secs * SECOND;
+            match ring.rotate(now, delay, lifetime).await {
+                Ok(kids) => {
+                    for kid in kids {
+                        println!("new key {kid} (signs from {})", format_utc(now + delay));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        KeysCommand::Retire { kid } => match ring.retire(&kid, now).await {
+            Ok(()) => {
+                println!("retired {kid}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+    }
+}

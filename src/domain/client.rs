@@ -1,0 +1,224 @@
+//! Relying parties: registration rules for redirect URIs and the other client settings.
+//!
+//! Redirect URIs are compared as exact strings (RFC 9700 §2.1, §4.1.3); the one exception is
+//! the port of a loopback IP literal for native apps (RFC 8252 §7.3).
+use url::Url;
+
+/// Grant types a client may be allowed.
+pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+
+/// Client authentication at the token endpoint (RFC 6749 §2.3, OIDC Core §9).
+pub const AUTH_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "none"];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RedirectUriError {
+    #[error("`{0}` is not an absolute URI")]
+    NotAbsolute(String),
+    #[error("`{0}` has a fragment (RFC 6749 §3.1.2 forbids it)")]
+    Fragment(String),
+    #[error("`{0}` uses a scheme that can run code or read local data")]
+    DangerousScheme(String),
+    #[error("`{0}` uses http for a host that is not loopback (use https)")]
+    PlainHttp(String),
+    #[error("`{0}` contains a wildcard; register every URI exactly")]
+    Wildcard(String),
+    #[error("`{0}` contains user information (`user@`)")]
+    UserInfo(String),
+    #[error("`{0}` is longer than 2000 characters")]
+    TooLong(String),
+}
+
+/// A registered redirect (or post-logout redirect) URI, validated at registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectUri(String);
+
+impl RedirectUri {
+    /// Accepts https URIs, http for loopback hosts (native apps and development), and
+    /// private-use schemes with a dot (`com.example.app:/cb`, RFC 8252 §7.1).
+    pub fn parse(raw: &str) -> Result<Self, RedirectUriError> {
+        let owned = || raw.to_owned();
+        if raw.len() > 2000 {
+            return Err(RedirectUriError::TooLong(raw.chars().take(40).collect()));
+        }
+        if raw.contains('*') {
+            return Err(RedirectUriError::Wildcard(owned()));
+        }
+        if raw.contains('#') {
+            return Err(RedirectUriError::Fragment(owned()));
+        }
+        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(RedirectUriError::NotAbsolute(owned()));
+        }
+        let url = Url::parse(raw).map_err(|_| RedirectUriError::NotAbsolute(owned()))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(RedirectUriError::UserInfo(owned()));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => return Err(RedirectUriError::PlainHttp(owned())),
+            "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => {
+                return Err(RedirectUriError::DangerousScheme(owned()));
+            }
+            scheme if scheme.contains('.') => {}
+            _ => return Err(RedirectUriError::DangerousScheme(owned())),
+        }
+        if url.scheme().starts_with("http") && url.host_str().is_none_or(str::is_empty) {
+            return Err(RedirectUriError::NotAbsolute(owned()));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"))
+}
+
+/// Whether `requested` matches one of `registered`: exact string equality, except that an
+/// `http` loopback IP literal may use any port (RFC 8252 §7.3).
+pub fn redirect_uri_matches(registered: &[String], requested: &str) -> bool {
+    if registered.iter().any(|r| r == requested) {
+        return true;
+    }
+    let Ok(req) = Url::parse(requested) else {
+        return false;
+    };
+    if req.scheme() != "http" || !matches!(req.host_str(), Some("127.0.0.1" | "[::1]")) {
+        return false;
+    }
+    registered.iter().any(|r| {
+        Url::parse(r).is_ok_and(|reg| {
+            reg.scheme() == "http"
+                && reg.host_str() == req.host_str()
+                && without_port(&reg) == without_port(&req)
+                // The rest must be byte-identical in the original strings too.
+                && strip_port(r) == strip_port(requested)
+        })
+    })
+}
+
+fn without_port(u: &Url) -> String {
+    let mut u = u.clone();
+    let _ = u.set_port(None);
+    u.to_string()
+}
+
+/// `http://127.0.0.1:1234/cb` → `http://127.0.0.1/cb` on the raw string.
+fn strip_port(raw: &str) -> String {
+    let Some(rest) = raw.strip_prefix("http://") else {
+        return raw.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => &authority[..i],
+        _ => authority,
+    };
+    format!("http://{host}{path}")
+}
+
+/// Scope values: space-separated, printable ASCII without `"` and `\` (RFC 6749 §3.3).
+pub fn parse_scopes(raw: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw.split(' ').filter(|s| !s.is_empty()) {
+        if !s
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
+        {
+            return None;
+        }
+        if !out.iter().any(|x| x == s) {
+            out.push(s.to_owned());
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_redirect_uris_are_accepted() {
+        for ok in [
+            "https://app.example.com/callback",
+            "https://app.example.com/cb?tenant=1",
+            "http://127.0.0.1:8400/cb",
+            "http://localhost:3000/auth/callback",
+            "http://[::1]/cb",
+            "com.example.app:/oauth2redirect",
+        ] {
+            assert!(RedirectUri::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn dangerous_redirect_uris_are_refused() {
+        for bad in [
+            "https://app.example.com/cb#frag",
+            "http://app.example.com/cb",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,x",
+            "https://*.example.com/cb",
+            "https://user@app.example.com/cb",
+            "https://a@b@evil.com/cb",
+            "/relative",
+            "myapp:/cb",
+            "https:// space.example.com",
+        ] {
+            assert!(RedirectUri::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirect_uris_match_exactly() {
+        let reg = vec!["https://app.example.com/cb".to_owned()];
+        assert!(redirect_uri_matches(&reg, "https://app.example.com/cb"));
+        for variant in [
+            "https://app.example.com/cb/",
+            "https://app.example.com/CB",
+            "https://app.example.com/cbx",
+            "https://app.example.com/cb?x=1",
+            "https://app.example.com/cb#f",
+            "https://app.example.com:8443/cb",
+            "http://app.example.com/cb",
+            "https://app.example.com@evil.com/cb",
+            "https://app.example.com/cb/..;/x",
+            "https://app.example.com/%63b",
+            "https://APP.example.com/cb",
+        ] {
+            assert!(!redirect_uri_matches(&reg, variant), "{variant}");
+        }
+    }
+
+    #[test]
+    fn loopback_ip_redirects_may_change_only_the_port() {
+        let reg = vec![
+            "http://127.0.0.1/cb".to_owned(),
+            "http://[::1]:9000/cb".to_owned(),
+        ];
+        assert!(redirect_uri_matches(&reg, "http://127.0.0.1:51234/cb"));
+        assert!(redirect_uri_matches(&reg, "http://[::1]:4000/cb"));
+        assert!(!redirect_uri_matches(&reg, "http://127.0.0.1:51234/other"));
+        assert!(!redirect_uri_matches(&reg, "http://127.0.0.1:51234/cb?x=1"));
+        assert!(!redirect_uri_matches(
+            &["http://localhost/cb".to_owned()],
+            "http://localhost:1/cb"
+        ));
+    }
+
+    #[test]
+    fn scopes_split_dedupe_and_refuse_bad_characters() {
+        assert_eq!(
+            parse_scopes("openid  email openid").unwrap(),
+            vec!["openid", "email"]
+        );
+        assert_eq!(parse_scopes("").unwrap(), Vec::<String>::new());
+        assert!(parse_scopes("open\"id").is_none());
+        assert!(parse_scopes("openid\u{e9}").is_none());
+    }
+}

@@ -1,0 +1,77 @@
+//! OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414), built once from the
+//! same path constants as the route table and served as pre-serialised bytes.
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::*;
+use crate::http::AppState;
+use crate::i18n::Lang;
+
+/// The discovery document for `issuer`. Only what is true of Daemun is claimed.
+pub fn document(issuer: &str) -> serde_json::Value {
+    let url = |path: &str| format!("{issuer}{path}");
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": url(AUTHORIZE_PATH),
+        "token_endpoint": url(TOKEN_PATH),
+        "userinfo_endpoint": url(USERINFO_PATH),
+        "jwks_uri": url(JWKS_PATH),
+        "revocation_endpoint": url(REVOKE_PATH),
+        "introspection_endpoint": url(INTROSPECT_PATH),
+        "end_session_endpoint": url(END_SESSION_PATH),
+        "scopes_supported": SCOPES_SUPPORTED,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "form_post"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": CLAIMS_SUPPORTED,
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "code_challenge_methods_supported": ["S256"],
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "ui_locales_supported": Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
+        "claims_locales_supported": Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
+        "authorization_response_iss_parameter_supported": true,
+        "frontchannel_logout_supported": false,
+        "backchannel_logout_supported": false,
+    })
+}
+
+/// JSON bytes with public caching and open CORS (metadata is public; no credentials).
+pub fn public_json(body: Vec<u8>, max_age: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (CACHE_CONTROL, HeaderValue::from_static(max_age)),
+            (ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn discovery(State(state): State<AppState>) -> Response {
+    public_json(state.discovery_json.to_vec(), "public, max-age=3600")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_names_every_endpoint_under_the_issuer() {
+        let d = document("https://id.example.com");
+        assert_eq!(d["issuer"], "https://id.example.com");
+        assert_eq!(d["token_endpoint"], "https://id.example.com/token");
+        assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
+        assert_eq!(d["response_types_supported"], json!(["code"]));
+    }
+}

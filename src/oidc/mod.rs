@@ -1,0 +1,39 @@
+//! The OpenID Provider: one file per endpoint, plus client registration.
+//! Paths are constants here so the route table and the discovery document cannot drift.
+pub mod discovery;
+pub mod jwks;
+pub mod registration;
+
+pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+pub const JWKS_PATH: &str = "/jwks.json";
+pub const AUTHORIZE_PATH: &str = "/authorize";
+pub const TOKEN_PATH: &str = "/token";
+pub const USERINFO_PATH: &str = "/userinfo";
+pub const REVOKE_PATH: &str = "/revoke";
+pub const INTROSPECT_PATH: &str = "/introspect";
+pub const END_SESSION_PATH: &str = "/end_session";
+
+/// Scopes Daemun understands (OIDC Core §5.4 for `profile` and `email`; `offline_access` §11).
+pub const SCOPES_SUPPORTED: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// Claims Daemun can release.
+pub const CLAIMS_SUPPORTED: [&str; 18] = [
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "azp",
+    "at_hash",
+    "amr",
+    "sid",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "locale",
+    "email",
+    "email_verified",
+];

@@ -1,0 +1,319 @@
+//! Client registration: the one way clients are created (CLI now; admin console and dynamic
+//! registration later), with every rule checked and a clear message for each refusal.
+use crate::domain::client::{
+    AUTH_METHODS, GRANT_TYPES, RedirectUri, RedirectUriError, parse_scopes,
+};
+use crate::domain::clock::Millis;
+use crate::domain::secret::{SecretToken, random_id, sha256};
+use crate::keys::signing::Alg;
+use crate::store::clients::ClientRow;
+use crate::store::{Store, StoreError};
+
+use super::SCOPES_SUPPORTED;
+
+/// What an operator asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSpec {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    /// No secret; must use PKCE.
+    pub public: bool,
+    /// Skips the consent page.
+    pub first_party: bool,
+    /// Empty: `authorization_code refresh_token`.
+    pub grant_types: Vec<String>,
+    /// Empty: every supported scope.
+    pub scopes: Vec<String>,
+    /// Empty: `client_secret_basic` and `client_secret_post` (confidential) or `none` (public).
+    pub auth_method: Option<String>,
+    /// Require PKCE even though the client has a secret.
+    pub require_pkce: bool,
+    pub id_token_alg: Option<String>,
+    pub logo_uri: Option<String>,
+    pub home_uri: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    #[error("the client needs a name (1 to 100 characters)")]
+    Name,
+    #[error("redirect URI: {0}")]
+    RedirectUri(#[from] RedirectUriError),
+    #[error("the authorization_code grant needs at least one --redirect-uri")]
+    NoRedirectUri,
+    #[error(
+        "unknown grant type `{0}` (expected one of: authorization_code, refresh_token, client_credentials)"
+    )]
+    GrantType(String),
+    #[error("a public client cannot use client_credentials (it has no secret)")]
+    PublicClientCredentials,
+    #[error("unknown scope `{0}` (expected some of: openid, profile, email, offline_access)")]
+    Scope(String),
+    #[error(
+        "unknown token endpoint auth method `{0}` (expected one of: client_secret_basic, client_secret_post, none)"
+    )]
+    AuthMethod(String),
+    #[error("auth method `{0}` does not fit a {1} client")]
+    AuthMethodMismatch(String, &'static str),
+    #[error("unknown ID token algorithm `{0}` (expected RS256 or ES256)")]
+    Alg(String),
+    #[error("{0} must be an https URL")]
+    Url(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A registered client and, for a confidential one, its secret (shown once, never stored).
+#[derive(Debug)]
+pub struct Registered {
+    pub client: ClientRow,
+    pub secret: Option<String>,
+}
+
+pub async fn register(
+    store: &Store,
+    spec: &ClientSpec,
+    now: Millis,
+) -> Result<Registered, RegistrationError> {
+    let row = validate(spec, now)?;
+    let (secret, secret_hash) = if spec.public {
+        (None, None)
+    } else {
+        let s = SecretToken::generate();
+        let hash = sha256(s.expose().as_bytes());
+        (Some(s.expose().to_owned()), Some(hash))
+    };
+    let client = ClientRow { secret_hash, ..row };
+    store.create_client(&client).await?;
+    Ok(Registered { client, secret })
+}
+
+/// A new secret for a confidential client; the old one stops working at once.
+pub async fn rotate_secret(
+    store: &Store,
+    client_id: &str,
+    now: Millis,
+) -> Result<Option<String>, StoreError> {
+    let s = SecretToken::generate();
+    let changed = store
+        .set_client_secret(client_id, &sha256(s.expose().as_bytes()), now)
+        .await?;
+    Ok(changed.then(|| s.expose().to_owned()))
+}
+
+fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationError> {
+    let name = spec.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(RegistrationError::Name);
+    }
+    let redirect_uris = spec
+        .redirect_uris
+        .iter()
+        .map(|u| RedirectUri::parse(u).map(|u| u.as_str().to_owned()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let post_logout = spec
+        .post_logout_redirect_uris
+        .iter()
+        .map(|u| RedirectUri::parse(u).map(|u| u.as_str().to_owned()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let grants: Vec<String> = if spec.grant_types.is_empty() {
+        vec!["authorization_code".into(), "refresh_token".into()]
+    } else {
+        spec.grant_types.clone()
+    };
+    for g in &grants {
+        if !GRANT_TYPES.contains(&g.as_str()) {
+            return Err(RegistrationError::GrantType(g.clone()));
+        }
+    }
+    if spec.public && grants.iter().any(|g| g == "client_credentials") {
+        return Err(RegistrationError::PublicClientCredentials);
+    }
+    if grants.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
+        return Err(RegistrationError::NoRedirectUri);
+    }
+    let scopes: Vec<String> = if spec.scopes.is_empty() {
+        SCOPES_SUPPORTED.iter().map(|s| (*s).to_owned()).collect()
+    } else {
+        let joined = spec.scopes.join(" ");
+        let parsed =
+            parse_scopes(&joined).ok_or_else(|| RegistrationError::Scope(joined.clone()))?;
+        if let Some(bad) = parsed
+            .iter()
+            .find(|s| !SCOPES_SUPPORTED.contains(&s.as_str()))
+        {
+            return Err(RegistrationError::Scope(bad.clone()));
+        }
+        parsed
+    };
+    let kind = if spec.public {
+        "public"
+    } else {
+        "confidential"
+    };
+    let auth = match spec.auth_method.as_deref() {
+        None if spec.public => "none".to_owned(),
+        None => "client_secret_basic client_secret_post".to_owned(),
+        Some(m) if !AUTH_METHODS.contains(&m) => {
+            return Err(RegistrationError::AuthMethod(m.to_owned()));
+        }
+        Some(m) if (m == "none") != spec.public => {
+            return Err(RegistrationError::AuthMethodMismatch(m.to_owned(), kind));
+        }
+        Some(m) => m.to_owned(),
+    };
+    let alg = spec.id_token_alg.clone().unwrap_or_else(|| "RS256".into());
+    if Alg::parse(&alg).is_none() {
+        return Err(RegistrationError::Alg(alg));
+    }
+    let url = |v: &Option<String>, what: &'static str| -> Result<String, RegistrationError> {
+        match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(String::new()),
+            Some(u) if u.starts_with("https://") && url::Url::parse(u).is_ok() => Ok(u.to_owned()),
+            Some(_) => Err(RegistrationError::Url(what)),
+        }
+    };
+    Ok(ClientRow {
+        client_id: random_id(),
+        name: name.to_owned(),
+        secret_hash: None,
+        redirect_uris: redirect_uris.join("\n"),
+        post_logout_redirect_uris: post_logout.join("\n"),
+        grant_types: grants.join(" "),
+        scopes: scopes.join(" "),
+        token_endpoint_auth_method: auth,
+        require_pkce: spec.public || spec.require_pkce,
+        first_party: spec.first_party,
+        id_token_alg: alg,
+        logo_uri: url(&spec.logo_uri, "--logo-uri")?,
+        home_uri: url(&spec.home_uri, "--home-uri")?,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ClientSpec {
+        ClientSpec {
+            name: "Board".into(),
+            redirect_uris: vec!["https://board.example.com/cb".into()],
+            ..ClientSpec::default()
+        }
+    }
+
+    #[test]
+    fn defaults_for_a_confidential_client() {
+        let c = validate(&spec(), 1).unwrap();
+        assert_eq!(c.grant_types, "authorization_code refresh_token");
+        assert_eq!(
+            c.token_endpoint_auth_method,
+            "client_secret_basic client_secret_post"
+        );
+        assert!(!c.require_pkce);
+        assert_eq!(c.id_token_alg, "RS256");
+        assert!(c.scopes.contains("openid"));
+    }
+
+    #[test]
+    fn public_clients_use_pkce_and_no_secret() {
+        let c = validate(
+            &ClientSpec {
+                public: true,
+                ..spec()
+            },
+            1,
+        )
+        .unwrap();
+        assert!(c.require_pkce);
+        assert_eq!(c.token_endpoint_auth_method, "none");
+        let err = validate(
+            &ClientSpec {
+                public: true,
+                grant_types: vec!["client_credentials".into()],
+                ..spec()
+            },
+            1,
+        );
+        assert!(matches!(
+            err,
+            Err(RegistrationError::PublicClientCredentials)
+        ));
+    }
+
+    #[test]
+    fn bad_registrations_have_clear_errors() {
+        let cases: Vec<(ClientSpec, &str)> = vec![
+            (
+                ClientSpec {
+                    name: " ".into(),
+                    ..spec()
+                },
+                "name",
+            ),
+            (
+                ClientSpec {
+                    redirect_uris: vec!["https://x.example/cb#f".into()],
+                    ..spec()
+                },
+                "fragment",
+            ),
+            (
+                ClientSpec {
+                    redirect_uris: vec!["http://x.example/cb".into()],
+                    ..spec()
+                },
+                "http",
+            ),
+            (
+                ClientSpec {
+                    redirect_uris: vec![],
+                    ..spec()
+                },
+                "redirect",
+            ),
+            (
+                ClientSpec {
+                    grant_types: vec!["password".into()],
+                    ..spec()
+                },
+                "password",
+            ),
+            (
+                ClientSpec {
+                    scopes: vec!["admin".into()],
+                    ..spec()
+                },
+                "admin",
+            ),
+            (
+                ClientSpec {
+                    auth_method: Some("none".into()),
+                    ..spec()
+                },
+                "none",
+            ),
+            (
+                ClientSpec {
+                    id_token_alg: Some("HS256".into()),
+                    ..spec()
+                },
+                "HS256",
+            ),
+            (
+                ClientSpec {
+                    logo_uri: Some("javascript:x".into()),
+                    ..spec()
+                },
+                "logo",
+            ),
+        ];
+        for (s, word) in cases {
+            let err = validate(&s, 1).unwrap_err().to_string();
+            assert!(err.contains(word), "{err} should mention {word}");
+        }
+    }
+}

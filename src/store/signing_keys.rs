@@ -1,0 +1,95 @@
+//! Signing keys: sealed private parts, signing start and publication end.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, on_db};
+use crate::domain::clock::Millis;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SigningKeyRow {
+    pub kid: String,
+    pub alg: String,
+    pub private_sealed: Vec<u8>,
+    pub created_at: i64,
+    pub sign_from: i64,
+    pub publish_until: Option<i64>,
+}
+
+impl Store {
+    pub async fn insert_signing_key(&self, k: &SigningKeyRow) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO signing_key (kid, alg, private_sealed, created_at, sign_from, publish_until) \
+             VALUES ($1, $2, $3, $4, $5, $6)";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(&k.kid)
+            .bind(&k.alg)
+            .bind(&k.private_sealed)
+            .bind(k.created_at)
+            .bind(k.sign_from)
+            .bind(k.publish_until)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Keys still published at `now` (signing or verifying), oldest first.
+    pub async fn published_signing_keys(&self, now: Millis) -> StoreResult<Vec<SigningKeyRow>> {
+        const SQL: &str = "SELECT kid, alg, private_sealed, created_at, sign_from, publish_until FROM signing_key \
+             WHERE publish_until IS NULL OR publish_until > $1 ORDER BY sign_from, created_at";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(now)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Every key, including retired ones (for `daemun keys list`).
+    pub async fn all_signing_keys(&self) -> StoreResult<Vec<SigningKeyRow>> {
+        const SQL: &str = "SELECT kid, alg, private_sealed, created_at, sign_from, publish_until FROM signing_key \
+             ORDER BY sign_from, created_at";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Ends the publication of every open-ended key of `alg` except `keep`, at `until`.
+    pub async fn schedule_key_retirement(
+        &self,
+        alg: &str,
+        keep: &str,
+        until: Millis,
+    ) -> StoreResult<u64> {
+        const SQL: &str = "UPDATE signing_key SET publish_until = $3 \
+             WHERE alg = $1 AND kid <> $2 AND publish_until IS NULL";
+        Ok(on_db!(self, |pool| sqlx::query(SQL)
+            .bind(alg)
+            .bind(keep)
+            .bind(until)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
+    /// Removes a key from publication now; returns whether it was published.
+    pub async fn retire_signing_key(&self, kid: &str, now: Millis) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE signing_key SET publish_until = $2 \
+             WHERE kid = $1 AND (publish_until IS NULL OR publish_until > $2)";
+        let n = on_db!(self, |pool| sqlx::query(SQL)
+            .bind(kid)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Lets a key sign from `now` (when the key it replaces was retired early).
+    pub async fn start_signing_now(&self, kid: &str, now: Millis) -> StoreResult<()> {
+        const SQL: &str = "UPDATE signing_key SET sign_from = $2 WHERE kid = $1 AND sign_from > $2";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(kid)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! The management commands, run as an operator would (the real binary on a real database).
+use std::process::Command;
+
+fn daemun(dir: &std::path::Path, db: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_daemun"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("DAEMUN_") {
+            c.env_remove(k);
+        }
+    }
+    c.current_dir(dir)
+        .env("DAEMUN_DATABASE__URL", db)
+        .env("RUST_LOG", "warn");
+    c
+}
+
+fn run(c: &mut Command) -> (bool, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn clients_are_added_listed_shown_rotated_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::helpers::test_database_url(dir.path()).await;
+    let (ok, out, err) = run(daemun(dir.path(), &db).args([
+        "client",
+        "add",
+        "--name",
+        "Board",
+        "--redirect-uri",
+        "https://board.example.com/cb",
+        "--json",
+    ]));
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = v["client_id"].as_str().unwrap().to_owned();
+    let secret = v["client_secret"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 43);
+    assert_eq!(
+        v["token_endpoint_auth_method"],
+        "client_secret_basic client_secret_post"
+    );
+
+    let (ok, out, _) = run(daemun(dir.path(), &db).args(["client", "list"]));
+    assert!(ok && out.contains(&id) && out.contains("Board"));
+    let (ok, out, _) = run(daemun(dir.path(), &db).args(["client", "show", &id, "--json"]));
+    assert!(
+        ok && !out.contains(&secret),
+        "the secret is never shown again"
+    );
+
+    let (ok, out, _) =
+        run(daemun(dir.path(), &db).args(["client", "rotate-secret", &id, "--json"]));
+    assert!(ok);
+    let rotated: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_ne!(rotated["client_secret"].as_str().unwrap(), secret);
+
+    let (ok, _, _) = run(daemun(dir.path(), &db).args(["client", "remove", &id]));
+    assert!(ok);
+    let (ok, _, err) = run(daemun(dir.path(), &db).args(["client", "show", &id]));
+    assert!(!ok && err.contains("no client"));
+}
+
+#[tokio::test]
+async fn bad_client_registrations_are_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::helpers::test_database_url(dir.path()).await;
+    for (args, word) in [
+        (
+            vec!["--redirect-uri", "https://x.example.com/cb#frag"],
+            "fragment",
+        ),
+        (vec!["--redirect-uri", "http://x.example.com/cb"], "http"),
+        (
+            vec![
+                "--redirect-uri",
+                "https://x.example.com/cb",
+                "--grant-type",
+                "password",
+            ],
+            "password",
+        ),
+        (
+            vec![
+                "--public",
+                "--redirect-uri",
+                "https://x.example.com/cb",
+                "--grant-type",
+                "client_credentials",
+            ],
+            "public",
+        ),
+    ] {
+        let (ok, _, err) = run(daemun(dir.path(), &db)
+            .args(["client", "add", "--name", "X"])
+            .args(&args));
+        assert!(!ok, "{args:?} accepted");
+        assert!(err.contains(word), "{err} should mention {word}");
+        assert!(!err.contains("panicked"));
+    }
+    let (_, out, _) = run(daemun(dir.path(), &db).args(["client", "list", "--json"]));
+    assert_eq!(out.trim(), "[]", "nothing was created");
+}
+
+#[tokio::test]
+async fn keys_are_listed_and_rotated_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::helpers::test_database_url(dir.path()).await;
+    let (ok, out, err) = run(daemun(dir.path(), &db).args(["keys", "list"]));
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("signing")).count(),
+        2,
+        "{out}"
+    );
+    let (ok, out, _) = run(daemun(dir.path(), &db).args(["keys", "rotate"]));
+    assert!(ok && out.matches("new key").count() == 2, "{out}");
+    let (_, out, _) = run(daemun(dir.path(), &db).args(["keys", "list"]));
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("signs from")).count(),
+        2,
+        "{out}"
+    );
+    let (ok, _, err) = run(daemun(dir.path(), &db).args(["keys", "retire", "nope"]));
+    assert!(!ok && err.contains("no published key"));
+}
