@@ -32,7 +32,7 @@ use crate::http::{AppState, csrf, headers, locale, page, session};
 use crate::keys::Kek;
 use crate::keys::keyring::KeyRing;
 use crate::mail::{Mailer, worker};
-use crate::oidc::{self, discovery, jwks};
+use crate::oidc::{self, authorize, consent, discovery, jwks, token, userinfo};
 use crate::store::Store;
 use crate::templates::Templates;
 
@@ -231,6 +231,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/login", get(login::login_form).post(login::login))
         .route("/logout", get(logout::logout_form).post(logout::logout))
         .route("/account", get(home::account))
+        .route(
+            "/consent",
+            get(consent::consent_form).post(consent::consent),
+        )
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(
             ServiceBuilder::new()
@@ -239,9 +243,29 @@ pub fn routes(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), page::error_pages))
                 .layer(from_fn_with_state(state.clone(), csrf::layer)),
         );
+    // Reached by browsers sent from applications (also by cross-site form POST): sessions and
+    // translated error pages, but no CSRF token (RFC 6749 §3.1; the request is not ours).
+    let interactive = Router::new()
+        .route(
+            oidc::AUTHORIZE_PATH,
+            get(authorize::authorize_get).post(authorize::authorize_post),
+        )
+        .route("/authorize/resume/{id}", get(authorize::resume))
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), locale::layer))
+                .layer(from_fn_with_state(state.clone(), session::layer))
+                .layer(from_fn_with_state(state.clone(), page::error_pages)),
+        );
     let protocol = Router::new()
         .route(oidc::DISCOVERY_PATH, get(discovery::discovery))
-        .route(oidc::JWKS_PATH, get(jwks::jwks));
+        .route(oidc::JWKS_PATH, get(jwks::jwks))
+        .route(oidc::TOKEN_PATH, axum::routing::post(token::token))
+        .route(
+            oidc::USERINFO_PATH,
+            get(userinfo::userinfo_get).post(userinfo::userinfo_post),
+        )
+        .merge(interactive);
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod email_address;
 pub mod next_path;
 pub mod password;
+pub mod pkce;
 pub mod secret;
 pub mod user;
 pub mod username;

@@ -1,8 +1,15 @@
 //! The OpenID Provider: one file per endpoint, plus client registration.
 //! Paths are constants here so the route table and the discovery document cannot drift.
+pub mod authorize;
+pub mod claims;
+pub mod consent;
 pub mod discovery;
+pub mod error;
+pub mod id_token;
 pub mod jwks;
 pub mod registration;
+pub mod token;
+pub mod userinfo;
 
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 pub const JWKS_PATH: &str = "/jwks.json";

@@ -10,13 +10,24 @@ impl Store {
     /// the number of rows removed.
     pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
         // Each statement deletes rows whose instant is at or before its cut-off ($1).
-        let statements: [(&str, Millis); 4] = [
+        let statements: [(&str, Millis); 8] = [
             (
                 "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
                 now,
             ),
             ("DELETE FROM email_token WHERE expires_at <= $1", now),
             ("DELETE FROM throttle WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM pending_authorization WHERE expires_at <= $1",
+                now,
+            ),
+            // Redeemed codes are kept until expiry so a replay is recognised (and revokes).
+            (
+                "DELETE FROM authorization_code WHERE expires_at <= $1",
+                now - DAY,
+            ),
+            ("DELETE FROM access_token WHERE expires_at <= $1", now),
+            ("DELETE FROM refresh_token WHERE expires_at <= $1", now),
             (
                 "DELETE FROM mail_outbox WHERE sent_at <= $1 OR failed_at <= $1",
                 now - SENT_MAIL_RETENTION,

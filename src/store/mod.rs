@@ -14,11 +14,13 @@ use sqlx::sqlite::{
 pub mod audit;
 pub mod clients;
 pub mod email_tokens;
+pub mod grants;
 pub mod janitor;
 pub mod outbox;
 pub mod sessions;
 pub mod signing_keys;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 /// Runs `$body` with `$pool` bound to the concrete pool; the compiler instantiates it per backend.

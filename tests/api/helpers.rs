@@ -288,3 +288,32 @@ pub async fn get_with_session(app: &TestApp, path: &str, session: &str) -> Respo
         .await
         .expect("GET")
 }
+
+/// Registers a client directly through the registration function (as the CLI does).
+pub async fn register_client(
+    app: &TestApp,
+    adjust: impl FnOnce(&mut daemun::oidc::registration::ClientSpec),
+) -> (String, Option<String>) {
+    let mut spec = daemun::oidc::registration::ClientSpec {
+        name: "Board".into(),
+        redirect_uris: vec![REDIRECT_URI.into()],
+        post_logout_redirect_uris: vec!["http://127.0.0.1:9/bye".into()],
+        ..Default::default()
+    };
+    adjust(&mut spec);
+    let r = daemun::oidc::registration::register(&app.state.store, &spec, app.clock_now())
+        .await
+        .expect("client registers");
+    (r.client.client_id, r.secret)
+}
+
+pub const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
+
+/// The query parameters of a redirect's `Location`.
+pub fn location_params(r: &Response) -> std::collections::HashMap<String, String> {
+    let loc = location(r);
+    let query = loc.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}

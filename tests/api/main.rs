@@ -11,6 +11,7 @@ mod hygiene;
 mod i18n;
 mod login;
 mod logout;
+mod oidc_flow;
 mod oidc_keys;
 mod signup;
 mod smtp;

@@ -1,0 +1,222 @@
+//! The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2). It never shows a login form:
+//! without a session it parks the request and sends the person to `/login?next=/authorize/resume/<id>`,
+//! exactly like any other login-required page; consent is its own page.
+use axum::Form;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::domain::clock::SECOND;
+use crate::domain::secret::{SecretToken, random_id};
+use crate::http::session::{Authenticated, MaybeUser};
+use crate::http::{AppState, PageError};
+use crate::store::grants::{CodeRow, PendingRow};
+
+pub mod request;
+pub mod respond;
+
+use request::{AuthRequest, Rejection};
+
+pub const RESUME_PREFIX: &str = "/authorize/resume/";
+
+/// This sign-in request expired or never existed.
+pub const EXPIRED_REQUEST: PageError = PageError::new(
+    axum::http::StatusCode::BAD_REQUEST,
+    "error-title-authorize",
+    "error-body-request-expired",
+);
+
+pub async fn authorize_get(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(q.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    start(&state, auth, params).await
+}
+
+/// Authorization requests may also be form POSTs (OIDC Core §3.1.2.1).
+pub async fn authorize_post(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Form(params): Form<Vec<(String, String)>>,
+) -> Response {
+    start(&state, auth, params).await
+}
+
+async fn start(
+    state: &AppState,
+    auth: Option<Authenticated>,
+    params: Vec<(String, String)>,
+) -> Response {
+    match request::parse(&state.store, &params).await {
+        Ok(req) => decide(state, req, auth, None, &params).await,
+        Err(r) => reject(state, r),
+    }
+}
+
+/// Comes back here after login (`next`) or re-authentication.
+pub async fn resume(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Path(id): Path<String>,
+) -> Response {
+    let pending = match state.store.pending(&id, state.now()).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return EXPIRED_REQUEST.into_response(),
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let params: Vec<(String, String)> = serde_json::from_str(&pending.params).unwrap_or_default();
+    match request::parse(&state.store, &params).await {
+        Ok(req) => decide(&state, req, auth, Some(pending), &params).await,
+        Err(r) => reject(&state, r),
+    }
+}
+
+pub fn reject(state: &AppState, r: Rejection) -> Response {
+    match r {
+        Rejection::Page(p) => p.into_response(),
+        Rejection::Redirect(target, e) => respond::error(state, &target, &e),
+    }
+}
+
+/// Login, then re-authentication, then consent, then a code (OIDC Core §3.1.2.3–§3.1.2.5).
+async fn decide(
+    state: &AppState,
+    req: AuthRequest,
+    auth: Option<Authenticated>,
+    pending: Option<PendingRow>,
+    params: &[(String, String)],
+) -> Response {
+    let now = state.now();
+    let interaction = |code: &'static str, what: &str| {
+        respond::error(
+            state,
+            &req.target,
+            &crate::oidc::error::OAuthError::new(code, what),
+        )
+    };
+    let Some(auth) = auth else {
+        if req.prompt.none {
+            return interaction("login_required", "the person is not logged in");
+        }
+        return park_and_go(state, &req, pending, params, |id| {
+            format!("/login?next={RESUME_PREFIX}{id}")
+        })
+        .await;
+    };
+    // prompt=login is satisfied by a login after the request was made (no loop).
+    let asked_at = pending.as_ref().map_or(now, |p| p.created_at);
+    let stale = req
+        .max_age
+        .is_some_and(|m| now - auth.session.auth_time > m * SECOND);
+    if (req.prompt.login && auth.session.auth_time < asked_at) || stale {
+        if req.prompt.none {
+            return interaction("login_required", "the login is older than max_age");
+        }
+        return park_and_go(state, &req, pending, params, |id| {
+            format!("/login?reauth=1&next={RESUME_PREFIX}{id}")
+        })
+        .await;
+    }
+    if needs_consent(state, &req, &auth).await.unwrap_or(true) {
+        if req.prompt.none {
+            return interaction(
+                "consent_required",
+                "the person has not allowed this application yet",
+            );
+        }
+        return park_and_go(state, &req, pending, params, |id| {
+            format!("/consent?request={id}")
+        })
+        .await;
+    }
+    if let Some(p) = pending {
+        let _ = state.store.delete_pending(&p.pending_id).await;
+    }
+    issue_code(state, &req, &auth).await
+}
+
+async fn needs_consent(
+    state: &AppState,
+    req: &AuthRequest,
+    auth: &Authenticated,
+) -> Result<bool, crate::store::StoreError> {
+    if req.target.client.first_party {
+        return Ok(false);
+    }
+    if req.prompt.consent {
+        return Ok(true);
+    }
+    let granted = state
+        .store
+        .consent(auth.user.user_id, &req.target.client.client_id)
+        .await?;
+    Ok(match granted {
+        Some(g) => !req.scopes.iter().all(|s| g.split(' ').any(|x| x == s)),
+        None => true,
+    })
+}
+
+/// Parks the request (once) and redirects to the page that must come first.
+async fn park_and_go(
+    state: &AppState,
+    req: &AuthRequest,
+    pending: Option<PendingRow>,
+    params: &[(String, String)],
+    to: impl Fn(&str) -> String,
+) -> Response {
+    let id = match pending {
+        Some(p) => p.pending_id,
+        None => {
+            let now = state.now();
+            let row = PendingRow {
+                pending_id: random_id(),
+                client_id: req.target.client.client_id.clone(),
+                params: serde_json::to_string(params).unwrap_or_default(),
+                created_at: now,
+                expires_at: now + state.config.tokens.pending_request_secs * SECOND,
+            };
+            if let Err(e) = state.store.insert_pending(&row).await {
+                return PageError::from(e).into_response();
+            }
+            row.pending_id
+        }
+    };
+    Redirect::to(&to(&id)).into_response()
+}
+
+/// A single-use code bound to the client, redirect URI, PKCE challenge, nonce, scopes,
+/// `auth_time` and browser session (RFC 6749 §4.1.2).
+pub async fn issue_code(state: &AppState, req: &AuthRequest, auth: &Authenticated) -> Response {
+    let now = state.now();
+    let code = SecretToken::generate();
+    let row = CodeRow {
+        code_hash: code.hash(),
+        grant_id: random_id(),
+        client_id: req.target.client.client_id.clone(),
+        user_id: auth.user.user_id,
+        sid: auth.session.sid.clone(),
+        redirect_uri: req.target.redirect_uri.clone(),
+        scopes: req.scopes.join(" "),
+        nonce: req.nonce.clone(),
+        code_challenge: req.code_challenge.clone(),
+        auth_time: auth.session.auth_time,
+        amr: auth.session.amr.clone(),
+        created_at: now,
+        expires_at: now + state.config.tokens.authorization_code_secs * SECOND,
+    };
+    match state.store.insert_code(&row).await {
+        Ok(()) => respond::success(state, &req.target, code.expose()),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot store authorization code");
+            respond::error(
+                state,
+                &req.target,
+                &crate::oidc::error::OAuthError::new("temporarily_unavailable", "try again"),
+            )
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Parsing and validating an authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1).
+//!
+//! The order matters (RFC 6749 §4.1.2.1, RFC 9700 §4.1): the client and the redirect URI are
+//! checked first and any failure there is an error page, never a redirect. Only then do other
+//! errors go back to the (now trusted) redirect URI.
+use crate::domain::client::{parse_scopes, redirect_uri_matches};
+use crate::domain::pkce;
+use crate::http::PageError;
+use crate::oidc::SCOPES_SUPPORTED;
+use crate::oidc::error::OAuthError;
+use crate::store::Store;
+use crate::store::clients::ClientRow;
+
+/// Parameters that may appear at most once (RFC 6749 §3.1).
+const SINGLE: [&str; 16] = [
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "response_mode",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "max_age",
+    "login_hint",
+    "ui_locales",
+    "id_token_hint",
+    "request",
+    "request_uri",
+];
+
+const MAX_STATE: usize = 2048;
+const MAX_NONCE: usize = 512;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    Query,
+    FormPost,
+}
+
+/// Where a response (success or error) goes, once the client and URI are trusted.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub client: ClientRow,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub mode: ResponseMode,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prompt {
+    pub none: bool,
+    pub login: bool,
+    pub consent: bool,
+}
+
+/// A valid request.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    pub target: Target,
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    /// Seconds (OIDC Core §3.1.2.1).
+    pub max_age: Option<i64>,
+}
+
+/// Why a request failed: before the redirect URI is trusted (a page) or after (a redirect).
+#[derive(Debug)]
+pub enum Rejection {
+    Page(PageError),
+    Redirect(Box<Target>, OAuthError),
+}
+
+pub const UNKNOWN_CLIENT: PageError = PageError::new(
+    axum::http::StatusCode::BAD_REQUEST,
+    "error-title-authorize",
+    "error-body-unknown-client",
+);
+pub const BAD_REDIRECT_URI: PageError = PageError::new(
+    axum::http::StatusCode::BAD_REQUEST,
+    "error-title-authorize",
+    "error-body-bad-redirect-uri",
+);
+pub const DUPLICATE_PARAMETER: PageError = PageError::new(
+    axum::http::StatusCode::BAD_REQUEST,
+    "error-title-authorize",
+    "error-body-duplicate-parameter",
+);
+
+fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthRequest, Rejection> {
+    let duplicated = SINGLE
+        .iter()
+        .find(|name| params.iter().filter(|(k, _)| k == *name).count() > 1);
+    // Stage 1: the client and its redirect URI.
+    if matches!(duplicated, Some(&"client_id" | &"redirect_uri")) {
+        return Err(Rejection::Page(DUPLICATE_PARAMETER));
+    }
+    let client_id = get(params, "client_id").ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
+    let client = store
+        .client(client_id)
+        .await
+        .map_err(|e| Rejection::Page(e.into()))?
+        .ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
+    // Always required (our policy; OIDC Core §3.1.2.1 requires it for OpenID requests).
+    let redirect_uri = get(params, "redirect_uri").ok_or(Rejection::Page(BAD_REDIRECT_URI))?;
+    if !redirect_uri_matches(&client.redirect_uri_list(), redirect_uri) {
+        return Err(Rejection::Page(BAD_REDIRECT_URI));
+    }
+    let state = get(params, "state").map(str::to_owned);
+    let mode = match get(params, "response_mode") {
+        Some("form_post") => ResponseMode::FormPost,
+        _ => ResponseMode::Query,
+    };
+    let mut target = Target {
+        client,
+        redirect_uri: redirect_uri.to_owned(),
+        state,
+        mode,
+    };
+    let fail = |t: &Target, code: &'static str, d: &str| {
+        Err(Rejection::Redirect(
+            Box::new(t.clone()),
+            OAuthError::new(code, d),
+        ))
+    };
+    // Stage 2: everything else, answered on the redirect URI.
+    if target.state.as_ref().is_some_and(|s| s.len() > MAX_STATE) {
+        target.state = None;
+        return fail(&target, "invalid_request", "state is too long");
+    }
+    if let Some(name) = duplicated {
+        return fail(
+            &target,
+            "invalid_request",
+            &format!("{name} must not be repeated"),
+        );
+    }
+    if !matches!(
+        get(params, "response_mode"),
+        None | Some("query" | "form_post")
+    ) {
+        return fail(
+            &target,
+            "invalid_request",
+            "response_mode must be query or form_post",
+        );
+    }
+    if get(params, "request").is_some() {
+        return fail(
+            &target,
+            "request_not_supported",
+            "request objects are not supported",
+        );
+    }
+    if get(params, "request_uri").is_some() {
+        return fail(
+            &target,
+            "request_uri_not_supported",
+            "request_uri is not supported",
+        );
+    }
+    match get(params, "response_type") {
+        None => return fail(&target, "invalid_request", "response_type is required"),
+        Some("code") => {}
+        Some(_) => {
+            return fail(
+                &target,
+                "unsupported_response_type",
+                "only response_type=code is supported",
+            );
+        }
+    }
+    if !target.client.allows_grant("authorization_code") {
+        return fail(
+            &target,
+            "unauthorized_client",
+            "this client may not use the authorization code grant",
+        );
+    }
+    let Some(requested) = parse_scopes(get(params, "scope").unwrap_or("")) else {
+        return fail(
+            &target,
+            "invalid_scope",
+            "scope contains characters that are not allowed",
+        );
+    };
+    if !requested.iter().any(|s| s == "openid") {
+        return fail(&target, "invalid_scope", "the openid scope is required");
+    }
+    // Unknown scope values are ignored (RFC 6749 §3.3); known ones must be allowed.
+    let scopes: Vec<String> = requested
+        .into_iter()
+        .filter(|s| SCOPES_SUPPORTED.contains(&s.as_str()))
+        .collect();
+    if let Some(s) = scopes.iter().find(|s| !target.client.allows_scope(s)) {
+        return fail(
+            &target,
+            "invalid_scope",
+            &format!("this client may not ask for {s}"),
+        );
+    }
+    let nonce = get(params, "nonce").map(str::to_owned);
+    if nonce.as_ref().is_some_and(|n| n.len() > MAX_NONCE) {
+        return fail(&target, "invalid_request", "nonce is too long");
+    }
+    let challenge = get(params, "code_challenge").map(str::to_owned);
+    match (challenge.as_deref(), get(params, "code_challenge_method")) {
+        (None, None) if target.client.require_pkce => {
+            return fail(
+                &target,
+                "invalid_request",
+                "code challenge required (PKCE with S256)",
+            );
+        }
+        (None, None) => {}
+        (None, Some(_)) => {
+            return fail(
+                &target,
+                "invalid_request",
+                "code_challenge_method without code_challenge",
+            );
+        }
+        (Some(_), Some("S256")) => {}
+        (Some(_), Some("plain") | None) => {
+            return fail(
+                &target,
+                "invalid_request",
+                "transform algorithm not supported: use S256",
+            );
+        }
+        (Some(_), Some(_)) => {
+            return fail(
+                &target,
+                "invalid_request",
+                "transform algorithm not supported: use S256",
+            );
+        }
+    }
+    if challenge
+        .as_deref()
+        .is_some_and(|c| !pkce::valid_challenge(c))
+    {
+        return fail(
+            &target,
+            "invalid_request",
+            "code_challenge is not a valid S256 challenge",
+        );
+    }
+    let mut prompt = Prompt::default();
+    for p in get(params, "prompt")
+        .unwrap_or("")
+        .split(' ')
+        .filter(|p| !p.is_empty())
+    {
+        match p {
+            "none" => prompt.none = true,
+            // select_account is treated as login: there is one account per browser.
+            "login" | "select_account" => prompt.login = true,
+            "consent" => prompt.consent = true,
+            _ => return fail(&target, "invalid_request", "unknown prompt value"),
+        }
+    }
+    if prompt.none && (prompt.login || prompt.consent) {
+        return fail(
+            &target,
+            "invalid_request",
+            "prompt=none cannot be combined with other values",
+        );
+    }
+    let max_age = match get(params, "max_age") {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                return fail(
+                    &target,
+                    "invalid_request",
+                    "max_age must be a non-negative integer",
+                );
+            }
+        },
+    };
+    Ok(AuthRequest {
+        target,
+        scopes,
+        nonce,
+        code_challenge: challenge,
+        prompt,
+        max_age,
+    })
+}

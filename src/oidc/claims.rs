@@ -1,0 +1,35 @@
+//! Claims about the person, released by scope (OIDC Core §5.4): `profile` gives names, username
+//! and locale; `email` gives the address and whether it is verified (true only once it is).
+use serde_json::{Map, Value, json};
+
+use crate::domain::user::User;
+
+pub fn has_scope(scopes: &str, scope: &str) -> bool {
+    scopes.split(' ').any(|s| s == scope)
+}
+
+/// The UserInfo body (OIDC Core §5.3.2): `sub` plus the claims of the granted scopes.
+pub fn userinfo(user: &User, scopes: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("sub".into(), json!(user.sub));
+    if has_scope(scopes, "profile") {
+        m.insert("name".into(), json!(user.display_name));
+        if !user.given_name.is_empty() {
+            m.insert("given_name".into(), json!(user.given_name));
+        }
+        if !user.family_name.is_empty() {
+            m.insert("family_name".into(), json!(user.family_name));
+        }
+        if let Some(u) = &user.username {
+            m.insert("preferred_username".into(), json!(u));
+        }
+        if let Some(l) = &user.locale {
+            m.insert("locale".into(), json!(l));
+        }
+    }
+    if has_scope(scopes, "email") {
+        m.insert("email".into(), json!(user.email));
+        m.insert("email_verified".into(), json!(user.email_verified));
+    }
+    Value::Object(m)
+}

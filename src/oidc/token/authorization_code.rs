@@ -1,0 +1,136 @@
+//! The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3.2): the code is spent once;
+//! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
+use serde_json::{Value, json};
+
+use super::{new_access_token, new_refresh_token, param, refresh_expiry};
+use crate::domain::pkce;
+use crate::domain::secret::SecretToken;
+use crate::http::AppState;
+use crate::oidc::error::OAuthError;
+use crate::oidc::id_token::{IdTokenInput, sign};
+use crate::store::clients::ClientRow;
+use crate::store::grants::Redemption;
+use crate::store::tokens::RefreshTokenRow;
+
+pub async fn grant(
+    state: &AppState,
+    client: &ClientRow,
+    params: &[(String, String)],
+) -> Result<Value, OAuthError> {
+    if !client.allows_grant("authorization_code") {
+        return Err(OAuthError::new(
+            "unauthorized_client",
+            "this client may not use authorization_code",
+        ));
+    }
+    let code = param(params, "code")
+        .and_then(SecretToken::from_untrusted)
+        .ok_or_else(|| OAuthError::invalid_grant("the code is invalid"))?;
+    let now = state.now();
+    let row = match state.store.redeem_code(&code.hash(), now).await? {
+        Redemption::Fresh(row) => row,
+        Redemption::Replayed { grant_id } => {
+            let revoked = state.store.revoke_grant(&grant_id).await?;
+            tracing::warn!(client_id = %client.client_id, revoked, "authorization code replayed; its tokens were revoked");
+            return Err(OAuthError::invalid_grant("the code was already used"));
+        }
+        Redemption::Unknown => return Err(OAuthError::invalid_grant("the code is invalid")),
+    };
+    if row.expires_at <= now {
+        return Err(OAuthError::invalid_grant("the code has expired"));
+    }
+    if row.client_id != client.client_id {
+        return Err(OAuthError::invalid_grant(
+            "the code was issued to another client",
+        ));
+    }
+    if param(params, "redirect_uri") != Some(row.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri does not match the authorization request",
+        ));
+    }
+    // RFC 7636 §4.6; a verifier without a challenge is a downgrade attempt (RFC 9700 §2.1.1).
+    match (
+        row.code_challenge.as_deref(),
+        param(params, "code_verifier"),
+    ) {
+        (Some(challenge), Some(verifier)) if pkce::verify_s256(verifier, challenge) => {}
+        (Some(_), Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "code_verifier does not match the challenge",
+            ));
+        }
+        (Some(_), None) => return Err(OAuthError::invalid_grant("code_verifier is required")),
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "no code_challenge was sent for this code",
+            ));
+        }
+        (None, None) => {}
+    }
+    let user = state
+        .store
+        .user_by_id(row.user_id)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    let (access, ttl) = new_access_token(
+        state,
+        Some(&row.grant_id),
+        &client.client_id,
+        Some(user.user_id),
+        &row.scopes,
+        now,
+    )
+    .await?;
+    let refresh = if client.allows_grant("refresh_token") {
+        let template = RefreshTokenRow {
+            token_hash: Vec::new(),
+            grant_id: row.grant_id.clone(),
+            client_id: client.client_id.clone(),
+            user_id: user.user_id,
+            sid: row.sid.clone(),
+            scopes: row.scopes.clone(),
+            auth_time: row.auth_time,
+            amr: row.amr.clone(),
+            created_at: now,
+            expires_at: refresh_expiry(state, now),
+        };
+        Some(new_refresh_token(state, template).await?)
+    } else {
+        None
+    };
+    let id_token = sign(
+        state,
+        &IdTokenInput {
+            user: &user,
+            client_id: &client.client_id,
+            alg: &client.id_token_alg,
+            scopes: &row.scopes,
+            nonce: row.nonce.as_deref(),
+            auth_time: row.auth_time,
+            amr: &row.amr,
+            sid: &row.sid,
+            access_token: &access,
+        },
+    )
+    .map_err(|e| {
+        tracing::error!(error = %e, "ID token signing failed");
+        OAuthError::server_error()
+    })?;
+    state
+        .store
+        .record_session_client(&row.sid, &client.client_id, now)
+        .await?;
+    let mut body = json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "id_token": id_token,
+        "scope": row.scopes,
+    });
+    if let Some(r) = refresh {
+        body["refresh_token"] = json!(r);
+    }
+    Ok(body)
+}

@@ -1,0 +1,42 @@
+//! The client credentials grant (RFC 6749 §4.4): a confidential client acting for itself gets
+//! an access token; no refresh token, no ID token.
+use serde_json::{Value, json};
+
+use super::{new_access_token, param};
+use crate::domain::client::parse_scopes;
+use crate::http::AppState;
+use crate::oidc::error::OAuthError;
+use crate::store::clients::ClientRow;
+
+pub async fn grant(
+    state: &AppState,
+    client: &ClientRow,
+    params: &[(String, String)],
+) -> Result<Value, OAuthError> {
+    if client.is_public() || !client.allows_grant("client_credentials") {
+        return Err(OAuthError::new(
+            "unauthorized_client",
+            "this client may not use client_credentials",
+        ));
+    }
+    let requested = parse_scopes(param(params, "scope").unwrap_or(""))
+        .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
+    // Person-related scopes mean nothing without a person.
+    if let Some(s) = requested
+        .iter()
+        .find(|s| !client.allows_scope(s) || matches!(s.as_str(), "openid" | "offline_access"))
+    {
+        return Err(OAuthError::new(
+            "invalid_scope",
+            format!("scope {s} is not available to this client"),
+        ));
+    }
+    let scopes = requested.join(" ");
+    let (token, ttl) =
+        new_access_token(state, None, &client.client_id, None, &scopes, state.now()).await?;
+    let mut body = json!({ "access_token": token, "token_type": "Bearer", "expires_in": ttl });
+    if !scopes.is_empty() {
+        body["scope"] = json!(scopes);
+    }
+    Ok(body)
+}

@@ -1,0 +1,124 @@
+//! The refresh token grant (RFC 6749 §6): the token is rotated on every use; presenting a
+//! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
+use serde_json::{Value, json};
+
+use super::{new_access_token, new_refresh_token, param};
+use crate::domain::client::parse_scopes;
+use crate::domain::secret::SecretToken;
+use crate::http::AppState;
+use crate::oidc::error::OAuthError;
+use crate::oidc::id_token::{IdTokenInput, sign};
+use crate::store::clients::ClientRow;
+use crate::store::tokens::{RefreshTokenRow, RefreshUse};
+
+pub async fn grant(
+    state: &AppState,
+    client: &ClientRow,
+    params: &[(String, String)],
+) -> Result<Value, OAuthError> {
+    if !client.allows_grant("refresh_token") {
+        return Err(OAuthError::new(
+            "unauthorized_client",
+            "this client may not use refresh tokens",
+        ));
+    }
+    let token = param(params, "refresh_token")
+        .and_then(SecretToken::from_untrusted)
+        .ok_or_else(|| OAuthError::invalid_grant("the refresh token is invalid"))?;
+    let now = state.now();
+    // Checked before rotation, so another client's attempt cannot disturb the family.
+    let Some((current, _)) = state.store.refresh_token(&token.hash()).await? else {
+        return Err(OAuthError::invalid_grant("the refresh token is invalid"));
+    };
+    if current.client_id != client.client_id {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token was issued to another client",
+        ));
+    }
+    if current.expires_at <= now {
+        return Err(OAuthError::invalid_grant("the refresh token has expired"));
+    }
+    let row = match state.store.use_refresh_token(&token.hash(), now).await? {
+        RefreshUse::Rotated(row) => row,
+        RefreshUse::Reused { grant_id } => {
+            let revoked = state.store.revoke_grant(&grant_id).await?;
+            tracing::warn!(client_id = %client.client_id, revoked, "rotated refresh token reused; its family was revoked");
+            return Err(OAuthError::invalid_grant(
+                "the refresh token was already used",
+            ));
+        }
+        RefreshUse::Unknown => {
+            return Err(OAuthError::invalid_grant("the refresh token is invalid"));
+        }
+    };
+    let scopes = match param(params, "scope") {
+        None => row.scopes.clone(),
+        Some(s) => {
+            let asked = parse_scopes(s)
+                .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
+            if let Some(extra) = asked
+                .iter()
+                .find(|a| !row.scopes.split(' ').any(|g| g == a.as_str()))
+            {
+                return Err(OAuthError::new(
+                    "invalid_scope",
+                    format!("{extra} was not granted"),
+                ));
+            }
+            asked.join(" ")
+        }
+    };
+    let user = state
+        .store
+        .user_by_id(row.user_id)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    let (access, ttl) = new_access_token(
+        state,
+        Some(&row.grant_id),
+        &client.client_id,
+        Some(user.user_id),
+        &scopes,
+        now,
+    )
+    .await?;
+    let next = new_refresh_token(
+        state,
+        RefreshTokenRow {
+            token_hash: Vec::new(),
+            created_at: now,
+            ..(*row).clone()
+        },
+    )
+    .await?;
+    let mut body = json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "refresh_token": next,
+        "scope": scopes,
+    });
+    if scopes.split(' ').any(|s| s == "openid") {
+        let id_token = sign(
+            state,
+            &IdTokenInput {
+                user: &user,
+                client_id: &client.client_id,
+                alg: &client.id_token_alg,
+                scopes: &scopes,
+                nonce: None,
+                auth_time: row.auth_time,
+                amr: &row.amr,
+                sid: &row.sid,
+                access_token: &access,
+            },
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "ID token signing failed");
+            OAuthError::server_error()
+        })?;
+        body["id_token"] = json!(id_token);
+    }
+    Ok(body)
+}

@@ -1,0 +1,110 @@
+//! UserInfo (OIDC Core §5.3) with Bearer tokens (RFC 6750): in the `Authorization` header, or
+//! in a form body on POST (§2.2); never from the query string (RFC 9700 §4.3.2).
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::claims::{has_scope, userinfo as claims};
+use super::token::json_no_store;
+use crate::domain::secret::SecretToken;
+use crate::http::AppState;
+
+/// A Bearer challenge (RFC 6750 §3): no error code when no token was sent at all.
+fn challenge(status: StatusCode, error: Option<(&str, &str)>) -> Response {
+    let header = match error {
+        None => "Bearer realm=\"daemun\"".to_owned(),
+        Some((code, description)) => format!(
+            "Bearer realm=\"daemun\", error=\"{code}\", error_description=\"{description}\""
+        ),
+    };
+    let body = match error {
+        None => {
+            json!({ "error": "invalid_request", "error_description": "a Bearer access token is required" })
+        }
+        Some((code, description)) => json!({ "error": code, "error_description": description }),
+    };
+    let mut resp = (status, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&header) {
+        resp.headers_mut().insert(WWW_AUTHENTICATE, v);
+    }
+    resp
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+pub async fn userinfo_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer(&state, bearer(&headers)).await
+}
+
+pub async fn userinfo_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let from_body = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+        .then(|| {
+            url::form_urlencoded::parse(&body)
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, v)| v.into_owned())
+        })
+        .flatten();
+    match (bearer(&headers), from_body) {
+        (Some(_), Some(_)) => challenge(
+            StatusCode::BAD_REQUEST,
+            Some(("invalid_request", "send the token in one place only")),
+        ),
+        (h, b) => answer(&state, h.or(b)).await,
+    }
+}
+
+async fn answer(state: &AppState, token: Option<String>) -> Response {
+    let Some(raw) = token else {
+        return challenge(StatusCode::UNAUTHORIZED, None);
+    };
+    let invalid = || {
+        challenge(
+            StatusCode::UNAUTHORIZED,
+            Some(("invalid_token", "the access token is invalid or expired")),
+        )
+    };
+    let Some(token) = SecretToken::from_untrusted(&raw) else {
+        return invalid();
+    };
+    let row = match state.store.access_token(&token.hash(), state.now()).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return invalid(),
+        Err(e) => {
+            tracing::error!(error = %e, "store failure");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    if !has_scope(&row.scopes, "openid") {
+        return challenge(
+            StatusCode::FORBIDDEN,
+            Some(("insufficient_scope", "the token lacks the openid scope")),
+        );
+    }
+    let Some(user_id) = row.user_id else {
+        return invalid();
+    };
+    match state.store.user_by_id(user_id).await {
+        Ok(Some(u)) if u.is_active => json_no_store(claims(&u, &row.scopes)),
+        Ok(_) => invalid(),
+        Err(e) => {
+            tracing::error!(error = %e, "store failure");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}

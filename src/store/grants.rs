@@ -1,0 +1,190 @@
+//! Pending authorization requests, authorization codes, consents and the clients served in
+//! each browser session.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, on_db};
+use crate::domain::clock::Millis;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PendingRow {
+    pub pending_id: String,
+    pub client_id: String,
+    pub params: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CodeRow {
+    pub code_hash: Vec<u8>,
+    pub grant_id: String,
+    pub client_id: String,
+    pub user_id: i64,
+    pub sid: String,
+    pub redirect_uri: String,
+    pub scopes: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub amr: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// What redeeming a code found.
+#[derive(Debug)]
+pub enum Redemption {
+    /// First use: the code's bindings.
+    Fresh(Box<CodeRow>),
+    /// The code was used before (its grant should be revoked).
+    Replayed { grant_id: String },
+    /// No such code.
+    Unknown,
+}
+
+impl Store {
+    pub async fn insert_pending(&self, p: &PendingRow) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO pending_authorization (pending_id, client_id, params, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(&p.pending_id)
+            .bind(&p.client_id)
+            .bind(&p.params)
+            .bind(p.created_at)
+            .bind(p.expires_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn pending(&self, pending_id: &str, now: Millis) -> StoreResult<Option<PendingRow>> {
+        const SQL: &str = "SELECT pending_id, client_id, params, created_at, expires_at \
+             FROM pending_authorization WHERE pending_id = $1 AND expires_at > $2";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(pending_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn delete_pending(&self, pending_id: &str) -> StoreResult<()> {
+        const SQL: &str = "DELETE FROM pending_authorization WHERE pending_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(pending_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn insert_code(&self, c: &CodeRow) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, \
+             redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(&c.code_hash)
+            .bind(&c.grant_id)
+            .bind(&c.client_id)
+            .bind(c.user_id)
+            .bind(&c.sid)
+            .bind(&c.redirect_uri)
+            .bind(&c.scopes)
+            .bind(&c.nonce)
+            .bind(&c.code_challenge)
+            .bind(c.auth_time)
+            .bind(&c.amr)
+            .bind(c.created_at)
+            .bind(c.expires_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Spends a code with one conditional UPDATE, so two concurrent redemptions can never both
+    /// succeed (RFC 6749 §4.1.2, RFC 9700 §4.2.4). Expiry is the caller's check.
+    pub async fn redeem_code(&self, code_hash: &[u8], now: Millis) -> StoreResult<Redemption> {
+        const SPEND: &str = "UPDATE authorization_code SET redeemed_at = $2 \
+             WHERE code_hash = $1 AND redeemed_at IS NULL \
+             RETURNING code_hash, grant_id, client_id, user_id, sid, redirect_uri, scopes, nonce, \
+             code_challenge, auth_time, amr, created_at, expires_at";
+        const USED: &str = "SELECT grant_id FROM authorization_code WHERE code_hash = $1";
+        let fresh: Option<CodeRow> = on_db!(self, |pool| sqlx::query_as(SPEND)
+            .bind(code_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        if let Some(row) = fresh {
+            return Ok(Redemption::Fresh(Box::new(row)));
+        }
+        let used: Option<(String,)> = on_db!(self, |pool| sqlx::query_as(USED)
+            .bind(code_hash)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(match used {
+            Some((grant_id,)) => Redemption::Replayed { grant_id },
+            None => Redemption::Unknown,
+        })
+    }
+
+    /// The scopes the person already allowed this client, if any.
+    pub async fn consent(&self, user_id: i64, client_id: &str) -> StoreResult<Option<String>> {
+        const SQL: &str = "SELECT scopes FROM consent WHERE user_id = $1 AND client_id = $2";
+        let row: Option<(String,)> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .bind(client_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|r| r.0))
+    }
+
+    pub async fn save_consent(
+        &self,
+        user_id: i64,
+        client_id: &str,
+        scopes: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO consent (user_id, client_id, scopes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = $3, updated_at = $4";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(client_id)
+            .bind(scopes)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Records that `client_id` received tokens in browser session `sid`.
+    pub async fn record_session_client(
+        &self,
+        sid: &str,
+        client_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO session_client (sid, client_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (sid, client_id) DO NOTHING";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(sid)
+            .bind(client_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn session_clients(&self, sid: &str) -> StoreResult<Vec<String>> {
+        const SQL: &str = "SELECT client_id FROM session_client WHERE sid = $1 ORDER BY created_at";
+        let rows: Vec<(String,)> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(sid)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}

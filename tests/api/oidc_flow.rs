@@ -1,0 +1,264 @@
+//! The whole code flow with the `openidconnect` crate as the relying party: discovery →
+//! authorize → login → consent → code → token → ID token verified against the JWKS →
+//! userinfo → refresh with rotation.
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, TokenResponse,
+};
+
+use crate::helpers::*;
+
+fn http() -> openidconnect::reqwest::Client {
+    openidconnect::reqwest::Client::builder()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Follows the browser part: authorize URL → (consent) → redirect with a code.
+async fn browser_gets_code(
+    app: &TestApp,
+    auth_url: &str,
+) -> std::collections::HashMap<String, String> {
+    let r = app.client.get(auth_url).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let mut loc = location(&r);
+    if loc.starts_with("/consent") {
+        let r = app
+            .submit(
+                &loc,
+                "/consent",
+                &[
+                    ("request", loc.split('=').nth(1).unwrap()),
+                    ("decision", "allow"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        loc = location(&r);
+    }
+    assert!(loc.starts_with(REDIRECT_URI), "{loc}");
+    let query = loc.split_once('?').unwrap().1;
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+#[tokio::test]
+async fn confidential_client_full_flow_with_client_secret_basic() {
+    let app = TestApp::spawn().await;
+    let (client_id, secret) = register_client(&app, |_| {}).await;
+    app.verified_user("rp@example.com", "Relying Person").await;
+    let http = http();
+    let meta =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
+            .await
+            .unwrap();
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(client_id.clone()),
+        secret.map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+
+    // Not logged in: parked, sent to login, and back.
+    let r = app.client.get(url.as_str()).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let to_login = location(&r);
+    assert!(
+        to_login.starts_with("/login?next=/authorize/resume/"),
+        "{to_login}"
+    );
+    let next = to_login.trim_start_matches("/login?next=");
+    let r = app
+        .submit(
+            &to_login,
+            "/login",
+            &[
+                ("identifier", "rp@example.com"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), next);
+    let params = browser_gets_code(&app, &app.url(next)).await;
+    assert_eq!(params["state"], *csrf.secret());
+    assert_eq!(params["iss"], app.addr, "RFC 9207 iss");
+
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(params["code"].clone()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    let id_token = tokens.id_token().expect("an ID token");
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &nonce)
+        .expect("signature, iss, aud, exp, nonce");
+    let alg = id_token.signing_alg().unwrap();
+    let id_verifier = client.id_token_verifier();
+    let key = id_token.signing_key(&id_verifier).unwrap();
+    let at_hash = AccessTokenHash::from_token(tokens.access_token(), alg, key).unwrap();
+    assert_eq!(claims.access_token_hash(), Some(&at_hash));
+    let user = app.user("rp@example.com").await.unwrap();
+    assert_eq!(claims.subject().as_str(), user.sub);
+    assert_eq!(claims.email().unwrap().as_str(), "rp@example.com");
+    assert_eq!(claims.email_verified(), Some(true));
+    assert!(claims.auth_time().is_some());
+    let payload = jwt_payload(&id_token.to_string());
+    assert!(payload["sid"].is_string(), "sid for logout: {payload}");
+    assert_eq!(payload["azp"], client_id.as_str());
+    assert_eq!(payload["amr"], serde_json::json!(["pwd"]));
+    let exp = payload["exp"].as_i64().unwrap();
+    assert!(exp < 10_000_000_000, "seconds, not milliseconds");
+
+    let info: openidconnect::core::CoreUserInfoClaims = client
+        .user_info(tokens.access_token().clone(), None)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .unwrap();
+    assert_eq!(
+        info.subject().as_str(),
+        user.sub,
+        "UserInfo sub equals ID token sub"
+    );
+    assert_eq!(
+        info.name().unwrap().get(None).unwrap().as_str(),
+        "Relying Person"
+    );
+
+    // Refresh rotates; the old refresh token then fails and takes the family with it.
+    let first = tokens.refresh_token().unwrap().clone();
+    let refreshed = client
+        .exchange_refresh_token(&first)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .unwrap();
+    let second = refreshed.refresh_token().unwrap().clone();
+    assert_ne!(first.secret(), second.secret());
+    assert!(refreshed.id_token().is_some());
+    let reuse = client
+        .exchange_refresh_token(&first)
+        .unwrap()
+        .request_async(&http)
+        .await;
+    assert!(reuse.is_err(), "reuse of a rotated token fails");
+    let after = client
+        .exchange_refresh_token(&RefreshToken::new(second.secret().clone()))
+        .unwrap()
+        .request_async(&http)
+        .await;
+    assert!(after.is_err(), "the whole family was revoked");
+}
+
+#[tokio::test]
+async fn public_client_with_pkce_and_no_secret() {
+    let app = TestApp::spawn().await;
+    let (client_id, secret) = register_client(&app, |s| s.public = true).await;
+    assert!(secret.is_none());
+    app.verified_user("pub@example.com", "Pub").await;
+    assert_eq!(app.login("pub@example.com", PASSWORD).await.status(), 303);
+    let http = http();
+    let meta =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
+            .await
+            .unwrap();
+    let client = CoreClient::from_provider_metadata(meta, ClientId::new(client_id), None)
+        .set_auth_type(openidconnect::AuthType::RequestBody)
+        .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, _, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .set_pkce_challenge(challenge)
+        .url();
+    let params = browser_gets_code(&app, url.as_str()).await;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(params["code"].clone()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    tokens
+        .id_token()
+        .unwrap()
+        .claims(&client.id_token_verifier(), &nonce)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn es256_clients_get_es256_id_tokens() {
+    let app = TestApp::spawn().await;
+    let (client_id, secret) = register_client(&app, |s| {
+        s.id_token_alg = Some("ES256".into());
+        s.first_party = true;
+    })
+    .await;
+    app.verified_user("es@example.com", "Es").await;
+    assert_eq!(app.login("es@example.com", PASSWORD).await.status(), 303);
+    let http = http();
+    let meta =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
+            .await
+            .unwrap();
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(client_id),
+        secret.map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let (url, _, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .url();
+    let params = browser_gets_code(&app, url.as_str()).await;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(params["code"].clone()))
+        .unwrap()
+        .request_async(&http)
+        .await
+        .unwrap();
+    let verifier = client.id_token_verifier().set_allowed_algs(vec![
+        openidconnect::core::CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    ]);
+    tokens
+        .id_token()
+        .unwrap()
+        .claims(&verifier, &nonce)
+        .unwrap();
+}
+
+/// The claims of a JWT, unverified (the verified path is the `openidconnect` verifier).
+pub fn jwt_payload(jwt: &str) -> serde_json::Value {
+    use base64::Engine;
+    let part = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap(),
+    )
+    .unwrap()
+}
