@@ -132,7 +132,7 @@ pub async fn start(
     Ok(record)
 }
 
-/// Ends the session server-side and clears the cookie.
+/// Ends the session server-side, revokes the refresh tokens issued in it, and clears the cookie.
 pub async fn end(
     state: &AppState,
     resp: &mut Response,
@@ -142,6 +142,7 @@ pub async fn end(
         .store
         .delete_session(&auth.session.session_hash)
         .await?;
+    state.store.revoke_session_grants(&auth.session.sid).await?;
     cookies::remove(resp, cookies::SESSION, state.config.https());
     Ok(())
 }

@@ -107,12 +107,14 @@ async fn decide(
         })
         .await;
     };
-    // prompt=login is satisfied by a login after the request was made (no loop).
-    let asked_at = pending.as_ref().map_or(now, |p| p.created_at);
+    // prompt=login is satisfied only by a login made after the request was parked (no loop).
+    let logged_in_since = pending
+        .as_ref()
+        .is_some_and(|p| auth.session.auth_time >= p.created_at);
     let stale = req
         .max_age
         .is_some_and(|m| now - auth.session.auth_time > m * SECOND);
-    if (req.prompt.login && auth.session.auth_time < asked_at) || stale {
+    if (req.prompt.login && !logged_in_since) || stale {
         if req.prompt.none {
             return interaction("login_required", "the login is older than max_age");
         }

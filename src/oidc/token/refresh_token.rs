@@ -38,6 +38,23 @@ pub async fn grant(
     if current.expires_at <= now {
         return Err(OAuthError::invalid_grant("the refresh token has expired"));
     }
+    let scopes = match param(params, "scope") {
+        None => current.scopes.clone(),
+        Some(s) => {
+            let asked = parse_scopes(s)
+                .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
+            if let Some(extra) = asked
+                .iter()
+                .find(|a| !current.scopes.split(' ').any(|g| g == a.as_str()))
+            {
+                return Err(OAuthError::new(
+                    "invalid_scope",
+                    format!("{extra} was not granted"),
+                ));
+            }
+            asked.join(" ")
+        }
+    };
     let row = match state.store.use_refresh_token(&token.hash(), now).await? {
         RefreshUse::Rotated(row) => row,
         RefreshUse::Reused { grant_id } => {
@@ -49,23 +66,6 @@ pub async fn grant(
         }
         RefreshUse::Unknown => {
             return Err(OAuthError::invalid_grant("the refresh token is invalid"));
-        }
-    };
-    let scopes = match param(params, "scope") {
-        None => row.scopes.clone(),
-        Some(s) => {
-            let asked = parse_scopes(s)
-                .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
-            if let Some(extra) = asked
-                .iter()
-                .find(|a| !row.scopes.split(' ').any(|g| g == a.as_str()))
-            {
-                return Err(OAuthError::new(
-                    "invalid_scope",
-                    format!("{extra} was not granted"),
-                ));
-            }
-            asked.join(" ")
         }
     };
     let user = state
