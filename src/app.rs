@@ -32,7 +32,9 @@ use crate::http::{AppState, csrf, headers, locale, page, session};
 use crate::keys::Kek;
 use crate::keys::keyring::KeyRing;
 use crate::mail::{Mailer, worker};
-use crate::oidc::{self, authorize, consent, discovery, jwks, token, userinfo};
+use crate::oidc::{
+    self, authorize, consent, discovery, end_session, introspect, jwks, revoke, token, userinfo,
+};
 use crate::store::Store;
 use crate::templates::Templates;
 
@@ -235,7 +237,22 @@ pub fn routes(state: AppState) -> Router {
             "/consent",
             get(consent::consent_form).post(consent::consent),
         )
+        .route(
+            "/end_session/confirm",
+            axum::routing::post(end_session::confirm),
+        )
         .fallback(|| async { StatusCode::NOT_FOUND })
+        // Reached by browsers sent from applications, also by cross-site form POST: the CSRF
+        // layer lets their POSTs through (see `csrf::RP_INITIATED`).
+        .route(
+            oidc::AUTHORIZE_PATH,
+            get(authorize::authorize_get).post(authorize::authorize_post),
+        )
+        .route("/authorize/resume/{id}", get(authorize::resume))
+        .route(
+            oidc::END_SESSION_PATH,
+            get(end_session::end_session_get).post(end_session::end_session_post),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn_with_state(state.clone(), locale::layer))
@@ -243,29 +260,19 @@ pub fn routes(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), page::error_pages))
                 .layer(from_fn_with_state(state.clone(), csrf::layer)),
         );
-    // Reached by browsers sent from applications (also by cross-site form POST): sessions and
-    // translated error pages, but no CSRF token (RFC 6749 §3.1; the request is not ours).
-    let interactive = Router::new()
-        .route(
-            oidc::AUTHORIZE_PATH,
-            get(authorize::authorize_get).post(authorize::authorize_post),
-        )
-        .route("/authorize/resume/{id}", get(authorize::resume))
-        .layer(
-            ServiceBuilder::new()
-                .layer(from_fn_with_state(state.clone(), locale::layer))
-                .layer(from_fn_with_state(state.clone(), session::layer))
-                .layer(from_fn_with_state(state.clone(), page::error_pages)),
-        );
     let protocol = Router::new()
         .route(oidc::DISCOVERY_PATH, get(discovery::discovery))
         .route(oidc::JWKS_PATH, get(jwks::jwks))
         .route(oidc::TOKEN_PATH, axum::routing::post(token::token))
+        .route(oidc::REVOKE_PATH, axum::routing::post(revoke::revoke))
+        .route(
+            oidc::INTROSPECT_PATH,
+            axum::routing::post(introspect::introspect),
+        )
         .route(
             oidc::USERINFO_PATH,
             get(userinfo::userinfo_get).post(userinfo::userinfo_post),
-        )
-        .merge(interactive);
+        );
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))

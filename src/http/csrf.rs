@@ -26,6 +26,11 @@ pub const FIELD: &str = "csrf_token";
 
 const ONE_YEAR_SECS: i64 = 365 * 24 * 3600;
 
+/// Endpoints that applications may reach with a cross-site form POST by design: an
+/// authorization request (OIDC Core §3.1.2.1) and an RP-initiated logout request (RP-Initiated
+/// Logout §2). They change nothing without the person's own session and choices.
+pub const RP_INITIATED: [&str; 2] = ["/authorize", "/end_session"];
+
 pub fn token_for(key: &[u8; 32], cookie_value: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(b"csrf:");
@@ -37,7 +42,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let https = state.config.https();
     let existing = cookies::get(req.headers(), cookies::CSRF, https)
         .filter(|v| SecretToken::from_untrusted(v).is_some());
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !RP_INITIATED.contains(&req.uri().path());
     let req = if unsafe_method {
         match check(&state, existing.as_deref(), req).await {
             Ok(req) => req,

@@ -4,10 +4,13 @@ pub mod authorize;
 pub mod claims;
 pub mod consent;
 pub mod discovery;
+pub mod end_session;
 pub mod error;
 pub mod id_token;
+pub mod introspect;
 pub mod jwks;
 pub mod registration;
+pub mod revoke;
 pub mod token;
 pub mod userinfo;
 

@@ -14,6 +14,7 @@ mod logout;
 mod oidc_authorize;
 mod oidc_flow;
 mod oidc_keys;
+mod oidc_logout;
 mod oidc_token;
 mod signup;
 mod smtp;

@@ -1,0 +1,98 @@
+//! Token introspection (RFC 7662) for confidential clients, about their own tokens only: a
+//! token of another client, or an unknown, expired or revoked one, is `{"active": false}`.
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::error::OAuthError;
+use super::token::{client_auth, form_params, json_no_store, param};
+use crate::domain::secret::SecretToken;
+use crate::http::AppState;
+
+pub async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    match handle(&state, &headers, q.as_deref(), &body).await {
+        Ok(v) => json_no_store(v),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Value, OAuthError> {
+    let params = form_params(headers, query, body)?;
+    let client = client_auth::authenticate(state, headers, &params).await?;
+    if client.is_public() {
+        return Err(OAuthError::new(
+            "unauthorized_client",
+            "introspection needs a confidential client",
+        ));
+    }
+    let raw =
+        param(&params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    let inactive = json!({ "active": false });
+    let Some(token) = SecretToken::from_untrusted(raw) else {
+        return Ok(inactive);
+    };
+    let now = state.now();
+    let hash = token.hash();
+    let (client_id, user_id, scopes, iat, exp, kind) =
+        if let Some(a) = state.store.access_token(&hash, now).await? {
+            (
+                a.client_id,
+                a.user_id,
+                a.scopes,
+                a.created_at,
+                a.expires_at,
+                "access_token",
+            )
+        } else if let Some((r, current)) = state.store.refresh_token(&hash).await?
+            && current
+            && r.expires_at > now
+        {
+            (
+                r.client_id,
+                Some(r.user_id),
+                r.scopes,
+                r.created_at,
+                r.expires_at,
+                "refresh_token",
+            )
+        } else {
+            return Ok(inactive);
+        };
+    if client_id != client.client_id {
+        return Ok(inactive);
+    }
+    let mut v = json!({
+        "active": true,
+        "scope": scopes,
+        "client_id": client_id,
+        "token_type": if kind == "access_token" { "Bearer" } else { "refresh_token" },
+        "exp": exp / 1000,
+        "iat": iat / 1000,
+        "iss": state.config.issuer(),
+        "aud": client_id,
+    });
+    if let Some(id) = user_id {
+        match state.store.user_by_id(id).await? {
+            Some(u) if u.is_active => {
+                v["sub"] = json!(u.sub);
+                if let Some(name) = u.username {
+                    v["username"] = json!(name);
+                }
+            }
+            _ => return Ok(inactive),
+        }
+    }
+    Ok(v)
+}
