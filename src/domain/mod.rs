@@ -5,4 +5,5 @@ pub mod next_path;
 pub mod password;
 pub mod secret;
 pub mod user;
+pub mod user_agent;
 pub mod username;
