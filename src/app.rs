@@ -295,7 +295,11 @@ pub fn routes(state: AppState) -> Router {
 /// tokens) cut off.
 fn loggable_path(path: &str) -> &str {
     if let Some(rest) = path.strip_prefix("/verify/") {
-        return if rest == "resend" { path } else { "/verify/…" };
+        return if rest == "resend" {
+            path
+        } else {
+            "/verify/…"
+        };
     }
     if path.starts_with("/password/reset/") {
         return "/password/reset/…";

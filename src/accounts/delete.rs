@@ -30,7 +30,12 @@ pub async fn delete_form(
 }
 
 fn render(state: &AppState, ctx: &PageCtx, errors: &Errors, status: StatusCode) -> Response {
-    ctx.render(state, status, "portal/delete.html", context! { errors => errors })
+    ctx.render(
+        state,
+        status,
+        "portal/delete.html",
+        context! { errors => errors },
+    )
 }
 
 pub async fn delete(
@@ -44,10 +49,21 @@ pub async fn delete(
     if !current_password_ok(&state, user, &form.password).await? {
         let mut errors = Errors::new();
         field_error(&mut errors, "password", ctx.t("error-password-wrong"));
-        audit::record(&state, "account.delete_refused", Some(user.user_id), &client, "wrong_password").await;
+        audit::record(
+            &state,
+            "account.delete_refused",
+            Some(user.user_id),
+            &client,
+            "wrong_password",
+        )
+        .await;
         return Ok(render(&state, &ctx, &errors, StatusCode::BAD_REQUEST));
     }
-    let Some(deleted) = state.store.delete_account(user.user_id, state.now()).await? else {
+    let Some(deleted) = state
+        .store
+        .delete_account(user.user_id, state.now())
+        .await?
+    else {
         return Err(PageError::not_found());
     };
     let detail = format!(
@@ -67,7 +83,14 @@ pub async fn delete(
     let kind = MailKind::AccountDeleted {
         signup_link: format!("{}/signup", state.config.issuer()),
     };
-    queue(&state, lang_for(user, ctx.lang), &user.email, &user.display_name, kind).await?;
+    queue(
+        &state,
+        lang_for(user, ctx.lang),
+        &user.email,
+        &user.display_name,
+        kind,
+    )
+    .await?;
     let mut resp = Redirect::to("/").into_response();
     let https = state.config.https();
     cookies::remove(&mut resp, cookies::SESSION, https);

@@ -72,13 +72,32 @@ pub async fn email(
     };
     if !current_password_ok(&state, user, &form.password).await? {
         field_error(&mut errors, "password", ctx.t("error-password-wrong"));
-        audit::record(&state, "email.change_refused", Some(user.user_id), &client, "wrong_password").await;
+        audit::record(
+            &state,
+            "email.change_refused",
+            Some(user.user_id),
+            &client,
+            "wrong_password",
+        )
+        .await;
     }
     let Some(new) = new.filter(|_| errors.is_empty()) else {
-        return Ok(render(&state, &ctx, &form.new_email, &errors, StatusCode::BAD_REQUEST));
+        return Ok(render(
+            &state,
+            &ctx,
+            &form.new_email,
+            &errors,
+            StatusCode::BAD_REQUEST,
+        ));
     };
     let bucket = format!("email-change:user:{}", user.user_id);
-    if rate_limit::over_limit(&state, &bucket, state.config.limits.email_change_per_account).await? {
+    if rate_limit::over_limit(
+        &state,
+        &bucket,
+        state.config.limits.email_change_per_account,
+    )
+    .await?
+    {
         return Err(PageError::too_many());
     }
     // An address that already has an account gets no link (it could not be used), but the
@@ -88,7 +107,14 @@ pub async fn email(
         send_email_change(&state, user, &new, lang_for(user, ctx.lang)).await?;
     }
     let detail = if taken { "taken" } else { "" };
-    audit::record(&state, "email.change_requested", Some(user.user_id), &client, detail).await;
+    audit::record(
+        &state,
+        "email.change_requested",
+        Some(user.user_id),
+        &client,
+        detail,
+    )
+    .await;
     Ok(ctx.ok(
         &state,
         "portal/email_sent.html",
@@ -137,32 +163,47 @@ pub async fn confirm(
     let Some(token) = SecretToken::from_untrusted(&raw) else {
         return Ok(failed(&state, &ctx, false));
     };
-    let (user_id, old_email, new_email) =
-        match state.store.change_email_with_token(&token.hash(), state.now()).await? {
-            EmailChange::Changed {
-                user_id,
-                old_email,
-                new_email,
-            } => (user_id, old_email, new_email),
-            EmailChange::Taken => {
-                audit::record(&state, "email.change_failed", None, &client, "taken").await;
-                return Ok(failed(&state, &ctx, true));
-            }
-            EmailChange::Invalid => {
-                audit::record(&state, "email.change_failed", None, &client, "invalid").await;
-                return Ok(failed(&state, &ctx, false));
-            }
-        };
+    let (user_id, old_email, new_email) = match state
+        .store
+        .change_email_with_token(&token.hash(), state.now())
+        .await?
+    {
+        EmailChange::Changed {
+            user_id,
+            old_email,
+            new_email,
+        } => (user_id, old_email, new_email),
+        EmailChange::Taken => {
+            audit::record(&state, "email.change_failed", None, &client, "taken").await;
+            return Ok(failed(&state, &ctx, true));
+        }
+        EmailChange::Invalid => {
+            audit::record(&state, "email.change_failed", None, &client, "invalid").await;
+            return Ok(failed(&state, &ctx, false));
+        }
+    };
     audit::record(&state, "email.changed", Some(user_id), &client, "").await;
     if let Some(user) = state.store.user_by_id(user_id).await? {
         let kind = MailKind::EmailChanged {
             new_email,
             reset_link: reset_link(&state),
         };
-        queue(&state, lang_for(&user, ctx.lang), &old_email, &user.display_name, kind).await?;
+        queue(
+            &state,
+            lang_for(&user, ctx.lang),
+            &old_email,
+            &user.display_name,
+            kind,
+        )
+        .await?;
     }
     let logged_in = current.is_some_and(|a| a.user.user_id == user_id);
     let mut resp = Redirect::to(if logged_in { "/account" } else { "/login" }).into_response();
-    flash::set(&mut resp, FlashKind::Success, "flash-email-changed", state.config.https());
+    flash::set(
+        &mut resp,
+        FlashKind::Success,
+        "flash-email-changed",
+        state.config.https(),
+    );
     Ok(resp)
 }

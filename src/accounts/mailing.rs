@@ -88,7 +88,11 @@ pub async fn send_password_reset(
         })
         .await?;
     let kind = MailKind::PasswordReset {
-        link: format!("{}/password/reset/{}", state.config.issuer(), token.expose()),
+        link: format!(
+            "{}/password/reset/{}",
+            state.config.issuer(),
+            token.expose()
+        ),
         expires_minutes: ttl_minutes,
     };
     queue(state, lang, &user.email, &user.display_name, kind).await

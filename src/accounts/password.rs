@@ -48,8 +48,19 @@ pub async fn password(
     let user = &auth.user;
     let mut errors = Errors::new();
     if !current_password_ok(&state, user, &form.current_password).await? {
-        field_error(&mut errors, "current_password", ctx.t("error-password-wrong"));
-        audit::record(&state, "password.change_refused", Some(user.user_id), &client, "wrong_password").await;
+        field_error(
+            &mut errors,
+            "current_password",
+            ctx.t("error-password-wrong"),
+        );
+        audit::record(
+            &state,
+            "password.change_refused",
+            Some(user.user_id),
+            &client,
+            "wrong_password",
+        )
+        .await;
         return Ok(render(&state, &ctx, &errors, StatusCode::BAD_REQUEST));
     }
     let Some(new) = new_password(
@@ -82,11 +93,30 @@ pub async fn password(
     )
     .await?;
     let detail = format!("other_sessions_ended={}", ended.saturating_sub(1));
-    audit::record(&state, "password.changed", Some(user.user_id), &client, &detail).await;
+    audit::record(
+        &state,
+        "password.changed",
+        Some(user.user_id),
+        &client,
+        &detail,
+    )
+    .await;
     let kind = MailKind::PasswordChanged {
         reset_link: reset_link(&state),
     };
-    queue(&state, lang_for(user, ctx.lang), &user.email, &user.display_name, kind).await?;
-    flash::set(&mut resp, FlashKind::Success, "flash-password-changed", state.config.https());
+    queue(
+        &state,
+        lang_for(user, ctx.lang),
+        &user.email,
+        &user.display_name,
+        kind,
+    )
+    .await?;
+    flash::set(
+        &mut resp,
+        FlashKind::Success,
+        "flash-password-changed",
+        state.config.https(),
+    );
     Ok(resp)
 }

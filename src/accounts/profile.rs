@@ -70,7 +70,13 @@ fn render(
 }
 
 /// A name field: trimmed, at most [`MAX_NAME_LEN`] characters, no control characters.
-fn name(value: &str, required: bool, field: &'static str, lang: Lang, errors: &mut Errors) -> String {
+fn name(
+    value: &str,
+    required: bool,
+    field: &'static str,
+    lang: Lang,
+    errors: &mut Errors,
+) -> String {
     let v = value.trim().to_owned();
     if required && v.is_empty() {
         field_error(errors, field, i18n::t(lang, "error-required"));
@@ -92,7 +98,11 @@ fn validate(form: &ProfileForm, lang: Lang) -> Result<ProfileUpdate, Errors> {
         match Username::parse(&form.username) {
             Ok(u) => Some(u),
             Err(_) => {
-                field_error(&mut errors, "username", i18n::t(lang, "error-username-invalid"));
+                field_error(
+                    &mut errors,
+                    "username",
+                    i18n::t(lang, "error-username-invalid"),
+                );
                 None
             }
         }
@@ -130,16 +140,32 @@ pub async fn profile(
     let update = match validate(&form, ctx.lang) {
         Ok(u) => u,
         Err(errors) => {
-            return Ok(render(&state, &ctx, &form, &errors, StatusCode::BAD_REQUEST));
+            return Ok(render(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::BAD_REQUEST,
+            ));
         }
     };
     let user_id = auth.user.user_id;
-    match state.store.update_profile(user_id, &update, state.now()).await {
+    match state
+        .store
+        .update_profile(user_id, &update, state.now())
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Conflict { column }) if column.starts_with("username") => {
             let mut errors = Errors::new();
             field_error(&mut errors, "username", ctx.t("error-username-taken"));
-            return Ok(render(&state, &ctx, &form, &errors, StatusCode::BAD_REQUEST));
+            return Ok(render(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::BAD_REQUEST,
+            ));
         }
         Err(e) => return Err(e.into()),
     }
@@ -150,7 +176,13 @@ pub async fn profile(
     let https = state.config.https();
     if let Some(locale) = &update.locale {
         // The chosen language applies to the pages at once.
-        cookies::set(&mut resp, cookies::LANG, locale, https, Some(365 * 24 * 3600));
+        cookies::set(
+            &mut resp,
+            cookies::LANG,
+            locale,
+            https,
+            Some(365 * 24 * 3600),
+        );
     }
     flash::set(&mut resp, FlashKind::Success, "flash-profile-saved", https);
     Ok(resp)

@@ -77,7 +77,14 @@ pub async fn request(
         && user.is_active
     {
         send_password_reset(&state, &user, lang_for(&user, ctx.lang)).await?;
-        audit::record(&state, "password.reset_requested", Some(user.user_id), &client, "").await;
+        audit::record(
+            &state,
+            "password.reset_requested",
+            Some(user.user_id),
+            &client,
+            "",
+        )
+        .await;
     }
     // One answer for unknown, disabled, rate-limited and real addresses.
     let extra = context! { sent => true, errors => Errors::new() };
@@ -143,7 +150,13 @@ pub async fn reset_form(
     if token_user(&state, &token).await?.is_none() {
         return Ok(failed(&state, &ctx));
     }
-    Ok(render_form(&state, &ctx, &token, &Errors::new(), StatusCode::OK))
+    Ok(render_form(
+        &state,
+        &ctx,
+        &token,
+        &Errors::new(),
+        StatusCode::OK,
+    ))
 }
 
 pub async fn reset(
@@ -170,7 +183,13 @@ pub async fn reset(
         &form.password_confirm,
         &mut errors,
     ) else {
-        return Ok(render_form(&state, &ctx, &token, &errors, StatusCode::BAD_REQUEST));
+        return Ok(render_form(
+            &state,
+            &ctx,
+            &token,
+            &errors,
+            StatusCode::BAD_REQUEST,
+        ));
     };
     let hash = state.hasher.hash(new).await?;
     // The token is spent here, atomically with the new password: of two concurrent uses
@@ -180,19 +199,42 @@ pub async fn reset(
         .reset_password_with_token(&token.hash(), &hash, state.now())
         .await?
     else {
-        audit::record(&state, "password.reset_failed", Some(user.user_id), &client, "spent").await;
+        audit::record(
+            &state,
+            "password.reset_failed",
+            Some(user.user_id),
+            &client,
+            "spent",
+        )
+        .await;
         return Ok(failed(&state, &ctx));
     };
     audit::record(&state, "password.reset", Some(user_id), &client, "").await;
     let kind = MailKind::PasswordChanged {
         reset_link: reset_link(&state),
     };
-    queue(&state, lang_for(&user, ctx.lang), &user.email, &user.display_name, kind).await?;
+    queue(
+        &state,
+        lang_for(&user, ctx.lang),
+        &user.email,
+        &user.display_name,
+        kind,
+    )
+    .await?;
     let mut resp = Redirect::to("/login").into_response();
     if current.is_some_and(|a| a.user.user_id == user_id) {
         // Every session of the account ended; clear this browser's cookie too.
-        crate::http::cookies::remove(&mut resp, crate::http::cookies::SESSION, state.config.https());
+        crate::http::cookies::remove(
+            &mut resp,
+            crate::http::cookies::SESSION,
+            state.config.https(),
+        );
     }
-    flash::set(&mut resp, FlashKind::Success, "flash-password-reset", state.config.https());
+    flash::set(
+        &mut resp,
+        FlashKind::Success,
+        "flash-password-reset",
+        state.config.https(),
+    );
     Ok(resp)
 }

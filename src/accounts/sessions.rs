@@ -71,7 +71,14 @@ pub async fn end_session(
             .store
             .delete_other_sessions(user_id, &auth.session.session_hash)
             .await?;
-        audit::record(&state, "session.ended_others", Some(user_id), &client, &format!("count={ended}")).await;
+        audit::record(
+            &state,
+            "session.ended_others",
+            Some(user_id),
+            &client,
+            &format!("count={ended}"),
+        )
+        .await;
         let mut resp = Redirect::to("/account/sessions").into_response();
         flash::set(&mut resp, FlashKind::Success, "flash-sessions-ended", https);
         return Ok(resp);
@@ -83,7 +90,11 @@ pub async fn end_session(
         // Ending this browser's own session is logging out.
         return Ok(Redirect::to("/logout").into_response());
     }
-    if !state.store.delete_session_of_user(user_id, &form.sid).await? {
+    if !state
+        .store
+        .delete_session_of_user(user_id, &form.sid)
+        .await?
+    {
         // Unknown, already ended, or someone else's: the same 404, and nothing ends.
         return Err(PageError::not_found());
     }

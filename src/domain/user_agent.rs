@@ -39,13 +39,16 @@ mod tests {
 
     #[test]
     fn common_browsers_are_recognised() {
-        let firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        let firefox =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
         assert_eq!(summarize(firefox), (Some("Firefox"), Some("Windows")));
-        let edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120 Safari/537.36 Edg/120";
+        let edge =
+            "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120 Safari/537.36 Edg/120";
         assert_eq!(summarize(edge).0, Some("Edge"));
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
         assert_eq!(summarize(iphone), (Some("Safari"), Some("iOS")));
-        let android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36";
+        let android =
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36";
         assert_eq!(summarize(android), (Some("Chrome"), Some("Android")));
         assert_eq!(summarize("curl/8.0"), (None, None));
         assert_eq!(summarize(""), (None, None));

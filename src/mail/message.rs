@@ -22,7 +22,10 @@ pub enum MailKind {
         new_email: String,
     },
     /// Sent to the OLD address once the account moved to `new_email`.
-    EmailChanged { new_email: String, reset_link: String },
+    EmailChanged {
+        new_email: String,
+        reset_link: String,
+    },
     /// The password was changed or reset; every other session was ended.
     PasswordChanged { reset_link: String },
     /// The account was deleted (sent to the address it had).

@@ -213,10 +213,7 @@ impl Store {
                     other => Err(other),
                 };
             }
-            sqlx::query(OTHERS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(OTHERS).bind(user_id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(EmailChange::Changed {
                 user_id,
@@ -261,19 +258,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            sqlx::query(TOKENS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(TOKENS).bind(user_id).execute(&mut *tx).await?;
             let sessions = sqlx::query(SESSIONS)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            sqlx::query(ACCOUNT)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(ACCOUNT).bind(user_id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(Some(Deleted {
                 sessions,
