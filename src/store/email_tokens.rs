@@ -156,6 +156,22 @@ impl Store {
         Ok(())
     }
 
+    /// Kills every unused token of `purpose` for a user (e.g. reset links after a login).
+    pub async fn delete_unused_email_tokens(
+        &self,
+        user_id: i64,
+        purpose: TokenPurpose,
+    ) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
+             AND used_at IS NULL";
+        Ok(on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
     /// Unused tokens of `purpose` for a user (tests and operators).
     pub async fn live_email_tokens(
         &self,

@@ -216,3 +216,15 @@ async fn a_bad_address_is_a_field_error() {
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("id=\"email-error\""));
 }
+
+#[tokio::test]
+async fn a_login_kills_open_reset_links() {
+    let app = TestApp::spawn().await;
+    app.verified_user("li@example.com", "L").await;
+    request_reset(&app, "li@example.com").await;
+    let link = mailed_link(&app, "li@example.com", 2, "/password/reset/").await;
+    Browser::new(&app).login("li@example.com", PASSWORD).await;
+    assert_eq!(Browser::new(&app).get(&link).await.status(), 400);
+    assert_eq!(use_link(&app, &link, NEW).await.status(), 400);
+    Browser::new(&app).login("li@example.com", PASSWORD).await;
+}
