@@ -163,8 +163,8 @@ impl Store {
              WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
              AND new_email IS NOT NULL AND new_email_normalized IS NOT NULL \
              RETURNING user_id, email_normalized, new_email, new_email_normalized";
-        const CURRENT: &str =
-            "SELECT email FROM user_account WHERE user_id = $1 AND email_normalized = $2";
+        const CURRENT: &str = "SELECT email FROM user_account WHERE user_id = $1 \
+             AND email_normalized = $2 AND is_active";
         const TAKEN: &str = "SELECT user_id FROM user_account WHERE email_normalized = $1";
         const MOVE: &str = "UPDATE user_account SET email = $2, email_normalized = $3, \
              email_verified = TRUE, updated_at = $4 WHERE user_id = $1";
