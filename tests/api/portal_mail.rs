@@ -87,3 +87,25 @@ fn mails_carry_their_links_and_addresses() {
         }
     }
 }
+
+#[test]
+fn both_languages_define_the_portal_keys_the_code_uses() {
+    use daemun::i18n::has_key;
+    let keys = [
+        "error-email-same",
+        "error-password-wrong",
+        "error-locale-invalid",
+        "flash-profile-saved",
+        "flash-email-changed",
+        "flash-password-changed",
+        "flash-password-reset",
+        "flash-session-ended",
+        "flash-sessions-ended",
+        "flash-account-deleted",
+    ];
+    for lang in Lang::ALL {
+        for key in keys {
+            assert!(has_key(lang, key), "{key} missing in {}", lang.code());
+        }
+    }
+}

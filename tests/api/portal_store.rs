@@ -121,6 +121,21 @@ async fn a_newer_token_replaces_older_ones_of_the_same_purpose_only() {
             .user_id,
         u.user_id
     );
+    let live_resets = store
+        .live_email_tokens(u.user_id, TokenPurpose::ResetPassword, NOW)
+        .await
+        .unwrap();
+    assert_eq!(live_resets, 1);
+    let killed = store
+        .delete_unused_email_tokens(u.user_id, TokenPurpose::ResetPassword)
+        .await
+        .unwrap();
+    assert_eq!(killed, 1);
+    assert!(!live(&second, TokenPurpose::ResetPassword).await);
+    assert!(
+        live(&verify, TokenPurpose::VerifyEmail).await,
+        "other purposes stay"
+    );
 }
 
 #[tokio::test]
