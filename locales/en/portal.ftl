@@ -161,3 +161,7 @@ mail-account-deleted-apps = Apps can no longer log you in with this account.
 mail-account-deleted-come-back = If you want to come back, you can create a new account at any time:
 mail-account-deleted-signup-button = Create an account
 mail-account-deleted-not-you = If you did not ask for this, please contact the operator of this service.
+mail-username-changed-subject = The username of your Daemun account was changed
+mail-username-changed-preheader = Your account's login name changed.
+mail-username-changed-intro = The username of your Daemun account is now { $username }. You can log in with it or with your email address.
+mail-username-removed-intro = The username of your Daemun account was removed. Log in with your email address from now on.

@@ -153,3 +153,7 @@ mail-account-deleted-apps = 이제 이 계정으로는 앱에 로그인할 수 �
 mail-account-deleted-come-back = 다시 이용하고 싶으시면 언제든지 새 계정을 만드실 수 있습니다.
 mail-account-deleted-signup-button = 계정 만들기
 mail-account-deleted-not-you = 요청한 적이 없다면 이 서비스의 운영자에게 문의해 주세요.
+mail-username-changed-subject = 대문 계정의 사용자 이름이 변경되었습니다
+mail-username-changed-preheader = 계정의 로그인 이름이 바뀌었습니다.
+mail-username-changed-intro = 대문 계정의 사용자 이름이 이제 { $username }입니다. 이 이름이나 이메일 주소로 로그인하실 수 있습니다.
+mail-username-removed-intro = 대문 계정의 사용자 이름이 삭제되었습니다. 앞으로는 이메일 주소로 로그인해 주세요.

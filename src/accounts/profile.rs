@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::mailing::{queue, reset_link};
 use super::portal::{Errors, field_error};
 use crate::domain::user::{MAX_NAME_LEN, User};
 use crate::domain::username::Username;
@@ -14,6 +15,7 @@ use crate::http::flash::{self, FlashKind};
 use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError, audit, cookies, form::PageForm};
 use crate::i18n::{self, Lang};
+use crate::mail::message::MailKind;
 use crate::store::StoreError;
 use crate::store::account::ProfileUpdate;
 
@@ -172,6 +174,20 @@ pub async fn profile(
     let username_changed = update.username != auth.user.username;
     let detail = if username_changed { "username" } else { "" };
     audit::record(&state, "profile.updated", Some(user_id), &client, detail).await;
+    if username_changed {
+        // The username is a login identifier: its owner hears of every change.
+        let kind = MailKind::UsernameChanged {
+            username: update.username.clone().unwrap_or_default(),
+            reset_link: reset_link(&state),
+        };
+        let u = &auth.user;
+        let lang = update
+            .locale
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(ctx.lang);
+        queue(&state, lang, &u.email, &update.display_name, kind).await?;
+    }
     let mut resp = Redirect::to("/account/profile").into_response();
     let https = state.config.https();
     if let Some(locale) = &update.locale {

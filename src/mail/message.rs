@@ -30,6 +30,11 @@ pub enum MailKind {
     PasswordChanged { reset_link: String },
     /// The account was deleted (sent to the address it had).
     AccountDeleted { signup_link: String },
+    /// The username (a login identifier) was set, changed or removed (`username` empty).
+    UsernameChanged {
+        username: String,
+        reset_link: String,
+    },
 }
 
 impl MailKind {
@@ -42,6 +47,7 @@ impl MailKind {
             MailKind::EmailChanged { .. } => "email_changed",
             MailKind::PasswordChanged { .. } => "password_changed",
             MailKind::AccountDeleted { .. } => "account_deleted",
+            MailKind::UsernameChanged { .. } => "username_changed",
         }
     }
 }
@@ -56,6 +62,7 @@ pub fn compose(
     kind: &MailKind,
 ) -> Result<NewMail, RenderError> {
     // `link` is the mail's main button; `email` names the other address, if any.
+    let mut username = "";
     let (link, email, expires_hours, expires_minutes) = match kind {
         MailKind::VerifyEmail {
             link,
@@ -77,12 +84,20 @@ pub fn compose(
         } => (reset_link.as_str(), new_email.as_str(), 0, 0),
         MailKind::PasswordChanged { reset_link } => (reset_link.as_str(), "", 0, 0),
         MailKind::AccountDeleted { signup_link } => (signup_link.as_str(), "", 0, 0),
+        MailKind::UsernameChanged {
+            username: new,
+            reset_link,
+        } => {
+            username = new.as_str();
+            (reset_link.as_str(), "", 0, 0)
+        }
     };
     let ctx = context! {
         lang => lang.code(),
         name => name,
         link => link,
         email => email,
+        username => username,
         issuer => issuer,
         expires_hours => expires_hours,
         expires_minutes => expires_minutes,

@@ -24,6 +24,14 @@ fn kinds() -> Vec<MailKind> {
         MailKind::AccountDeleted {
             signup_link: "http://x/signup".into(),
         },
+        MailKind::UsernameChanged {
+            username: "minsu".into(),
+            reset_link: "http://x/password/reset".into(),
+        },
+        MailKind::UsernameChanged {
+            username: String::new(),
+            reset_link: "http://x/password/reset".into(),
+        },
     ]
 }
 
@@ -69,7 +77,8 @@ fn mails_carry_their_links_and_addresses() {
         let link = match &kind {
             MailKind::PasswordReset { link, .. } | MailKind::EmailChange { link, .. } => link,
             MailKind::EmailChanged { reset_link, .. }
-            | MailKind::PasswordChanged { reset_link } => reset_link,
+            | MailKind::PasswordChanged { reset_link }
+            | MailKind::UsernameChanged { reset_link, .. } => reset_link,
             MailKind::AccountDeleted { signup_link } => signup_link,
             _ => unreachable!(),
         };

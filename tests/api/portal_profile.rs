@@ -77,6 +77,13 @@ async fn profile_changes_are_saved() {
         .await
         .unwrap();
     assert!(events.iter().any(|e| e.event == "profile.updated"));
+    // The username is a login identifier: its owner is told.
+    let notice = app.wait_for_mails("p@example.com", 2).await.pop().unwrap();
+    assert!(notice.text.contains("minsu"), "{}", notice.text);
+    assert!(
+        notice.subject.chars().any(|c| ('가'..='힣').contains(&c)),
+        "in the chosen language"
+    );
     // The username logs in, case-insensitively.
     let b = Browser::new(&app);
     b.login("MINSU", PASSWORD).await;
