@@ -22,7 +22,9 @@ use tower_http::request_id::{
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::accounts::{home, login, logout, signup, verify};
+use crate::accounts::{
+    delete, email, export, home, login, logout, password, profile, reset, sessions, signup, verify,
+};
 use crate::config::Config;
 use crate::domain::clock::{Clock, MINUTE, SystemClock};
 use crate::domain::password::HashParams;
@@ -241,6 +243,39 @@ pub fn routes(state: AppState) -> Router {
             "/end_session/confirm",
             axum::routing::post(end_session::confirm),
         )
+        .route(
+            "/account/profile",
+            get(profile::profile_form).post(profile::profile),
+        )
+        .route("/account/email", get(email::email_form).post(email::email))
+        .route(
+            "/account/email/confirm/{token}",
+            get(email::confirm_form).post(email::confirm),
+        )
+        .route(
+            "/account/password",
+            get(password::password_form).post(password::password),
+        )
+        .route(
+            "/account/sessions",
+            get(sessions::sessions_page).post(sessions::end_session),
+        )
+        .route(
+            "/account/delete",
+            get(delete::delete_form).post(delete::delete),
+        )
+        .route(
+            "/account/export",
+            get(export::export_page).post(export::export),
+        )
+        .route(
+            "/password/reset",
+            get(reset::request_form).post(reset::request),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(reset::reset_form).post(reset::reset),
+        )
         .fallback(|| async { StatusCode::NOT_FOUND })
         // Reached by browsers sent from applications, also by cross-site form POST: the CSRF
         // layer lets their POSTs through (see `csrf::RP_INITIATED`).
@@ -304,11 +339,40 @@ pub fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The request path for logs, with secrets in links (verification tokens) cut off.
+/// The request path for logs, with secrets in links (verification, reset and email-change
+/// tokens) cut off.
 fn loggable_path(path: &str) -> &str {
-    match path.strip_prefix("/verify/") {
-        Some(rest) if rest != "resend" => "/verify/…",
-        _ => path,
+    if let Some(rest) = path.strip_prefix("/verify/") {
+        return if rest == "resend" {
+            path
+        } else {
+            "/verify/…"
+        };
+    }
+    if path.starts_with("/password/reset/") {
+        return "/password/reset/…";
+    }
+    if path.starts_with("/account/email/confirm/") {
+        return "/account/email/confirm/…";
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn tokens_in_paths_stay_out_of_logs() {
+        assert_eq!(loggable_path("/verify/abc"), "/verify/…");
+        assert_eq!(loggable_path("/verify/resend"), "/verify/resend");
+        assert_eq!(loggable_path("/password/reset"), "/password/reset");
+        assert_eq!(loggable_path("/password/reset/abc"), "/password/reset/…");
+        assert_eq!(
+            loggable_path("/account/email/confirm/abc"),
+            "/account/email/confirm/…"
+        );
+        assert_eq!(loggable_path("/account/email"), "/account/email");
     }
 }
 

@@ -19,6 +19,7 @@ use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::{self, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::store::email_tokens::TokenPurpose;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -124,6 +125,11 @@ pub async fn login(
             )
             .await?;
             state.store.record_login(user.user_id, state.now()).await?;
+            // Whoever can log in needs no reset link: open ones die (security.md B5 #38).
+            state
+                .store
+                .delete_unused_email_tokens(user.user_id, TokenPurpose::ResetPassword)
+                .await?;
             audit::record(
                 &state,
                 "login.success",

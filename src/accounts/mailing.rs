@@ -1,14 +1,16 @@
 //! Queueing the mails accounts send. The request only writes to the outbox; the sender
 //! delivers, so the response never depends on SMTP (no timing or failure oracle).
-use crate::domain::clock::HOUR;
+use crate::domain::clock::{HOUR, MINUTE};
+use crate::domain::email_address::EmailAddress;
 use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
 use crate::http::{AppState, PageError};
 use crate::i18n::Lang;
 use crate::mail::message::{MailKind, compose};
-use crate::store::email_tokens::TokenPurpose;
+use crate::store::email_tokens::{NewToken, TokenPurpose};
 
-async fn queue(
+/// Renders `kind` in `lang` and queues it for `to`.
+pub async fn queue(
     state: &AppState,
     lang: Lang,
     to: &str,
@@ -62,6 +64,77 @@ pub async fn send_signup_attempt(
         login_link: format!("{}/login", state.config.issuer()),
     };
     queue(state, lang, &user.email, &user.display_name, kind).await
+}
+
+/// Issues a reset token (older reset links of the user die) and mails the link.
+pub async fn send_password_reset(
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+) -> Result<(), PageError> {
+    let token = SecretToken::generate();
+    let now = state.now();
+    let ttl_minutes = state.config.accounts.reset_ttl_minutes;
+    state
+        .store
+        .replace_email_token(&NewToken {
+            token_hash: &token.hash(),
+            purpose: TokenPurpose::ResetPassword,
+            user_id: user.user_id,
+            email_normalized: &user.email_normalized,
+            new_email: None,
+            now,
+            expires_at: now + ttl_minutes * MINUTE,
+        })
+        .await?;
+    let kind = MailKind::PasswordReset {
+        link: format!(
+            "{}/password/reset/{}",
+            state.config.issuer(),
+            token.expose()
+        ),
+        expires_minutes: ttl_minutes,
+    };
+    queue(state, lang, &user.email, &user.display_name, kind).await
+}
+
+/// Issues an email-change token (older ones die) and mails the link to the NEW address.
+pub async fn send_email_change(
+    state: &AppState,
+    user: &User,
+    new: &EmailAddress,
+    lang: Lang,
+) -> Result<(), PageError> {
+    let token = SecretToken::generate();
+    let now = state.now();
+    let ttl_hours = state.config.accounts.verification_ttl_hours;
+    state
+        .store
+        .replace_email_token(&NewToken {
+            token_hash: &token.hash(),
+            purpose: TokenPurpose::ChangeEmail,
+            user_id: user.user_id,
+            email_normalized: &user.email_normalized,
+            new_email: Some((new.as_str(), new.normalized())),
+            now,
+            expires_at: now + ttl_hours * HOUR,
+        })
+        .await?;
+    let kind = MailKind::EmailChange {
+        link: format!(
+            "{}/account/email/confirm/{}",
+            state.config.issuer(),
+            token.expose()
+        ),
+        expires_hours: ttl_hours,
+        new_email: new.as_str().to_owned(),
+    };
+    queue(state, lang, new.as_str(), &user.display_name, kind).await
+}
+
+/// The link notices offer to someone who did not make the change themselves.
+pub fn reset_link(state: &AppState) -> String {
+    format!("{}/password/reset", state.config.issuer())
 }
 
 /// The language to write to `user` in: their saved choice, else the page's.

@@ -1,7 +1,16 @@
-//! Pages for people: sign-up, email verification, login, logout and the account home.
+//! Pages for people: sign-up, email verification, login, logout, the account home and the
+//! self-service portal (profile, email, password, reset, sessions, export, deletion).
+pub mod delete;
+pub mod email;
+pub mod export;
 pub mod home;
 pub mod login;
 pub mod logout;
 pub mod mailing;
+pub mod password;
+pub mod portal;
+pub mod profile;
+pub mod reset;
+pub mod sessions;
 pub mod signup;
 pub mod verify;

@@ -199,7 +199,7 @@ pub async fn signup(
         .await;
         return Ok(done(&state, &ctx, &valid.email));
     }
-    let new = NewUser {
+    let mut new = NewUser {
         sub: random_id(),
         email: valid.email.as_str().to_owned(),
         email_normalized: valid.email.normalized().to_owned(),
@@ -211,7 +211,17 @@ pub async fn signup(
         is_admin: false,
         locale: Some(ctx.lang.code().to_owned()),
     };
-    let created = match state.store.create_user(&new, state.now()).await {
+    let mut created = state.store.create_user(&new, state.now()).await;
+    // A `sub` is 128 random bits, so this practically never repeats; if it matched a deleted
+    // account's, draw another rather than hand it out again.
+    for _ in 0..3 {
+        if !matches!(&created, Err(StoreError::Conflict { column }) if column == "sub") {
+            break;
+        }
+        new.sub = random_id();
+        created = state.store.create_user(&new, state.now()).await;
+    }
+    let created = match created {
         Ok(u) => u,
         Err(StoreError::Conflict { column }) if column.starts_with("username") => {
             let mut errors = Errors::new();

@@ -134,6 +134,8 @@ pub struct SessionConfig {
 pub struct AccountsConfig {
     pub password_min_length: usize,
     pub verification_ttl_hours: i64,
+    /// How long a password-reset link works.
+    pub reset_ttl_minutes: i64,
     /// argon2id memory in KiB, iterations and lanes (minimum m=19456, t=2, p=1).
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -152,6 +154,11 @@ pub struct LimitsConfig {
     pub resend_per_ip: i64,
     pub login_per_ip: i64,
     pub login_per_account: i64,
+    /// Password-reset requests per email address and per client IP.
+    pub reset_per_address: i64,
+    pub reset_per_ip: i64,
+    /// Email-change requests (each mails a link to a new address) per account.
+    pub email_change_per_account: i64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -268,6 +275,7 @@ impl Default for AccountsConfig {
         Self {
             password_min_length: 8,
             verification_ttl_hours: 24,
+            reset_ttl_minutes: 60,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
@@ -285,6 +293,9 @@ impl Default for LimitsConfig {
             resend_per_ip: 20,
             login_per_ip: 100,
             login_per_account: 20,
+            reset_per_address: 3,
+            reset_per_ip: 20,
+            email_change_per_account: 5,
         }
     }
 }

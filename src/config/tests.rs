@@ -122,3 +122,18 @@ fn a_password_in_the_database_url_is_redacted() {
     .unwrap();
     assert!(!format!("{c:?}").contains("s3cret"));
 }
+
+#[test]
+fn portal_settings_have_defaults_and_are_checked() {
+    let c = Config::load_from(None, env(&[])).unwrap();
+    assert_eq!(c.accounts.reset_ttl_minutes, 60);
+    assert_eq!((c.limits.reset_per_address, c.limits.reset_per_ip), (3, 20));
+    assert_eq!(c.limits.email_change_per_account, 5);
+    let c = Config::load_from(None, env(&[("DAEMUN_ACCOUNTS__RESET_TTL_MINUTES", "15")])).unwrap();
+    assert_eq!(c.accounts.reset_ttl_minutes, 15);
+    for bad in ["0", "-5", "20000"] {
+        let err = Config::load_from(None, env(&[("DAEMUN_ACCOUNTS__RESET_TTL_MINUTES", bad)]))
+            .unwrap_err();
+        assert!(err.0.contains("accounts.reset_ttl_minutes"), "{err}");
+    }
+}

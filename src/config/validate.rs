@@ -132,6 +132,13 @@ impl Config {
                 "a positive number",
             ));
         }
+        if !(1..=7 * 24 * 60).contains(&a.reset_ttl_minutes) {
+            return Err(bad(
+                "accounts.reset_ttl_minutes",
+                a.reset_ttl_minutes,
+                "1 to 10080 (a week)",
+            ));
+        }
         if a.argon2_memory_kib < 19_456 {
             return Err(bad(
                 "accounts.argon2_memory_kib",

@@ -7,4 +7,5 @@ pub mod password;
 pub mod pkce;
 pub mod secret;
 pub mod user;
+pub mod user_agent;
 pub mod username;

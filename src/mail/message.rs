@@ -13,6 +13,28 @@ pub enum MailKind {
     VerifyEmail { link: String, expires_hours: i64 },
     /// Someone tried to sign up with an address that already has an account.
     SignupAttempt { login_link: String },
+    /// A single-use link to set a new password without the old one.
+    PasswordReset { link: String, expires_minutes: i64 },
+    /// Sent to the NEW address: the link that confirms moving the account there.
+    EmailChange {
+        link: String,
+        expires_hours: i64,
+        new_email: String,
+    },
+    /// Sent to the OLD address once the account moved to `new_email`.
+    EmailChanged {
+        new_email: String,
+        reset_link: String,
+    },
+    /// The password was changed or reset; every other session was ended.
+    PasswordChanged { reset_link: String },
+    /// The account was deleted (sent to the address it had).
+    AccountDeleted { signup_link: String },
+    /// The username (a login identifier) was set, changed or removed (`username` empty).
+    UsernameChanged {
+        username: String,
+        reset_link: String,
+    },
 }
 
 impl MailKind {
@@ -20,6 +42,12 @@ impl MailKind {
         match self {
             MailKind::VerifyEmail { .. } => "verify_email",
             MailKind::SignupAttempt { .. } => "signup_attempt",
+            MailKind::PasswordReset { .. } => "password_reset",
+            MailKind::EmailChange { .. } => "email_change",
+            MailKind::EmailChanged { .. } => "email_changed",
+            MailKind::PasswordChanged { .. } => "password_changed",
+            MailKind::AccountDeleted { .. } => "account_deleted",
+            MailKind::UsernameChanged { .. } => "username_changed",
         }
     }
 }
@@ -33,19 +61,46 @@ pub fn compose(
     name: &str,
     kind: &MailKind,
 ) -> Result<NewMail, RenderError> {
-    let (link, expires_hours) = match kind {
+    // `link` is the mail's main button; `email` names the other address, if any.
+    let mut username = "";
+    let (link, email, expires_hours, expires_minutes) = match kind {
         MailKind::VerifyEmail {
             link,
             expires_hours,
-        } => (link.as_str(), *expires_hours),
-        MailKind::SignupAttempt { login_link } => (login_link.as_str(), 0),
+        } => (link.as_str(), "", *expires_hours, 0),
+        MailKind::SignupAttempt { login_link } => (login_link.as_str(), "", 0, 0),
+        MailKind::PasswordReset {
+            link,
+            expires_minutes,
+        } => (link.as_str(), "", 0, *expires_minutes),
+        MailKind::EmailChange {
+            link,
+            expires_hours,
+            new_email,
+        } => (link.as_str(), new_email.as_str(), *expires_hours, 0),
+        MailKind::EmailChanged {
+            new_email,
+            reset_link,
+        } => (reset_link.as_str(), new_email.as_str(), 0, 0),
+        MailKind::PasswordChanged { reset_link } => (reset_link.as_str(), "", 0, 0),
+        MailKind::AccountDeleted { signup_link } => (signup_link.as_str(), "", 0, 0),
+        MailKind::UsernameChanged {
+            username: new,
+            reset_link,
+        } => {
+            username = new.as_str();
+            (reset_link.as_str(), "", 0, 0)
+        }
     };
     let ctx = context! {
         lang => lang.code(),
         name => name,
         link => link,
+        email => email,
+        username => username,
         issuer => issuer,
         expires_hours => expires_hours,
+        expires_minutes => expires_minutes,
     };
     let base = format!("email/{}", kind.template());
     let subject = templates.render(&format!("{base}/subject.txt"), ctx.clone())?;

@@ -13,12 +13,16 @@ pub struct AuditEvent {
     pub ip: String,
     pub user_agent: String,
     pub detail: String,
+    /// The person's `sub`; when `None` it is filled from `user_id` if that account exists.
+    /// It stays when the account is deleted, so the trail survives.
+    pub sub: Option<String>,
 }
 
 impl Store {
     pub async fn record_audit(&self, e: &AuditEvent) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO audit_event (at, event, user_id, client_id, ip, user_agent, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        const SQL: &str = "INSERT INTO audit_event (at, event, user_id, client_id, ip, user_agent, \
+             detail, sub) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             COALESCE($8, (SELECT sub FROM user_account WHERE user_id = $3)))";
         on_db!(self, |pool| sqlx::query(SQL)
             .bind(e.at)
             .bind(&e.event)
@@ -27,6 +31,7 @@ impl Store {
             .bind(&e.ip)
             .bind(&e.user_agent)
             .bind(&e.detail)
+            .bind(&e.sub)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
@@ -39,9 +44,9 @@ impl Store {
         user_id: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<AuditEvent>> {
-        const ALL: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail FROM audit_event \
+        const ALL: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail, sub FROM audit_event \
              ORDER BY audit_event_id DESC LIMIT $1";
-        const ONE: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail FROM audit_event \
+        const ONE: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail, sub FROM audit_event \
              WHERE user_id = $2 ORDER BY audit_event_id DESC LIMIT $1";
         Ok(match user_id {
             None => on_db!(self, |pool| sqlx::query_as(ALL)
@@ -54,5 +59,22 @@ impl Store {
                 .fetch_all(pool)
                 .await)?,
         })
+    }
+
+    /// Every event about one person (by account id or by `sub`), oldest first, at most `limit`.
+    pub async fn audit_of_person(
+        &self,
+        user_id: i64,
+        sub: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        const SQL: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail, sub \
+             FROM audit_event WHERE user_id = $1 OR sub = $2 ORDER BY audit_event_id LIMIT $3";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .bind(sub)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?)
     }
 }

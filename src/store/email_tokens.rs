@@ -6,15 +6,37 @@ use crate::domain::clock::Millis;
 /// What a mailed token is for; a token of one purpose never works for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenPurpose {
+    /// Proves the account's current address (`/verify/<token>`).
     VerifyEmail,
+    /// Sets a new password without the old one (`/password/reset/<token>`).
+    ResetPassword,
+    /// Moves the account to the new address stored with the token
+    /// (`/account/email/confirm/<token>`).
+    ChangeEmail,
 }
 
 impl TokenPurpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::ChangeEmail => "change_email",
         }
     }
+}
+
+/// A token to issue, replacing every unused one of the same purpose for the same user.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub token_hash: &'a [u8],
+    pub purpose: TokenPurpose,
+    pub user_id: i64,
+    /// The account's current address; the token dies if that changes.
+    pub email_normalized: &'a str,
+    /// For [`TokenPurpose::ChangeEmail`]: the address as typed and normalised.
+    pub new_email: Option<(&'a str, &'a str)>,
+    pub now: Millis,
+    pub expires_at: Millis,
 }
 
 impl Store {
@@ -100,5 +122,71 @@ impl Store {
             tx.commit().await?;
             Ok(Some(user_id))
         })
+    }
+
+    /// Issues a token and, in the same transaction, kills every unused token of the same
+    /// purpose for that user: only the newest reset or email-change link works.
+    pub async fn replace_email_token(&self, t: &NewToken<'_>) -> StoreResult<()> {
+        const KILL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
+             AND used_at IS NULL";
+        const INSERT: &str = "INSERT INTO email_token (token_hash, purpose, user_id, \
+             email_normalized, created_at, expires_at, new_email, new_email_normalized) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let (new_email, new_normalized) = t.new_email.unzip();
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(KILL)
+                .bind(t.user_id)
+                .bind(t.purpose.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(INSERT)
+                .bind(t.token_hash)
+                .bind(t.purpose.as_str())
+                .bind(t.user_id)
+                .bind(t.email_normalized)
+                .bind(t.now)
+                .bind(t.expires_at)
+                .bind(new_email)
+                .bind(new_normalized)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    /// Kills every unused token of `purpose` for a user (e.g. reset links after a login).
+    pub async fn delete_unused_email_tokens(
+        &self,
+        user_id: i64,
+        purpose: TokenPurpose,
+    ) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
+             AND used_at IS NULL";
+        Ok(on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
+    /// Unused tokens of `purpose` for a user (tests and operators).
+    pub async fn live_email_tokens(
+        &self,
+        user_id: i64,
+        purpose: TokenPurpose,
+        now: Millis,
+    ) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM email_token WHERE user_id = $1 AND purpose = $2 \
+             AND used_at IS NULL AND expires_at > $3";
+        let (n,): (i64,) = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_one(pool)
+            .await)?;
+        Ok(n)
     }
 }

@@ -111,6 +111,30 @@ impl Store {
             .map(|r| r.rows_affected()))?)
     }
 
+    /// Ends the session with public id `sid` only if it belongs to `user_id`; returns whether
+    /// one was ended (another person's `sid` ends nothing).
+    pub async fn delete_session_of_user(&self, user_id: i64, sid: &str) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
+        let done = on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(sid)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Ends every session of the user except the one whose hash is `keep`.
+    pub async fn delete_other_sessions(&self, user_id: i64, keep: &[u8]) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND session_hash <> $2";
+        Ok(on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(keep)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
     pub async fn sessions_of_user(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {
         const SQL: &str = "SELECT session_hash, sid, user_id, auth_time, amr, remember, created_at, \
              last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent \

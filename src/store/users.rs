@@ -1,7 +1,7 @@
 //! People's accounts.
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, map_err, on_db};
+use super::{Store, StoreError, StoreResult, map_err, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::user::User;
@@ -76,16 +76,18 @@ pub struct NewUser {
 }
 
 impl Store {
-    /// Creates an account. A taken email or username gives `StoreError::Conflict`.
+    /// Creates an account. A taken email or username gives `StoreError::Conflict`; so does a
+    /// `sub` of a deleted account (column `sub`): a subject is never issued twice.
     pub async fn create_user(&self, new: &NewUser, now: Millis) -> StoreResult<User> {
         const SQL: &str = concat!(
             "INSERT INTO user_account (sub, email, email_normalized, username, \
              username_normalized, display_name, password_hash, email_verified, is_admin, locale, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             created_at, updated_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11 \
+             WHERE NOT EXISTS (SELECT 1 FROM retired_sub WHERE sub = $1) \
              RETURNING ",
             user_columns!()
         );
-        let row: UserRow = on_db!(self, |pool| sqlx::query_as(SQL)
+        let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(&new.sub)
             .bind(&new.email)
             .bind(&new.email_normalized)
@@ -97,10 +99,15 @@ impl Store {
             .bind(new.is_admin)
             .bind(&new.locale)
             .bind(now)
-            .fetch_one(pool)
+            .fetch_optional(pool)
             .await)
         .map_err(map_err)?;
-        Ok(row.into())
+        match row {
+            Some(row) => Ok(row.into()),
+            None => Err(StoreError::Conflict {
+                column: "sub".into(),
+            }),
+        }
     }
 
     pub async fn user_by_id(&self, user_id: i64) -> StoreResult<Option<User>> {
@@ -111,6 +118,21 @@ impl Store {
         );
         let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(user_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Into::into))
+    }
+
+    /// The account a mailed token was issued to (whatever the token's state).
+    pub async fn email_token_user(&self, token_hash: &[u8]) -> StoreResult<Option<User>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM user_account WHERE user_id = \
+             (SELECT user_id FROM email_token WHERE token_hash = $1)"
+        );
+        let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(token_hash)
             .fetch_optional(pool)
             .await)?;
         Ok(row.map(Into::into))

@@ -317,3 +317,106 @@ pub fn location_params(r: &Response) -> std::collections::HashMap<String, String
         .into_owned()
         .collect()
 }
+
+// ---------- Account portal ----------
+
+/// A second browser (its own cookie jar) for the same app.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub client: Client,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            client: new_client(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// GETs `form_path`, then posts `fields` plus the page's CSRF token to `action`.
+    pub async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let page = self.get(form_path).await.text().await.expect("form page");
+        let token = csrf_token(&page).unwrap_or_else(|| panic!("no csrf token on {form_path}"));
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.app.url(action))
+            .header("sec-fetch-site", "same-origin")
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts `fields` to `action` with this browser's CSRF token (taken from a form page that
+    /// always has one), for actions whose own page shows no form (e.g. a dead link).
+    pub async fn post(&self, action: &str, fields: &[(&str, &str)]) -> Response {
+        let page = self
+            .get("/password/reset")
+            .await
+            .text()
+            .await
+            .expect("form page");
+        let token = csrf_token(&page).expect("a csrf token");
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.app.url(action))
+            .header("sec-fetch-site", "same-origin")
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Logs in and returns the session cookie's value.
+    pub async fn login(&self, identifier: &str, password: &str) -> String {
+        let r = self
+            .submit(
+                "/login",
+                "/login",
+                &[("identifier", identifier), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "login succeeds");
+        set_cookie(&r, "daemun_session").expect("a session cookie")
+    }
+}
+
+/// A verified account, logged in with the app's own client; returns the session cookie value.
+pub async fn logged_in_user(app: &TestApp, email: &str, name: &str) -> String {
+    app.verified_user(email, name).await;
+    let r = app.login(email, PASSWORD).await;
+    assert_eq!(r.status(), 303, "login succeeds");
+    set_cookie(&r, "daemun_session").expect("a session cookie")
+}
+
+/// The newest link starting with `prefix` (after the issuer) in mail to `to`, waiting for `n` mails.
+pub async fn mailed_link(app: &TestApp, to: &str, n: usize, prefix: &str) -> String {
+    let mails = app.wait_for_mails(to, n).await;
+    let full = format!("{}{prefix}", app.addr);
+    mails
+        .iter()
+        .rev()
+        .find_map(|m| link_in(&m.text, &full))
+        .unwrap_or_else(|| panic!("no {prefix} link in mail to {to}"))
+        .trim_start_matches(&app.addr)
+        .to_owned()
+}
+
+/// The page's text with its CSRF token blanked (to compare two answers).
+pub fn without_csrf(html: &str) -> String {
+    match csrf_token(html) {
+        Some(t) => html.replace(&t, ""),
+        None => html.to_owned(),
+    }
+}

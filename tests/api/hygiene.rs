@@ -206,7 +206,7 @@ async fn every_template_renders_in_both_languages() {
             continue;
         }
         for lang in ["en", "ko"] {
-            let ctx = minijinja::context! { lang => lang, status => 404, title => "t", message => "m", link => "http://x/y", issuer => "http://x", name => "N", expires_hours => 24, email => "a@b.c", min_length => 8, token => "t", profile => minijinja::context!{ email => "a@b.c" } };
+            let ctx = minijinja::context! { lang => lang, status => 404, title => "t", message => "m", link => "http://x/y", issuer => "http://x", name => "N", expires_hours => 24, email => "a@b.c", min_length => 8, token => "t", expires_minutes => 60, username => "minsu", new_email => "n@b.c", taken => true, sent => true, others => 1, sessions => vec![minijinja::context!{ sid => "s", current => true, browser => "Firefox", system => "Linux", ip => "192.0.2.1", created => "c", last_seen => "l" }], form => minijinja::context!{ display_name => "D", locale => "ko" }, profile => minijinja::context!{ email => "a@b.c" } };
             let out = app.state.templates.render(&name, ctx);
             assert!(out.is_ok(), "{name} ({lang}): {:?}", out.err());
         }

@@ -351,6 +351,7 @@ async fn audit_events_are_recorded_and_listed_newest_first() {
                 ip: "192.0.2.1".into(),
                 user_agent: "ua".into(),
                 detail: String::new(),
+                sub: None,
             })
             .await
             .unwrap();

@@ -1,0 +1,96 @@
+//! What the account portal's pages share: field errors, re-checking the current password
+//! (throttled like a login), and the password rules for a new password.
+use std::collections::BTreeMap;
+
+use axum::http::HeaderValue;
+use axum::http::header::REFERRER_POLICY;
+use axum::response::Response;
+
+use super::signup::password_message;
+use crate::domain::password::{Password, PasswordPolicy, Verified};
+use crate::domain::user::User;
+use crate::http::{AppState, PageError, rate_limit};
+use crate::i18n::{self, Lang};
+
+/// Messages per form field (`form` for the whole form).
+pub type Errors = BTreeMap<&'static str, Vec<String>>;
+
+pub fn field_error(errors: &mut Errors, field: &'static str, message: String) {
+    errors.entry(field).or_default().push(message);
+}
+
+/// Keeps a token in the URL out of `Referer` headers of anything the page links to.
+pub fn no_referrer(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    resp
+}
+
+/// Whether `password` is the account's current one. It always costs one argon2 verification;
+/// a wrong password counts toward the per-account login throttle, and while that throttle is
+/// reached even the right password is refused (as at login).
+pub async fn current_password_ok(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<bool, PageError> {
+    let bucket = format!("login:account:{}", user.user_id);
+    let limit = state.config.limits.login_per_account;
+    let pw = Password::new(password.to_owned());
+    let limited = limit > 0 && state.store.throttle_count(&bucket, state.now()).await? >= limit;
+    let hash = if password.is_empty() || !pw.within_cap() || limited {
+        None
+    } else {
+        state
+            .store
+            .credentials(&user.email_normalized, true)
+            .await?
+            .map(|(_, h)| h)
+    };
+    let verdict = state.hasher.verify(pw, hash).await?;
+    if verdict == Verified::No {
+        rate_limit::over_limit(state, &bucket, limit).await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Checks a new password and its confirmation against the sign-up rules.
+pub fn new_password(
+    state: &AppState,
+    lang: Lang,
+    user: &User,
+    password: &str,
+    confirm: &str,
+    errors: &mut Errors,
+) -> Option<Password> {
+    let policy = PasswordPolicy {
+        min_length: state.config.accounts.password_min_length,
+    };
+    if password.is_empty() {
+        field_error(errors, "password", i18n::t(lang, "error-required"));
+        return None;
+    }
+    let pw = Password::new(password.to_owned());
+    let username = user.username.clone().unwrap_or_default();
+    let personal = [
+        user.email.as_str(),
+        username.as_str(),
+        user.display_name.as_str(),
+        user.given_name.as_str(),
+        user.family_name.as_str(),
+    ];
+    if let Err(problem) = policy.check(&pw, &personal) {
+        field_error(errors, "password", password_message(problem, lang));
+        return None;
+    }
+    if password != confirm {
+        field_error(
+            errors,
+            "password_confirm",
+            i18n::t(lang, "error-password-mismatch"),
+        );
+        return None;
+    }
+    Some(pw)
+}

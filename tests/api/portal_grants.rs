@@ -1,0 +1,154 @@
+//! The portal's effect on what applications hold: a password change or reset revokes every
+//! refresh and access token of the person; a deletion also forgets consents, and the deleted
+//! account's tokens fail at the token endpoint.
+use base64::Engine;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+const NEW: &str = "another-Quiet-river-42";
+
+struct Grant {
+    id: String,
+    secret: String,
+    access: String,
+    refresh: String,
+}
+
+/// Signs `email` in to a fresh client through the whole code flow.
+async fn grant(app: &TestApp) -> Grant {
+    let (id, secret) = register_client(app, |s| s.first_party = true).await;
+    let secret = secret.unwrap();
+    let q = format!(
+        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid",
+        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
+    );
+    let code = location_params(&app.get(&q).await)
+        .remove("code")
+        .expect("a code");
+    let v: Value = post_token(
+        app,
+        &id,
+        &secret,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+        ],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    Grant {
+        id,
+        secret,
+        access: v["access_token"].as_str().unwrap().to_owned(),
+        refresh: v["refresh_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn post_token(
+    app: &TestApp,
+    id: &str,
+    secret: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    new_client()
+        .post(app.url("/token"))
+        .header("authorization", format!("Basic {auth}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn assert_revoked(app: &TestApp, g: &Grant) {
+    let r = new_client()
+        .get(app.url("/userinfo"))
+        .bearer_auth(&g.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the access token is dead");
+    let r = post_token(
+        app,
+        &g.id,
+        &g.secret,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &g.refresh),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "invalid_grant", "the refresh token is dead");
+}
+
+#[tokio::test]
+async fn a_password_change_revokes_every_token_of_the_person() {
+    let app = TestApp::spawn().await;
+    logged_in_user(&app, "g@example.com", "G").await;
+    let g = grant(&app).await;
+    let r = app
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", NEW),
+                ("password_confirm", NEW),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_revoked(&app, &g).await;
+}
+
+#[tokio::test]
+async fn a_reset_revokes_every_token_of_the_person() {
+    let app = TestApp::spawn().await;
+    logged_in_user(&app, "r@example.com", "R").await;
+    let g = grant(&app).await;
+    let r = Browser::new(&app)
+        .submit(
+            "/password/reset",
+            "/password/reset",
+            &[("email", "r@example.com")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let path = mailed_link(&app, "r@example.com", 2, "/password/reset/").await;
+    let r = Browser::new(&app)
+        .post(&path, &[("password", NEW), ("password_confirm", NEW)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_revoked(&app, &g).await;
+}
+
+#[tokio::test]
+async fn a_deleted_account_leaves_nothing_an_application_can_use() {
+    let app = TestApp::spawn().await;
+    logged_in_user(&app, "x@example.com", "X").await;
+    let g = grant(&app).await;
+    let r = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_revoked(&app, &g).await;
+    let q = format!(
+        "/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid&prompt=none",
+        g.id,
+        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
+    );
+    assert_eq!(
+        location_params(&app.get(&q).await)["error"],
+        "login_required"
+    );
+}
