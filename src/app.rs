@@ -23,7 +23,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::{
-    delete, email, export, home, login, logout, password, profile, reset, sessions, signup, verify,
+    apps, delete, email, export, home, login, logout, password, profile, reset, sessions, signup,
+    verify,
 };
 use crate::config::Config;
 use crate::domain::clock::{Clock, MINUTE, SystemClock};
@@ -235,6 +236,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/login", get(login::login_form).post(login::login))
         .route("/logout", get(logout::logout_form).post(logout::logout))
         .route("/account", get(home::account))
+        .route("/account/apps", get(apps::apps_page).post(apps::remove))
         .route(
             "/consent",
             get(consent::consent_form).post(consent::consent),

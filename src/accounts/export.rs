@@ -30,6 +30,7 @@ pub async fn export(
     let u = &auth.user;
     audit::record(&state, "account.exported", Some(u.user_id), &client, "").await;
     let sessions = state.store.sessions_of_user(u.user_id).await?;
+    let consents = state.store.consents_of_user(u.user_id).await?;
     let events = state
         .store
         .audit_of_person(u.user_id, &u.sub, MAX_EVENTS)
@@ -60,6 +61,13 @@ pub async fn export(
             "remember": s.remember,
             "ip": s.ip,
             "user_agent": s.user_agent,
+        })).collect::<Vec<_>>(),
+        "consents": consents.iter().map(|c| json!({
+            "client_id": c.client_id,
+            "client_name": c.client_name,
+            "scope": c.scopes,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
         })).collect::<Vec<_>>(),
         "audit_events": events.iter().map(|e| json!({
             "at": e.at,

@@ -1,5 +1,6 @@
 //! Pages for people: sign-up, email verification, login, logout, the account home and the
 //! self-service portal (profile, email, password, reset, sessions, export, deletion).
+pub mod apps;
 pub mod delete;
 pub mod email;
 pub mod export;

@@ -187,4 +187,55 @@ impl Store {
             .await)?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
+
+    /// The applications a person has allowed, with what and since when.
+    pub async fn consents_of_user(&self, user_id: i64) -> StoreResult<Vec<ConsentRow>> {
+        const SQL: &str = "SELECT c.client_id, COALESCE(cl.name, c.client_id) AS client_name, \
+             COALESCE(cl.home_uri, '') AS home_uri, c.scopes, c.created_at, c.updated_at \
+             FROM consent c LEFT JOIN client cl ON cl.client_id = c.client_id \
+             WHERE c.user_id = $1 ORDER BY c.updated_at DESC";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// "Remove access": forgets the consent and revokes every token `client_id` holds for the
+    /// person, in one transaction. Returns whether there was a consent.
+    pub async fn remove_client_access(&self, user_id: i64, client_id: &str) -> StoreResult<bool> {
+        const CONSENT: &str = "DELETE FROM consent WHERE user_id = $1 AND client_id = $2";
+        const TOKENS: [&str; 3] = [
+            "DELETE FROM refresh_token WHERE user_id = $1 AND client_id = $2",
+            "DELETE FROM access_token WHERE user_id = $1 AND client_id = $2",
+            "DELETE FROM authorization_code WHERE user_id = $1 AND client_id = $2",
+        ];
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let had = sqlx::query(CONSENT)
+                .bind(user_id)
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            for sql in TOKENS {
+                sqlx::query(sql)
+                    .bind(user_id)
+                    .bind(client_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(had > 0)
+        })
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ConsentRow {
+    pub client_id: String,
+    pub client_name: String,
+    pub home_uri: String,
+    pub scopes: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }

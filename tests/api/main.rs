@@ -16,6 +16,7 @@ mod oidc_flow;
 mod oidc_keys;
 mod oidc_logout;
 mod oidc_token;
+mod portal_apps;
 mod portal_csrf;
 mod portal_delete;
 mod portal_email;
