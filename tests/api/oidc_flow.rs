@@ -55,6 +55,7 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
         CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
             .await
             .unwrap();
+    let raw_secret = secret.clone().unwrap();
     let client = CoreClient::from_provider_metadata(
         meta,
         ClientId::new(client_id.clone()),
@@ -153,6 +154,58 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     let second = refreshed.refresh_token().unwrap().clone();
     assert_ne!(first.secret(), second.secret());
     assert!(refreshed.id_token().is_some());
+
+    // Revocation and introspection (RFC 7009, RFC 7662) of the current refresh token.
+    let secret_for_raw = raw_secret.clone();
+    let introspect = |token: String| {
+        let (id, secret) = (client_id.clone(), secret_for_raw.clone());
+        let url = app.url("/introspect");
+        async move {
+            let v: serde_json::Value = openidconnect::reqwest::Client::new()
+                .post(url)
+                .basic_auth(id, Some(secret))
+                .form(&[("token", token)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["active"].as_bool().unwrap()
+        }
+    };
+    let current = second.secret().clone();
+    assert!(introspect(current.clone()).await);
+    let r = openidconnect::reqwest::Client::new()
+        .post(app.url("/revoke"))
+        .basic_auth(client_id.clone(), Some(raw_secret.clone()))
+        .form(&[("token", current.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(!introspect(current).await, "revoked");
+
+    // RP-initiated logout with the ID token as hint; a later prompt=none needs a login.
+    let hint = refreshed.id_token().unwrap().to_string();
+    let r = app
+        .get(&format!(
+            "/end_session?id_token_hint={hint}&post_logout_redirect_uri={}&state=after",
+            url::form_urlencoded::byte_serialize(b"http://127.0.0.1:9/bye").collect::<String>()
+        ))
+        .await;
+    assert_eq!(location(&r), "http://127.0.0.1:9/bye?state=after");
+    let (url, _, _) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_prompt(openidconnect::core::CoreAuthPrompt::None)
+        .url();
+    let r = app.client.get(url.as_str()).send().await.unwrap();
+    assert_eq!(location_params(&r)["error"], "login_required");
+
     let reuse = client
         .exchange_refresh_token(&first)
         .unwrap()
