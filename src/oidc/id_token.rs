@@ -50,6 +50,14 @@ pub struct IdTokenInput<'a> {
 #[error("cannot sign the ID token: {0}")]
 pub struct IdTokenError(String);
 
+/// Never an unsigned token: a signing failure is a `server_error` (logged), nothing else.
+impl From<IdTokenError> for super::error::OAuthError {
+    fn from(e: IdTokenError) -> Self {
+        tracing::error!(error = %e, "ID token signing failed");
+        Self::server_error()
+    }
+}
+
 fn time(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp(ms.div_euclid(1000), 0).unwrap_or_default()
 }

@@ -113,11 +113,7 @@ pub async fn grant(
                 sid: &row.sid,
                 access_token: &access,
             },
-        )
-        .map_err(|e| {
-            tracing::error!(error = %e, "ID token signing failed");
-            OAuthError::server_error()
-        })?;
+        )?;
         body["id_token"] = json!(id_token);
     }
     Ok(body)
