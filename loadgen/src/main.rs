@@ -347,14 +347,12 @@ async fn run_one(
                         errors += 1;
                         first_error.get_or_insert(e);
                         // A broken refresh chain starts again from a new code (not measured).
-                        if scenario == "refresh" {
-                            if let Some(s) = &session {
-                                if let Ok(t) = logged_in_tokens(&ctx, s).await {
-                                    if let Ok(rt) = str_field(&t, "refresh_token") {
-                                        w.token = rt;
-                                    }
-                                }
-                            }
+                        if scenario == "refresh"
+                            && let Some(s) = &session
+                            && let Ok(t) = logged_in_tokens(&ctx, s).await
+                            && let Ok(rt) = str_field(&t, "refresh_token")
+                        {
+                            w.token = rt;
                         }
                         // Do not spin on a server that refuses everything.
                         tokio::time::sleep(Duration::from_millis(10)).await;
