@@ -56,24 +56,22 @@ pub async fn request(
         }
     };
     let limits = &state.config.limits;
-    let by_ip = rate_limit::over_limit(
+    let limited = rate_limit::over_any(
         &state,
-        &format!("reset:ip:{}", client.ip),
-        limits.reset_per_ip,
-    )
-    .await?;
-    let by_address = rate_limit::over_limit(
-        &state,
-        &format!("reset:email:{}", email.normalized()),
-        limits.reset_per_address,
+        &[
+            (format!("reset:ip:{}", client.ip), limits.reset_per_ip),
+            (
+                format!("reset:email:{}", email.normalized()),
+                limits.reset_per_address,
+            ),
+        ],
     )
     .await?;
     // Only an exact (normalised) match gets mail, and only at its stored address. The request
     // itself changes nothing on the account. The token and the mail are made after the answer
     // is sent (and the mail leaves through the outbox), so the answer takes as long for an
     // unknown address as for a known one.
-    if !by_ip
-        && !by_address
+    if !limited
         && let Some(user) = state.store.user_by_email(email.normalized()).await?
         && user.is_active
     {

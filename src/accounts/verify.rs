@@ -124,20 +124,18 @@ pub async fn resend(
         }
     };
     let limits = &state.config.limits;
-    let by_ip = rate_limit::over_limit(
+    let limited = rate_limit::over_any(
         &state,
-        &format!("resend:ip:{}", client.ip),
-        limits.resend_per_ip,
+        &[
+            (format!("resend:ip:{}", client.ip), limits.resend_per_ip),
+            (
+                format!("resend:email:{}", email.normalized()),
+                limits.resend_per_address,
+            ),
+        ],
     )
     .await?;
-    let by_address = rate_limit::over_limit(
-        &state,
-        &format!("resend:email:{}", email.normalized()),
-        limits.resend_per_address,
-    )
-    .await?;
-    if !by_ip
-        && !by_address
+    if !limited
         && let Some(user) = state.store.user_by_email(email.normalized()).await?
         && !user.email_verified
         && user.is_active

@@ -18,3 +18,13 @@ pub async fn over_limit(state: &AppState, bucket: &str, limit: i64) -> Result<bo
     }
     Ok(hits > limit)
 }
+
+/// Counts a hit on every bucket (none is skipped, so each count stays true) and says whether
+/// any is now over its limit; e.g. one request limited per IP and per address.
+pub async fn over_any(state: &AppState, buckets: &[(String, i64)]) -> Result<bool, StoreError> {
+    let mut over = false;
+    for (bucket, limit) in buckets {
+        over |= over_limit(state, bucket, *limit).await?;
+    }
+    Ok(over)
+}

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::OAuthError;
-use super::token::{client_auth, form_params, json_no_store, param};
+use super::token::{authenticated_form, json_no_store, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 
@@ -29,8 +29,7 @@ async fn handle(
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Value, OAuthError> {
-    let params = form_params(headers, query, body)?;
-    let client = client_auth::authenticate(state, headers, &params).await?;
+    let (params, client) = authenticated_form(state, headers, query, body).await?;
     if client.is_public() {
         return Err(OAuthError::new(
             "unauthorized_client",

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::error::OAuthError;
-use super::token::{client_auth, form_params, param};
+use super::token::{authenticated_form, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 
@@ -28,8 +28,7 @@ async fn handle(
     query: Option<&str>,
     body: &[u8],
 ) -> Result<(), OAuthError> {
-    let params = form_params(headers, query, body)?;
-    let client = client_auth::authenticate(state, headers, &params).await?;
+    let (params, client) = authenticated_form(state, headers, query, body).await?;
     let raw =
         param(&params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let Some(token) = SecretToken::from_untrusted(raw) else {

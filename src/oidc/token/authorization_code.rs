@@ -2,7 +2,7 @@
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
 use serde_json::{Value, json};
 
-use super::{new_access_token, new_refresh_token, param, refresh_expiry};
+use super::{new_access_token, new_refresh_token, param, refresh_expiry, require_grant};
 use crate::domain::pkce;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -17,12 +17,7 @@ pub async fn grant(
     client: &ClientRow,
     params: &[(String, String)],
 ) -> Result<Value, OAuthError> {
-    if !client.allows_grant("authorization_code") {
-        return Err(OAuthError::new(
-            "unauthorized_client",
-            "this client may not use authorization_code",
-        ));
-    }
+    require_grant(client, "authorization_code")?;
     let code = param(params, "code")
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the code is invalid"))?;

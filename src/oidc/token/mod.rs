@@ -12,12 +12,38 @@ use super::error::OAuthError;
 use crate::domain::clock::{DAY, Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
+use crate::store::clients::ClientRow;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
 pub mod authorization_code;
 pub mod client_auth;
 pub mod client_credentials;
 pub mod refresh_token;
+
+/// `unauthorized_client` unless the client is registered for `grant` (RFC 6749 §5.2).
+pub fn require_grant(client: &ClientRow, grant: &str) -> Result<(), OAuthError> {
+    if client.allows_grant(grant) {
+        Ok(())
+    } else {
+        Err(OAuthError::new(
+            "unauthorized_client",
+            format!("this client may not use {grant}"),
+        ))
+    }
+}
+
+/// A form request from an authenticated client: the body checked as RFC 6749 §3.2 asks, then
+/// client authentication (token, revocation and introspection endpoints alike).
+pub async fn authenticated_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
+    let params = form_params(headers, query, body)?;
+    let client = client_auth::authenticate(state, headers, &params).await?;
+    Ok((params, client))
+}
 
 /// The first value of `name`, if not empty.
 pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -83,8 +109,7 @@ async fn handle(
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Value, OAuthError> {
-    let params = form_params(headers, query, body)?;
-    let client = client_auth::authenticate(state, headers, &params).await?;
+    let (params, client) = authenticated_form(state, headers, query, body).await?;
     match param(&params, "grant_type") {
         Some("authorization_code") => authorization_code::grant(state, &client, &params).await,
         Some("refresh_token") => refresh_token::grant(state, &client, &params).await,

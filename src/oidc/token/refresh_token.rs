@@ -2,7 +2,7 @@
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
 use serde_json::{Value, json};
 
-use super::{new_access_token, new_refresh_token, param};
+use super::{new_access_token, new_refresh_token, param, require_grant};
 use crate::domain::client::parse_scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -16,12 +16,7 @@ pub async fn grant(
     client: &ClientRow,
     params: &[(String, String)],
 ) -> Result<Value, OAuthError> {
-    if !client.allows_grant("refresh_token") {
-        return Err(OAuthError::new(
-            "unauthorized_client",
-            "this client may not use refresh tokens",
-        ));
-    }
+    require_grant(client, "refresh_token")?;
     let token = param(params, "refresh_token")
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the refresh token is invalid"))?;
