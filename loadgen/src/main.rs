@@ -13,6 +13,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use url::{Host, Url};
 
+mod security;
+
 /// The redirect URI registered for the benchmark client. Nothing listens there: the load
 /// generator reads the code from the `Location` header and never follows this redirect.
 const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
@@ -73,6 +75,17 @@ struct Args {
     /// Scenarios for --matrix (default: all).
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
+    /// A security measurement instead of a load run: `enum-timing` (failed-login time for
+    /// existing vs unknown accounts; needs sign-up limits off) or `login-flood` (protocol
+    /// latency while logins flood in; needs the login limits off).
+    #[arg(long)]
+    measure: Option<String>,
+    /// Failed logins per kind of account for `--measure enum-timing`.
+    #[arg(long, default_value_t = 50)]
+    attempts: usize,
+    /// Concurrent flooding workers for `--measure login-flood`.
+    #[arg(long, default_value_t = 64)]
+    flooders: usize,
 }
 
 type Res<T> = Result<T, String>;
@@ -154,6 +167,11 @@ fn check_args(args: &Args) -> Res<()> {
     } else {
         vec![args.concurrency]
     };
+    if !(1..=10_000).contains(&args.attempts) || !(1..=MAX_CONCURRENCY).contains(&args.flooders) {
+        return Err(format!(
+            "--attempts must be 1..=10000 and --flooders 1..={MAX_CONCURRENCY}"
+        ));
+    }
     if levels.iter().any(|&c| c == 0 || c > MAX_CONCURRENCY) {
         return Err(format!("concurrency must be 1..={MAX_CONCURRENCY}"));
     }
@@ -195,6 +213,14 @@ async fn run(args: Args) -> Res<()> {
         state_counter: AtomicU64::new(0),
     });
     let duration = Duration::from_secs_f64(args.duration);
+    match args.measure.as_deref() {
+        Some("enum-timing") => return security::enumeration_timing(&ctx, args.attempts).await,
+        Some("login-flood") => {
+            return security::login_flood(&ctx, args.flooders, args.duration).await;
+        }
+        Some(other) => return Err(format!("unknown measurement {other}")),
+        None => {}
+    }
     if !args.matrix {
         let o = run_one(
             &ctx,

@@ -40,3 +40,9 @@ error-body-unavailable = Daemun is temporarily unavailable, possibly for mainten
 error-body-unknown-host = This address is not served here.
 error-title-payload-too-large = Request too large
 error-body-payload-too-large = The data you sent is too large to be processed.
+login-error-locked = Too many failed attempts. Please wait { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+} before trying again, or reset your password.
+error-title-busy = Busy right now
+error-body-busy = Many people are logging in at this moment. Wait a few seconds and try again.

@@ -165,3 +165,11 @@ mail-username-changed-subject = The username of your Daemun account was changed
 mail-username-changed-preheader = Your account's login name changed.
 mail-username-changed-intro = The username of your Daemun account is now { $username }. You can log in with it or with your email address.
 mail-username-removed-intro = The username of your Daemun account was removed. Log in with your email address from now on.
+
+## Mail: login lock-out
+
+mail-login-lockout-subject = Several failed attempts to log in to your Daemun account
+mail-login-lockout-preheader = Logging in to your account is paused for a while.
+mail-login-lockout-intro = Someone entered a wrong password for your Daemun account several times in a row. To protect the account, further attempts must wait a little longer each time.
+mail-login-lockout-you = If this was you, wait a few minutes and try again, or set a new password with the button below; that also ends the wait.
+mail-login-lockout-not-you = If this was not you, your password was not revealed and nobody logged in. To be safe, choose a new password that you use nowhere else:

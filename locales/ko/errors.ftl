@@ -40,3 +40,6 @@ error-body-unavailable = 점검 등의 이유로 지금은 대문을 이용할 �
 error-body-unknown-host = 이 주소는 이 서버에서 제공하지 않습니다.
 error-title-payload-too-large = 요청이 너무 큽니다
 error-body-payload-too-large = 보낸 데이터가 너무 커서 처리할 수 없습니다.
+login-error-locked = 로그인 시도가 너무 많이 실패했습니다. { $minutes }분 후에 다시 시도하시거나 비밀번호를 재설정해 주세요.
+error-title-busy = 지금은 요청이 많습니다
+error-body-busy = 지금 로그인하는 사람이 많습니다. 몇 초 후에 다시 시도해 주세요.

@@ -157,3 +157,11 @@ mail-username-changed-subject = 대문 계정의 사용자 이름이 변경되�
 mail-username-changed-preheader = 계정의 로그인 이름이 바뀌었습니다.
 mail-username-changed-intro = 대문 계정의 사용자 이름이 이제 { $username }입니다. 이 이름이나 이메일 주소로 로그인하실 수 있습니다.
 mail-username-removed-intro = 대문 계정의 사용자 이름이 삭제되었습니다. 앞으로는 이메일 주소로 로그인해 주세요.
+
+## Mail: login lock-out
+
+mail-login-lockout-subject = 대문 계정에 로그인하려는 시도가 여러 번 실패했습니다
+mail-login-lockout-preheader = 계정 로그인이 잠시 멈추었습니다.
+mail-login-lockout-intro = 누군가 대문 계정의 비밀번호를 여러 번 연속으로 틀리게 입력했습니다. 계정을 보호하기 위해 다음 시도는 매번 조금씩 더 기다려야 합니다.
+mail-login-lockout-you = 본인이 시도하셨다면 몇 분 후에 다시 시도하시거나, 아래 버튼으로 새 비밀번호를 설정해 주세요. 새 비밀번호를 설정하면 바로 로그인하실 수 있습니다.
+mail-login-lockout-not-you = 본인이 시도한 것이 아니라면, 비밀번호가 노출되지 않았고 아무도 로그인하지 못했습니다. 안전을 위해 다른 곳에서 쓰지 않는 새 비밀번호로 바꾸시기를 권합니다.

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use crate::accounts::mailing;
+use crate::domain::clock::Millis;
 use crate::domain::email_address;
 use crate::domain::next_path::safe_next;
 use crate::domain::password::{Password, Verified};
@@ -19,7 +21,10 @@ use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::{self, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::i18n::FluentArg;
+use crate::mail::message::MailKind;
 use crate::store::email_tokens::TokenPurpose;
+use crate::store::login_guard::{self, Attempt, LockoutPolicy};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -47,6 +52,8 @@ enum Step {
     },
     /// The password was right but the address is not verified.
     Unverified(i64),
+    /// Too many counted attempts on this account (or identifier): wait until the instant.
+    Locked(Millis, Option<i64>),
     /// Anything else (reason, account if known); the person sees one generic message.
     Failed(&'static str, Option<i64>),
 }
@@ -160,6 +167,10 @@ pub async fn login(
                 StatusCode::BAD_REQUEST,
             ));
         }
+        Step::Locked(until, user_id) => {
+            audit::record(&state, "login.locked", user_id, &client, "").await;
+            return Ok(locked_page(&state, &ctx, &form, reauth, until));
+        }
         Step::Failed(reason, user_id) => (reason, user_id),
     };
     audit::record(&state, "login.failure", user_id, &client, reason).await;
@@ -203,10 +214,11 @@ async fn authenticate(
     } else {
         state.store.credentials(&key, by_email).await?
     };
-    // Throttles count per IP and per account (by id, so email and username share one count).
-    let account = match &candidate {
-        Some((u, _)) => format!("login:account:{}", u.user_id),
-        None => format!("login:account:{key}"),
+    // The lock-out counts per account (by id, so email and username share one count) and
+    // per unknown identifier alike, so a lock-out tells nothing about whether an account exists.
+    let guard = match &candidate {
+        Some((u, _)) => login_guard::account_key(u.user_id),
+        None => login_guard::unknown_key(&key),
     };
     let limits = &state.config.limits;
     let limited = rate_limit::over_limit(
@@ -214,8 +226,23 @@ async fn authenticate(
         &format!("login:ip:{}", client.ip),
         limits.login_per_ip,
     )
-    .await?
-        || rate_limit::over_limit(state, &account, limits.login_per_account).await?;
+    .await?;
+    let failures = if limited {
+        0
+    } else {
+        match state
+            .store
+            .login_attempt(&guard, state.now(), &lockout_policy(state))
+            .await?
+        {
+            // A locked attempt proves nothing and costs no hashing, for known and unknown
+            // identifiers alike.
+            Attempt::Locked { until } => {
+                return Ok(Step::Locked(until, candidate.map(|(u, _)| u.user_id)));
+            }
+            Attempt::Allowed { failures } => failures,
+        }
+    };
     // First factor: always one argon2 verification, real or dummy (also when throttled, so a
     // throttled attempt looks and takes like a wrong password).
     let (user, hash) = match candidate {
@@ -232,8 +259,12 @@ async fn authenticate(
         return Ok(Step::Failed("rate_limited", id));
     }
     if verdict == Verified::No {
+        if lockout_policy(state).wait_after(failures) > 0 {
+            notify_lockout(state, &guard, &user).await?;
+        }
         return Ok(Step::Failed("wrong_password", id));
     }
+    state.store.login_succeeded(&guard).await?;
     if !user.is_active {
         return Ok(Step::Failed("disabled", id));
     }
@@ -252,4 +283,64 @@ async fn authenticate(
         user: Box::new(user),
         amr: vec!["pwd"],
     })
+}
+
+/// The lock-out settings from `[limits]`.
+pub fn lockout_policy(state: &AppState) -> LockoutPolicy {
+    let l = &state.config.limits;
+    LockoutPolicy {
+        threshold: l.lockout_threshold,
+        base_ms: l.lockout_base_secs * 1000,
+        max_ms: l.lockout_max_secs * 1000,
+        forget_ms: l.lockout_forget_hours * 3_600_000,
+    }
+}
+
+/// Tells the owner, at most once a day, that their account's login is locked for a while.
+async fn notify_lockout(state: &AppState, guard: &str, user: &User) -> Result<(), PageError> {
+    if !user.is_active
+        || !state
+            .store
+            .claim_lockout_notice(guard, state.now(), crate::domain::clock::DAY)
+            .await?
+    {
+        return Ok(());
+    }
+    let kind = MailKind::LoginLockout {
+        reset_link: mailing::reset_link(state),
+    };
+    let lang = mailing::lang_for(user, crate::i18n::Lang::default());
+    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
+}
+
+/// `429` with `Retry-After` and the "please wait" message, the same for every identifier.
+fn locked_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    form: &LoginForm,
+    reauth: bool,
+    until: Millis,
+) -> Response {
+    let secs = ((until - state.now()).max(1000) + 999) / 1000;
+    let minutes = (secs + 59) / 60;
+    let msg = crate::i18n::t_args(
+        ctx.lang,
+        "login-error-locked",
+        &[("minutes", FluentArg::Num(minutes as f64))],
+    );
+    let mut resp = render(
+        state,
+        ctx,
+        &form.next,
+        reauth,
+        &form.identifier,
+        Some(msg),
+        false,
+        StatusCode::TOO_MANY_REQUESTS,
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
+    }
+    resp
 }

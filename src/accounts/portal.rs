@@ -6,11 +6,13 @@ use axum::http::HeaderValue;
 use axum::http::header::REFERRER_POLICY;
 use axum::response::Response;
 
+use super::login::lockout_policy;
 use super::signup::password_message;
 use crate::domain::password::{Password, PasswordPolicy, Verified};
 use crate::domain::user::User;
-use crate::http::{AppState, PageError, rate_limit};
+use crate::http::{AppState, PageError};
 use crate::i18n::{self, Lang};
+use crate::store::login_guard::{self, Attempt};
 
 /// Messages per form field (`form` for the whole form).
 pub type Errors = BTreeMap<&'static str, Vec<String>>;
@@ -27,18 +29,25 @@ pub fn no_referrer(mut resp: Response) -> Response {
 }
 
 /// Whether `password` is the account's current one. It always costs one argon2 verification;
-/// a wrong password counts toward the per-account login throttle, and while that throttle is
-/// reached even the right password is refused (as at login).
+/// each attempt counts toward the account's login lock-out, and while the account is locked
+/// even the right password is refused (as at login).
 pub async fn current_password_ok(
     state: &AppState,
     user: &User,
     password: &str,
 ) -> Result<bool, PageError> {
-    let bucket = format!("login:account:{}", user.user_id);
-    let limit = state.config.limits.login_per_account;
+    let guard = login_guard::account_key(user.user_id);
     let pw = Password::new(password.to_owned());
-    let limited = limit > 0 && state.store.throttle_count(&bucket, state.now()).await? >= limit;
-    let hash = if password.is_empty() || !pw.within_cap() || limited {
+    let malformed = password.is_empty() || !pw.within_cap();
+    let limited = !malformed
+        && matches!(
+            state
+                .store
+                .login_attempt(&guard, state.now(), &lockout_policy(state))
+                .await?,
+            Attempt::Locked { .. }
+        );
+    let hash = if malformed || limited {
         None
     } else {
         state
@@ -49,9 +58,9 @@ pub async fn current_password_ok(
     };
     let verdict = state.hasher.verify(pw, hash).await?;
     if verdict == Verified::No {
-        rate_limit::over_limit(state, &bucket, limit).await?;
         return Ok(false);
     }
+    state.store.login_succeeded(&guard).await?;
     Ok(true)
 }
 

@@ -215,6 +215,11 @@ pub async fn reset(
         .await;
         return Ok(failed(&state, &ctx));
     };
+    // The owner proved the address: a lock-out someone else caused ends here.
+    state
+        .store
+        .login_succeeded(&crate::store::login_guard::account_key(user_id))
+        .await?;
     audit::record(&state, "password.reset", Some(user_id), &client, "").await;
     let kind = MailKind::PasswordChanged {
         reset_link: reset_link(&state),

@@ -46,6 +46,10 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<String>,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// A client must send its request line and headers within this time.
+    pub header_read_timeout_secs: u64,
+    /// On shutdown, how long requests in flight may take to finish.
+    pub drain_secs: u64,
     /// `text` or `json`.
     pub log_format: String,
 }
@@ -142,6 +146,9 @@ pub struct AccountsConfig {
     pub argon2_parallelism: u32,
     /// Concurrent password hashes; 0 = number of cores.
     pub hash_concurrency: usize,
+    /// Requests allowed to wait for a hashing slot; beyond it they get a fast `503`.
+    /// 0 = 8 per hashing slot.
+    pub hash_queue: usize,
 }
 
 /// Counters per window; a limit of 0 turns that limit off.
@@ -153,7 +160,23 @@ pub struct LimitsConfig {
     pub resend_per_address: i64,
     pub resend_per_ip: i64,
     pub login_per_ip: i64,
-    pub login_per_account: i64,
+    /// Counted login attempts per account before each further one must wait; 0 = off.
+    pub lockout_threshold: i64,
+    /// The first wait; every further attempt doubles it, up to `lockout_max_secs`.
+    pub lockout_base_secs: i64,
+    pub lockout_max_secs: i64,
+    /// Hours without an attempt after which an account's failures are forgotten.
+    pub lockout_forget_hours: i64,
+    /// Edge limits: requests per client address and minute, answered with `429` and
+    /// `Retry-After` beyond them (kept per node, in memory); 0 = off.
+    pub edge_login_per_minute: u32,
+    pub edge_signup_per_minute: u32,
+    pub edge_resend_per_minute: u32,
+    pub edge_reset_per_minute: u32,
+    pub edge_token_per_minute: u32,
+    pub edge_introspect_per_minute: u32,
+    /// Token, revocation and introspection requests per OAuth client and minute.
+    pub token_per_client_per_minute: u32,
     /// Password-reset requests per email address and per client IP.
     pub reset_per_address: i64,
     pub reset_per_ip: i64,
@@ -224,6 +247,8 @@ impl Default for ServerConfig {
             trusted_proxies: vec![],
             request_timeout_secs: 30,
             body_limit_bytes: 64 * 1024,
+            header_read_timeout_secs: 10,
+            drain_secs: 20,
             log_format: "text".into(),
         }
     }
@@ -280,6 +305,7 @@ impl Default for AccountsConfig {
             argon2_iterations: 2,
             argon2_parallelism: 1,
             hash_concurrency: 0,
+            hash_queue: 0,
         }
     }
 }
@@ -292,7 +318,18 @@ impl Default for LimitsConfig {
             resend_per_address: 3,
             resend_per_ip: 20,
             login_per_ip: 100,
-            login_per_account: 20,
+            lockout_threshold: 5,
+            lockout_base_secs: 30,
+            lockout_max_secs: 3600,
+            lockout_forget_hours: 24,
+            edge_login_per_minute: 60,
+            edge_signup_per_minute: 20,
+            edge_resend_per_minute: 20,
+            edge_reset_per_minute: 20,
+            // High: they stop floods, never a busy application or a benchmark.
+            edge_token_per_minute: 600_000,
+            edge_introspect_per_minute: 600_000,
+            token_per_client_per_minute: 600_000,
             reset_per_address: 3,
             reset_per_ip: 20,
             email_change_per_account: 5,

@@ -25,6 +25,13 @@ impl Config {
         if !matches!(s.log_format.as_str(), "text" | "json") {
             return Err(bad("server.log_format", &s.log_format, "`text` or `json`"));
         }
+        if s.header_read_timeout_secs == 0 {
+            return Err(bad(
+                "server.header_read_timeout_secs",
+                s.header_read_timeout_secs,
+                "a positive number of seconds",
+            ));
+        }
         if s.request_timeout_secs == 0 {
             return Err(bad(
                 "server.request_timeout_secs",
@@ -187,6 +194,29 @@ impl Config {
                 "limits.window_secs",
                 self.limits.window_secs,
                 "a positive number of seconds",
+            ));
+        }
+        let l = &self.limits;
+        if l.lockout_threshold < 0 || l.lockout_threshold > 100 {
+            // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts.
+            return Err(bad(
+                "limits.lockout_threshold",
+                l.lockout_threshold,
+                "a number from 0 (off) to 100",
+            ));
+        }
+        if l.lockout_base_secs <= 0 || l.lockout_max_secs < l.lockout_base_secs {
+            return Err(bad(
+                "limits.lockout_max_secs",
+                l.lockout_max_secs,
+                "at least limits.lockout_base_secs, which must be positive",
+            ));
+        }
+        if l.lockout_forget_hours <= 0 || l.lockout_forget_hours * 3600 <= l.lockout_max_secs {
+            return Err(bad(
+                "limits.lockout_forget_hours",
+                l.lockout_forget_hours,
+                "a positive number of hours longer than limits.lockout_max_secs",
             ));
         }
         if !self.keys.encryption_key.is_empty() && !kek_shape_ok(&self.keys.encryption_key) {

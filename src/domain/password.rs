@@ -151,9 +151,21 @@ impl Default for HashParams {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
+/// The message of a hash refused because the pool's queue is full.
+const BUSY: &str = "too many hashes waiting";
+
 impl HashError {
     pub fn new(msg: &str) -> Self {
         Self(msg.to_owned())
+    }
+
+    /// The pool is saturated: the caller should answer "busy, retry" rather than wait.
+    pub fn busy() -> Self {
+        Self(BUSY.to_owned())
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.0 == BUSY
     }
 }
 

@@ -68,6 +68,14 @@ impl PageError {
             "error-body-unavailable",
         )
     }
+    /// Too many password checks at once on this node: come back in a few seconds.
+    pub const fn busy() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "error-title-busy",
+            "error-body-busy",
+        )
+    }
     pub const fn link_invalid() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -102,6 +110,19 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut resp = self.status.into_response();
+        // RFC 9110 §10.2.3: tell clients when a `503`/`429` is worth retrying.
+        let retry = match self.status {
+            StatusCode::SERVICE_UNAVAILABLE if self.title == "error-title-busy" => Some("2"),
+            StatusCode::SERVICE_UNAVAILABLE => Some("30"),
+            StatusCode::TOO_MANY_REQUESTS => Some("60"),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(secs),
+            );
+        }
         resp.extensions_mut().insert(ErrorMarker(self));
         resp
     }
@@ -126,6 +147,10 @@ impl From<crate::templates::RenderError> for PageError {
 
 impl From<crate::domain::password::HashError> for PageError {
     fn from(e: crate::domain::password::HashError) -> Self {
+        if e.is_busy() {
+            tracing::warn!("password hashing queue full; request refused");
+            return PageError::busy();
+        }
         tracing::error!(error = %e, "hashing failure");
         PageError::server()
     }

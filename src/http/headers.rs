@@ -70,3 +70,21 @@ pub async fn host_check(State(state): State<AppState>, req: Request, next: Next)
         }
     }
 }
+
+/// The longest request target (path and query) accepted; longer ones get `414`. Real
+/// authorization requests are far shorter (`state` alone is capped at 2 KiB).
+pub const MAX_URI_BYTES: usize = 16 * 1024;
+
+/// `414` for an over-long URL, before any routing or parsing.
+pub async fn uri_limit(req: Request, next: Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        tracing::info!(len, "request URL too long");
+        return (
+            StatusCode::URI_TOO_LONG,
+            "URL too long: send at most 16 KiB of path and query.\n",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod client;
 pub mod cookies;
 pub mod csrf;
+pub mod edge_limit;
 pub mod error;
 pub mod flash;
 pub mod form;

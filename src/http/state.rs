@@ -31,6 +31,8 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     /// argon2id on a bounded pool.
     pub hasher: Hasher,
+    /// Per-address and per-client limits at the edge (in memory, per node).
+    pub edge: super::edge_limit::EdgeLimits,
     /// Signing keys and the JWKS.
     pub keys: KeyRing,
     /// The discovery document, serialised once.

@@ -30,6 +30,8 @@ pub enum MailKind {
     PasswordChanged { reset_link: String },
     /// The account was deleted (sent to the address it had).
     AccountDeleted { signup_link: String },
+    /// Several wrong passwords in a row locked the account's login for a while.
+    LoginLockout { reset_link: String },
     /// The username (a login identifier) was set, changed or removed (`username` empty).
     UsernameChanged {
         username: String,
@@ -48,6 +50,7 @@ impl MailKind {
             MailKind::PasswordChanged { .. } => "password_changed",
             MailKind::AccountDeleted { .. } => "account_deleted",
             MailKind::UsernameChanged { .. } => "username_changed",
+            MailKind::LoginLockout { .. } => "login_lockout",
         }
     }
 }
@@ -84,6 +87,7 @@ pub fn compose(
         } => (reset_link.as_str(), new_email.as_str(), 0, 0),
         MailKind::PasswordChanged { reset_link } => (reset_link.as_str(), "", 0, 0),
         MailKind::AccountDeleted { signup_link } => (signup_link.as_str(), "", 0, 0),
+        MailKind::LoginLockout { reset_link } => (reset_link.as_str(), "", 0, 0),
         MailKind::UsernameChanged {
             username: new,
             reset_link,

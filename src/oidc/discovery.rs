@@ -2,7 +2,7 @@
 //! same path constants as the route table and served as pre-serialised bytes.
 use axum::extract::State;
 use axum::http::HeaderValue;
-use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -45,13 +45,12 @@ pub fn document(issuer: &str) -> serde_json::Value {
     })
 }
 
-/// JSON bytes with public caching and open CORS (metadata is public; no credentials).
+/// JSON bytes with public caching (CORS is added by the route table's CORS layer).
 pub fn public_json(body: Vec<u8>, max_age: &'static str) -> Response {
     (
         [
             (CONTENT_TYPE, HeaderValue::from_static("application/json")),
             (CACHE_CONTROL, HeaderValue::from_static(max_age)),
-            (ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
         ],
         body,
     )

@@ -2,7 +2,7 @@
 //! `WWW-Authenticate` for `invalid_client`), and the same codes on the redirect URI at the
 //! authorization endpoint (§4.1.2.1, with `iss` per RFC 9207).
 use axum::Json;
-use axum::http::header::{CACHE_CONTROL, PRAGMA, WWW_AUTHENTICATE};
+use axum::http::header::{CACHE_CONTROL, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -14,6 +14,8 @@ pub struct OAuthError {
     pub code: &'static str,
     /// A sentence for the developer (never CR/LF/TAB).
     pub description: String,
+    /// Seconds after which a retry may succeed (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -35,7 +37,20 @@ impl OAuthError {
             status,
             code,
             description,
+            retry_after: None,
         }
+    }
+
+    /// `429` with `Retry-After`. `temporarily_unavailable` is the registered OAuth error code
+    /// for "temporary overloading" (RFC 6749 §4.1.2.1); the token endpoint has none of its own.
+    pub fn too_many_requests(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            "temporarily_unavailable",
+            "too many requests; retry after the time in the Retry-After header",
+        );
+        e.status = StatusCode::TOO_MANY_REQUESTS;
+        e.retry_after = Some(retry_after);
+        e
     }
     pub fn invalid_request(d: impl Into<String>) -> Self {
         Self::new("invalid_request", d)
@@ -58,6 +73,9 @@ impl IntoResponse for OAuthError {
         let h = resp.headers_mut();
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         h.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(secs) = self.retry_after {
+            h.insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             h.insert(
                 WWW_AUTHENTICATE,

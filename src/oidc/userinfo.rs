@@ -30,6 +30,11 @@ fn challenge(status: StatusCode, error: Option<(&str, &str)>) -> Response {
     if let Ok(v) = HeaderValue::from_str(&header) {
         resp.headers_mut().insert(WWW_AUTHENTICATE, v);
     }
+    // Answers about a token are never cached, errors included.
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
     resp
 }
 

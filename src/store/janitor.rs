@@ -10,13 +10,14 @@ impl Store {
     /// the number of rows removed.
     pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
         // Each statement deletes rows whose instant is at or before its cut-off ($1).
-        let statements: [(&str, Millis); 8] = [
+        let statements: [(&str, Millis); 9] = [
             (
                 "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
                 now,
             ),
             ("DELETE FROM email_token WHERE expires_at <= $1", now),
             ("DELETE FROM throttle WHERE expires_at <= $1", now),
+            ("DELETE FROM login_guard WHERE expires_at <= $1", now),
             (
                 "DELETE FROM pending_authorization WHERE expires_at <= $1",
                 now,

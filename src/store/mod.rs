@@ -17,6 +17,7 @@ pub mod clients;
 pub mod email_tokens;
 pub mod grants;
 pub mod janitor;
+pub mod login_guard;
 pub mod outbox;
 pub mod sessions;
 pub mod signing_keys;

@@ -84,7 +84,12 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     c.limits.resend_per_ip = 1000;
     c.limits.resend_per_address = 1000;
     c.limits.login_per_ip = 1000;
-    c.limits.login_per_account = 1000;
+    c.limits.lockout_threshold = 100;
+    // Edge limits have their own tests; elsewhere they must not get in the way.
+    c.limits.edge_login_per_minute = 100_000;
+    c.limits.edge_signup_per_minute = 100_000;
+    c.limits.edge_resend_per_minute = 100_000;
+    c.limits.edge_reset_per_minute = 100_000;
     c
 }
 

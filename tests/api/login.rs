@@ -294,18 +294,6 @@ async fn sessions_expire_when_idle_and_at_the_absolute_limit() {
 }
 
 #[tokio::test]
-async fn login_is_throttled_per_account_with_the_same_message() {
-    let app = TestApp::spawn_with(|c| c.limits.login_per_account = 3).await;
-    app.verified_user("t@example.com", "T").await;
-    for _ in 0..3 {
-        login_page_error(app.login("t@example.com", "wrong-Password-77").await).await;
-    }
-    let html = login_page_error(app.login("t@example.com", PASSWORD).await).await;
-    assert!(html.contains("Please enter a correct email or username and password"));
-    assert_eq!(app.get("/account").await.status(), 303);
-}
-
-#[tokio::test]
 async fn outdated_password_hashes_are_upgraded_at_login() {
     let app = TestApp::spawn().await;
     app.verified_user("h@example.com", "H").await;

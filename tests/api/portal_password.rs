@@ -89,7 +89,7 @@ async fn a_password_change_rotates_this_session_and_ends_the_others() {
 
 #[tokio::test]
 async fn a_wrong_current_password_is_a_form_error_and_counts_toward_the_throttle() {
-    let app = TestApp::spawn_with(|c| c.limits.login_per_account = 3).await;
+    let app = TestApp::spawn_with(|c| c.limits.lockout_threshold = 3).await;
     let cookie = logged_in_user(&app, "w@example.com", "W").await;
     for _ in 0..3 {
         let r = post_change(&app, change("wrong-password-1", NEW, NEW)).await;
@@ -111,7 +111,7 @@ async fn a_wrong_current_password_is_a_form_error_and_counts_toward_the_throttle
             &[("identifier", "w@example.com"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(r.status(), 400, "login throttled by the failed changes");
+    assert_eq!(r.status(), 429, "login locked by the failed changes");
     assert_eq!(
         get_with_session(&app, "/account", &cookie).await.status(),
         200

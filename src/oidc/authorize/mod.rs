@@ -51,6 +51,9 @@ async fn start(
     auth: Option<Authenticated>,
     params: Vec<(String, String)>,
 ) -> Response {
+    if params.len() > crate::http::form::MAX_FORM_FIELDS {
+        return reject(state, Rejection::Page(PageError::bad_request()));
+    }
     match request::parse(&state.store, &params).await {
         Ok(req) => decide(state, req, auth, None, &params).await,
         Err(r) => reject(state, r),

@@ -72,6 +72,9 @@ pub async fn authenticate(
             (id.to_owned(), None, "none")
         }
     };
+    if let Err(wait) = state.edge.check_client(&client_id) {
+        return Err(OAuthError::too_many_requests(wait));
+    }
     let bucket = format!("client_auth:{client_id}");
     if state.store.throttle_count(&bucket, state.now()).await? >= FAILURES_PER_WINDOW {
         return Err(OAuthError::invalid_client());

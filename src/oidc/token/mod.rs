@@ -12,6 +12,7 @@ use super::error::OAuthError;
 use crate::domain::clock::{DAY, Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
+use crate::http::form::MAX_FORM_FIELDS;
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
@@ -79,8 +80,12 @@ pub fn form_params(
         ));
     }
     let params: Vec<(String, String)> = url::form_urlencoded::parse(body)
+        .take(MAX_FORM_FIELDS + 1)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    if params.len() > MAX_FORM_FIELDS {
+        return Err(OAuthError::invalid_request("too many parameters"));
+    }
     for (i, (k, _)) in params.iter().enumerate() {
         if params[..i].iter().any(|(p, _)| p == k) {
             return Err(OAuthError::invalid_request(format!(

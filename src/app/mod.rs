@@ -1,13 +1,17 @@
 //! Composition root: builds the state from configuration, holds the one route table, and
 //! serves with graceful shutdown. The only place that names concrete implementations.
-use std::net::{IpAddr, SocketAddr};
+mod serve;
+
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
+};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -15,6 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -30,6 +35,7 @@ use crate::config::Config;
 use crate::domain::clock::{Clock, MINUTE, SystemClock};
 use crate::domain::password::HashParams;
 use crate::hashing::Hasher;
+use crate::http::edge_limit::{self, EdgeLimits};
 use crate::http::state::Inner;
 use crate::http::{AppState, csrf, headers, locale, page, session};
 use crate::keys::Kek;
@@ -105,7 +111,7 @@ impl App {
             iterations: a.argon2_iterations,
             parallelism: a.argon2_parallelism,
         };
-        let hasher = Hasher::new(params, a.hash_concurrency)?;
+        let hasher = Hasher::new(params, a.hash_concurrency, a.hash_queue)?;
         let listener = match options.listener {
             Some(l) => {
                 l.set_nonblocking(true).map_err(|e| StartError::Bind {
@@ -151,6 +157,7 @@ impl App {
             keys,
             discovery_json,
             hasher,
+            edge: EdgeLimits::new(&config.limits),
             trusted_proxies,
             allowed_hosts,
             issuer_origin: config.issuer_origin(),
@@ -198,20 +205,20 @@ impl App {
             database = s.store.backend(),
             "daemun is serving"
         );
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
         let signal_stop = stop.clone();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(async move {
-                tokio::select! {
-                    _ = shutdown_signal() => {}
-                    _ = signal_stop.cancelled() => {}
-                }
-                tracing::info!("shutting down");
-            })
-            .await?;
-        stop.cancel();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = shutdown_signal() => {}
+                _ = signal_stop.cancelled() => {}
+            }
+            tracing::info!("shutting down");
+            signal_stop.cancel();
+        });
+        let limits = serve::ConnLimits {
+            header_read_timeout: Duration::from_secs(s.config.server.header_read_timeout_secs),
+            drain: Duration::from_secs(s.config.server.drain_secs),
+        };
+        serve::serve(self.listener, self.router, stop.clone(), limits).await;
         let _ = sender.await;
         let _ = janitor.await;
         let _ = refresher.await;
@@ -295,21 +302,35 @@ pub fn routes(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), locale::layer))
                 .layer(from_fn_with_state(state.clone(), session::layer))
                 .layer(from_fn_with_state(state.clone(), page::error_pages))
+                .layer(from_fn_with_state(state.clone(), edge_limit::layer))
                 .layer(from_fn_with_state(state.clone(), csrf::layer)),
         );
-    let protocol = Router::new()
+    // Browser JavaScript (single-page apps) may call these (OIDC Discovery §4, RFC 8414 §3,
+    // OAuth for browser-based apps §6.1): any origin, never with credentials. Nothing else
+    // answers CORS, and `/authorize` must not (RFC 9700 §2.6).
+    let browser_callable = Router::new()
         .route(oidc::DISCOVERY_PATH, get(discovery::discovery))
         .route(oidc::JWKS_PATH, get(jwks::jwks))
         .route(oidc::TOKEN_PATH, axum::routing::post(token::token))
+        .route(
+            oidc::USERINFO_PATH,
+            get(userinfo::userinfo_get).post(userinfo::userinfo_post),
+        )
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+                .expose_headers([WWW_AUTHENTICATE, RETRY_AFTER])
+                .max_age(Duration::from_secs(3600)),
+        );
+    let protocol = browser_callable
         .route(oidc::REVOKE_PATH, axum::routing::post(revoke::revoke))
         .route(
             oidc::INTROSPECT_PATH,
             axum::routing::post(introspect::introspect),
         )
-        .route(
-            oidc::USERINFO_PATH,
-            get(userinfo::userinfo_get).post(userinfo::userinfo_post),
-        );
+        .layer(from_fn_with_state(state.clone(), edge_limit::layer));
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
@@ -330,6 +351,7 @@ pub fn routes(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn_with_state(state.clone(), headers::security_headers))
+                .layer(axum::middleware::from_fn(headers::uri_limit))
                 .layer(from_fn_with_state(state.clone(), headers::host_check))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
@@ -365,6 +387,14 @@ mod tests {
     use super::loggable_path;
 
     #[test]
+    fn the_edge_limits_name_the_protocol_paths_of_the_route_table() {
+        // `http::edge_limit` cannot import `oidc`, so it spells the paths out.
+        assert_eq!(crate::oidc::TOKEN_PATH, "/token");
+        assert_eq!(crate::oidc::REVOKE_PATH, "/revoke");
+        assert_eq!(crate::oidc::INTROSPECT_PATH, "/introspect");
+    }
+
+    #[test]
     fn tokens_in_paths_stay_out_of_logs() {
         assert_eq!(loggable_path("/verify/abc"), "/verify/…");
         assert_eq!(loggable_path("/verify/resend"), "/verify/resend");
@@ -398,13 +428,14 @@ async fn stylesheet() -> impl IntoResponse {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../static/style.css"),
+        include_str!("../../static/style.css"),
     )
 }
 
 /// Removes expired rows every few minutes.
 async fn janitor(state: AppState, stop: CancellationToken) {
     loop {
+        state.edge.forget_idle();
         match state.store.delete_expired(state.now()).await {
             Ok(n) if n > 0 => tracing::debug!(removed = n, "janitor removed expired rows"),
             Ok(_) => {}
