@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 mod helpers;
 
+mod audit;
 mod cli;
 mod config;
 mod csrf;
