@@ -10,6 +10,7 @@ mod config;
 mod csrf;
 mod hygiene;
 mod i18n;
+mod licenses;
 mod login;
 mod logout;
 mod oidc_authorize;
