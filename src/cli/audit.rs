@@ -15,7 +15,7 @@ use crate::store::{Store, StoreResult};
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The person: email address, username or `sub` (a deleted account only by its `sub`).
-    #[arg(long, value_name = "EMAIL|USERNAME|SUB")]
+    #[arg(long, value_name = "EMAIL|USERNAME|SUB", allow_hyphen_values = true)]
     user: String,
     /// At most this many events (the newest ones).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=100_000))]
@@ -138,6 +138,16 @@ fn as_json(e: &AuditEvent) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sub_may_begin_with_a_hyphen() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["daemun", "audit", "--user", "-q2x_Ab"]);
+        match cli.map(|c| c.command) {
+            Ok(Some(crate::cli::Command::Audit(a))) => assert_eq!(a.user, "-q2x_Ab"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn instants_are_printed_and_read_as_rfc3339_utc() {
