@@ -58,12 +58,13 @@ pub async fn remove(
     {
         return Err(PageError::not_found());
     }
-    audit::record(
+    audit::record_for_client(
         &state,
-        "app.access_removed",
+        "consent.revoked",
         Some(auth.user.user_id),
-        &client,
         &form.client_id,
+        &client,
+        "account_apps",
     )
     .await;
     let mut resp = Redirect::to("/account/apps").into_response();

@@ -1,10 +1,10 @@
-//! `daemun client add|list|show|remove|rotate-secret`.
+//! `daemun client add|list|show|remove|rotate-secret`. Changes are written to the audit log.
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{fail, open_store};
+use super::{fail, open_store, record};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::oidc::registration::{ClientSpec, register, rotate_secret};
@@ -99,6 +99,13 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
             };
             match register(&store, &spec, now).await {
                 Ok(r) => {
+                    let kind = if r.client.is_public() {
+                        "public"
+                    } else {
+                        "confidential"
+                    };
+                    let detail = format!("name={} {kind}", r.client.name);
+                    record(&store, "client.added", Some(&r.client.client_id), &detail).await;
                     if a.json {
                         let mut v = describe(&r.client);
                         v["client_secret"] = json!(r.secret);
@@ -154,6 +161,7 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
         },
         ClientCommand::Remove { client_id } => match store.delete_client(&client_id).await {
             Ok(true) => {
+                record(&store, "client.removed", Some(&client_id), "").await;
                 println!("removed {client_id}");
                 ExitCode::SUCCESS
             }
@@ -163,6 +171,7 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
         ClientCommand::RotateSecret { client_id, json } => {
             match rotate_secret(&store, &client_id, now).await {
                 Ok(Some(secret)) => {
+                    record(&store, "client.secret_rotated", Some(&client_id), "").await;
                     if json {
                         println!(
                             "{}",

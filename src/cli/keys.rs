@@ -1,9 +1,9 @@
-//! `daemun keys list|rotate|retire`.
+//! `daemun keys list|rotate|retire`. Rotation and retirement are written to the audit log.
 use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{fail, open_store};
+use super::{fail, open_store, record};
 use crate::config::Config;
 use crate::domain::clock::format_utc;
 use crate::domain::clock::{Clock, SECOND, SystemClock};
@@ -59,6 +59,7 @@ pub async fn run(config: Config, cmd: KeysCommand) -> ExitCode {
             match ring.rotate(now, delay, lifetime).await {
                 Ok(kids) => {
                     for kid in kids {
+                        record(&store, "key.rotated", None, &format!("kid={kid}")).await;
                         println!("new key {kid} (signs from {})", format_utc(now + delay));
                     }
                     ExitCode::SUCCESS
@@ -68,6 +69,7 @@ pub async fn run(config: Config, cmd: KeysCommand) -> ExitCode {
         }
         KeysCommand::Retire { kid } => match ring.retire(&kid, now).await {
             Ok(()) => {
+                record(&store, "key.retired", None, &format!("kid={kid}")).await;
                 println!("retired {kid}");
                 ExitCode::SUCCESS
             }

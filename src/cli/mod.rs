@@ -1,6 +1,6 @@
 //! The command line: `daemun` (= `daemun serve`), `migrate`, `check-config`, `client …`,
-//! `keys …`. Management commands work on the same database as the server and are safe to run
-//! while it serves.
+//! `keys …`, `audit`. Management commands work on the same database as the server and are safe
+//! to run while it serves; the changes they make are written to the audit log.
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,10 +8,18 @@ use clap::{Parser, Subcommand};
 
 use crate::app::App;
 use crate::config::Config;
+use crate::domain::clock::{Clock, SystemClock};
 use crate::store::Store;
+use crate::store::audit::AuditEvent;
 
+mod audit;
 mod client;
 mod keys;
+
+/// The `ip` of an audit event written by a management command (there is no network peer).
+pub const CLI_IP: &str = "cli";
+/// The `user_agent` of an audit event written by a management command.
+pub const CLI_USER_AGENT: &str = concat!("daemun-cli/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +52,8 @@ pub enum Command {
     /// Manage ID token signing keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Print one person's audit trail (also for a deleted account, by its `sub`).
+    Audit(audit::AuditArgs),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -72,6 +82,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Client(cmd) => client::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
+        Command::Audit(args) => audit::run(config, args).await,
     }
 }
 
@@ -99,6 +110,24 @@ pub(crate) async fn open_store(config: &Config) -> Result<Store, crate::store::S
         store.migrate().await?;
     }
     Ok(store)
+}
+
+/// Writes an audit event for a change a management command made. Like a request, the command
+/// does not fail because of its trail: a failed write is logged and also reported on stderr.
+pub(crate) async fn record(store: &Store, event: &str, client_id: Option<&str>, detail: &str) {
+    let e = AuditEvent {
+        at: SystemClock.now_ms(),
+        event: event.to_owned(),
+        user_id: None,
+        client_id: client_id.map(str::to_owned),
+        ip: CLI_IP.to_owned(),
+        user_agent: CLI_USER_AGENT.to_owned(),
+        detail: detail.to_owned(),
+        sub: None,
+    };
+    if !store.record_audit_bounded(&e).await {
+        eprintln!("daemun: warning: the audit event {event} could not be written");
+    }
 }
 
 /// Prints `message` as `daemun: …` on stderr and gives the failure exit code.

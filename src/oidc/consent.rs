@@ -81,12 +81,13 @@ pub async fn consent(
     let _ = state.store.delete_pending(&pending.pending_id).await;
     let client_id = req.target.client.client_id.clone();
     if form.decision != "allow" {
-        audit::record(
+        audit::record_for_client(
             &state,
             "consent.denied",
             Some(auth.user.user_id),
-            &client,
             &client_id,
+            &client,
+            "",
         )
         .await;
         return respond::error(
@@ -103,12 +104,13 @@ pub async fn consent(
     {
         return PageError::from(e).into_response();
     }
-    audit::record(
+    audit::record_for_client(
         &state,
         "consent.granted",
         Some(auth.user.user_id),
-        &client,
         &client_id,
+        &client,
+        &req.scopes.join(" "),
     )
     .await;
     issue_code(&state, &req, &auth).await

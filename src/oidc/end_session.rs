@@ -144,12 +144,13 @@ async fn handle(
         if let Err(e) = session::end(state, &mut resp, &a).await {
             return PageError::from(e).into_response();
         }
-        audit::record(
+        audit::record_for_client(
             state,
             "logout.rp_initiated",
             Some(a.user.user_id),
-            client,
             &hint.client_id,
+            client,
+            "",
         )
         .await;
     }
@@ -174,10 +175,10 @@ pub async fn confirm(
         }
         audit::record(
             &state,
-            "logout",
+            "logout.rp_initiated",
             Some(a.user.user_id),
             &client,
-            "end_session",
+            "confirmed",
         )
         .await;
     }

@@ -1,7 +1,15 @@
-//! The audit log: who did what, when, from where.
+//! The audit log: who did what, when, from where. The event names are listed in
+//! docs/security.md ("Audit trail").
+use std::future::Future;
+use std::time::Duration;
+
 use sqlx::FromRow;
 
 use super::{Store, StoreResult, on_db};
+use crate::domain::clock::Millis;
+
+/// How long an action waits for its audit row before it goes on without it.
+pub const AUDIT_WRITE_BOUND: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct AuditEvent {
@@ -9,6 +17,7 @@ pub struct AuditEvent {
     /// Dotted name, e.g. `signup`, `login.success`, `login.failure`.
     pub event: String,
     pub user_id: Option<i64>,
+    /// The OAuth client (relying party) the event is about, when there is one.
     pub client_id: Option<String>,
     pub ip: String,
     pub user_agent: String,
@@ -19,6 +28,13 @@ pub struct AuditEvent {
 }
 
 impl Store {
+    /// Writes `e` within [`AUDIT_WRITE_BOUND`]. A failure or a timeout is logged and swallowed:
+    /// the action an event describes never fails, and never waits long, because of its trail.
+    /// Returns whether the row was written.
+    pub async fn record_audit_bounded(&self, e: &AuditEvent) -> bool {
+        write_bounded(&e.event, self.record_audit(e), AUDIT_WRITE_BOUND).await
+    }
+
     pub async fn record_audit(&self, e: &AuditEvent) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO audit_event (at, event, user_id, client_id, ip, user_agent, \
              detail, sub) VALUES ($1, $2, $3, $4, $5, $6, $7, \
@@ -76,5 +92,85 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await)?)
+    }
+
+    /// One person's events (by account id and/or by `sub`, so a deleted account's trail is
+    /// found by its `sub`), newest first, at most `limit`, optionally only one event name
+    /// and only from `since` on.
+    pub async fn audit_trail(
+        &self,
+        user_id: Option<i64>,
+        sub: &str,
+        event: Option<&str>,
+        since: Option<Millis>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        const SQL: &str = "SELECT at, event, user_id, client_id, ip, user_agent, detail, sub \
+             FROM audit_event WHERE (user_id = $1 OR sub = $2) \
+             AND ($3 IS NULL OR event = $3) AND ($4 IS NULL OR at >= $4) \
+             ORDER BY audit_event_id DESC LIMIT $5";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .bind(sub)
+            .bind(event)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Whether any event names `sub` (a deleted account leaves its events behind).
+    pub async fn audit_mentions_sub(&self, sub: &str) -> StoreResult<bool> {
+        const SQL: &str = "SELECT 1 FROM audit_event WHERE sub = $1 LIMIT 1";
+        let row: Option<(i32,)> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(sub)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.is_some())
+    }
+}
+
+/// Awaits `write` for at most `bound`; logs a failure or a timeout and reports it as `false`.
+pub(crate) async fn write_bounded(
+    event: &str,
+    write: impl Future<Output = StoreResult<()>>,
+    bound: Duration,
+) -> bool {
+    match tokio::time::timeout(bound, write).await {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::error!(event, error = %err, "cannot write audit event");
+            false
+        }
+        Err(_) => {
+            tracing::error!(event, ?bound, "audit write timed out");
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+
+    #[tokio::test]
+    async fn a_stuck_write_is_given_up_after_the_bound() {
+        let bound = Duration::from_millis(50);
+        let started = std::time::Instant::now();
+        let stuck = std::future::pending::<StoreResult<()>>();
+        assert!(!write_bounded("test", stuck, bound).await);
+        let waited = started.elapsed();
+        assert!(
+            waited >= bound && waited < Duration::from_secs(5),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_reported_not_raised() {
+        let failing = async { Err(StoreError::Database(sqlx::Error::PoolClosed)) };
+        assert!(!write_bounded("test", failing, AUDIT_WRITE_BOUND).await);
+        assert!(write_bounded("test", async { Ok(()) }, AUDIT_WRITE_BOUND).await);
     }
 }

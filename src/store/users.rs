@@ -151,6 +151,20 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
+    /// The account with this OpenID subject.
+    pub async fn user_by_sub(&self, sub: &str) -> StoreResult<Option<User>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM user_account WHERE sub = $1"
+        );
+        let row: Option<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(sub)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(Into::into))
+    }
+
     /// The account and its password hash, by normalised email or normalised username.
     pub async fn credentials(
         &self,

@@ -1,7 +1,7 @@
 //! The management commands, run as an operator would (the real binary on a real database).
 use std::process::Command;
 
-fn daemun(dir: &std::path::Path, db: &str) -> Command {
+pub fn daemun(dir: &std::path::Path, db: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_daemun"));
     for (k, _) in std::env::vars() {
         if k.starts_with("DAEMUN_") {
@@ -14,13 +14,37 @@ fn daemun(dir: &std::path::Path, db: &str) -> Command {
     c
 }
 
-fn run(c: &mut Command) -> (bool, String, String) {
+pub fn run(c: &mut Command) -> (bool, String, String) {
     let out = c.output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The newest audit events in `db`, as a management command left them.
+async fn events(db: &str) -> Vec<daemun::store::audit::AuditEvent> {
+    let store = daemun::store::Store::connect(db, 1).await.unwrap();
+    let events = store.recent_audit(None, 50).await.unwrap();
+    store.close().await;
+    events
+}
+
+/// Asserts that a management command wrote `event` (about `client_id`, when given).
+fn assert_cli_event(
+    events: &[daemun::store::audit::AuditEvent],
+    event: &str,
+    client_id: Option<&str>,
+) {
+    assert!(
+        events.iter().any(|e| e.event == event
+            && (client_id.is_none() || e.client_id.as_deref() == client_id)
+            && e.ip == "cli"
+            && e.user_agent.starts_with("daemun-cli/")
+            && e.user_id.is_none()),
+        "no {event} in {events:#?}"
+    );
 }
 
 #[tokio::test]
@@ -64,6 +88,11 @@ async fn clients_are_added_listed_shown_rotated_and_removed() {
     assert!(ok);
     let (ok, _, err) = run(daemun(dir.path(), &db).args(["client", "show", &id]));
     assert!(!ok && err.contains("no client"));
+
+    let events = events(&db).await;
+    for event in ["client.added", "client.secret_rotated", "client.removed"] {
+        assert_cli_event(&events, event, Some(&id));
+    }
 }
 
 #[tokio::test]
@@ -129,4 +158,22 @@ async fn keys_are_listed_and_rotated_from_the_command_line() {
     );
     let (ok, _, err) = run(daemun(dir.path(), &db).args(["keys", "retire", "nope"]));
     assert!(!ok && err.contains("no published key"));
+
+    let (_, list, _) = run(daemun(dir.path(), &db).args(["keys", "list"]));
+    let old = list
+        .lines()
+        .find(|l| l.contains("signs from"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap()
+        .to_owned();
+    let (ok, _, err) = run(daemun(dir.path(), &db).args(["keys", "retire", &old]));
+    assert!(ok, "{err}");
+    let events = events(&db).await;
+    assert_eq!(
+        events.iter().filter(|e| e.event == "key.rotated").count(),
+        2,
+        "one event per new key"
+    );
+    assert_cli_event(&events, "key.retired", None);
+    assert!(events.iter().any(|e| e.detail == format!("kid={old}")));
 }

@@ -4,11 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 mod helpers;
 
+mod audit;
 mod cli;
 mod config;
 mod csrf;
 mod hygiene;
 mod i18n;
+mod licenses;
 mod login;
 mod logout;
 mod oidc_authorize;

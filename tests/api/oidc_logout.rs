@@ -227,6 +227,13 @@ async fn rp_initiated_logout_with_a_valid_hint_redirects_with_state() {
         "login_required",
         "the session is gone"
     );
+    let events = s.app.state.store.recent_audit(None, 20).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.event == "logout.rp_initiated"
+            && e.client_id.as_deref() == Some(s.id.as_str())
+            && e.sub.is_some()),
+        "the logout is recorded with the application: {events:#?}"
+    );
 }
 
 #[tokio::test]

@@ -94,4 +94,20 @@ async fn connected_apps_are_listed_and_access_can_be_removed() {
             .unwrap()
             .contains("not allowed any application")
     );
+
+    let user = app.user("owner@example.com").await.unwrap();
+    let events = app
+        .state
+        .store
+        .recent_audit(Some(user.user_id), 20)
+        .await
+        .unwrap();
+    for event in ["consent.granted", "consent.revoked"] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.event == event && e.client_id.as_deref() == Some(id.as_str())),
+            "{event} names the client: {events:#?}"
+        );
+    }
 }
