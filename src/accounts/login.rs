@@ -194,10 +194,13 @@ async fn authenticate(
     client: &ClientInfo,
 ) -> Result<Step, PageError> {
     let password = Password::new(form.password.clone());
-    // Identify. An over-long password or identifier is refused before any hashing work.
+    // Identify. An over-long password or identifier is refused before any hashing work, and
+    // so is an identifier with a control character (no account has one; PostgreSQL would
+    // refuse a NUL byte in the throttle bucket and turn the answer into a 503).
     let identifier = form.identifier.trim();
     if identifier.is_empty()
         || identifier.len() > 320
+        || identifier.chars().any(char::is_control)
         || form.password.is_empty()
         || !password.within_cap()
     {

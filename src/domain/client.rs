@@ -80,6 +80,13 @@ fn is_loopback(url: &Url) -> bool {
 
 /// Whether `requested` matches one of `registered`: exact string equality, except that an
 /// `http` loopback IP literal may use any port (RFC 8252 §7.3).
+/// Whether `id` could be a client identifier at all: 1 to 255 visible ASCII characters or
+/// spaces (RFC 6749 Appendix A.1, VSCHAR). Anything else (a NUL byte, say, which PostgreSQL
+/// refuses in text) is an unknown client without asking the database.
+pub fn client_id_is_plausible(id: &str) -> bool {
+    (1..=255).contains(&id.len()) && id.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 pub fn redirect_uri_matches(registered: &[String], requested: &str) -> bool {
     if registered.iter().any(|r| r == requested) {
         return true;
@@ -171,6 +178,14 @@ mod tests {
             "https:// space.example.com",
         ] {
             assert!(RedirectUri::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_visible_ascii_can_be_a_client_id() {
+        assert!(client_id_is_plausible("o8fzlvt4oYrKDDEtfeb8tw"));
+        for bad in ["", "a\0b", "\0", "a\r\nb", "ünï", &"a".repeat(256)] {
+            assert!(!client_id_is_plausible(bad), "{bad:?}");
         }
     }
 

@@ -54,6 +54,15 @@ pub fn random_id() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Whether `s` has the shape of a [`random_id`]: 22 base64url characters. Lets lookups refuse
+/// values that cannot be an identifier (a NUL byte, which PostgreSQL refuses in text) without
+/// asking the database.
+pub fn is_random_id(s: &str) -> bool {
+    s.len() == 22
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Constant-time equality for secrets of public length.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
@@ -86,6 +95,22 @@ mod tests {
             SecretToken::from_untrusted(&format!("{}=", "a".repeat(42))),
             None
         );
+    }
+
+    #[test]
+    fn random_ids_have_their_shape_and_nothing_else_does() {
+        for _ in 0..100 {
+            assert!(is_random_id(&random_id()));
+        }
+        for bad in [
+            "",
+            "\0",
+            &"a".repeat(21),
+            &"a".repeat(23),
+            "aaaaaaaaaaaaaaaaaaaa\0a",
+        ] {
+            assert!(!is_random_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -90,6 +90,9 @@ impl Store {
     }
 
     pub async fn client(&self, client_id: &str) -> StoreResult<Option<ClientRow>> {
+        if !crate::domain::client::client_id_is_plausible(client_id) {
+            return Ok(None);
+        }
         const SQL: &str = concat!(
             "SELECT ",
             client_columns!(),

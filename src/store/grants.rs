@@ -59,6 +59,9 @@ impl Store {
     }
 
     pub async fn pending(&self, pending_id: &str, now: Millis) -> StoreResult<Option<PendingRow>> {
+        if !crate::domain::secret::is_random_id(pending_id) {
+            return Ok(None);
+        }
         const SQL: &str = "SELECT pending_id, client_id, params, created_at, expires_at \
              FROM pending_authorization WHERE pending_id = $1 AND expires_at > $2";
         Ok(on_db!(self, |pool| sqlx::query_as(SQL)

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::param;
+use crate::domain::client::client_id_is_plausible;
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
 use crate::http::rate_limit::over_limit;
@@ -72,6 +73,9 @@ pub async fn authenticate(
             (id.to_owned(), None, "none")
         }
     };
+    if !client_id_is_plausible(&client_id) {
+        return Err(OAuthError::invalid_client());
+    }
     if let Err(wait) = state.edge.check_client(&client_id) {
         return Err(OAuthError::too_many_requests(wait));
     }

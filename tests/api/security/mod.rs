@@ -1,6 +1,16 @@
 //! The adversarial suite, organised like the checklist in docs/security.md (B1–B12). Items
 //! that other modules already cover are listed in the table there with their test names.
+mod b01_authorize;
+mod b02_token;
+mod b03_tokens;
+mod b04_logout;
+mod b05_accounts;
+mod b06_sessions;
 mod b07_headers;
+mod b08_redirects;
 mod b09_brute_force;
+mod b10_input;
 mod b11_exhaustion;
+mod b11_storage;
 mod enumeration;
+mod support;

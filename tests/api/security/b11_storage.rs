@@ -1,0 +1,35 @@
+//! B11: storage growth. Requests parked for people who are not logged in expire, stop working
+//! and are removed by the clean-up.
+use super::support::*;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn b11_73_parked_authorization_requests_expire_and_are_removed() {
+    let app = TestApp::spawn().await;
+    let (id, _) = register_client(&app, |_| {}).await;
+    let mut resumes = Vec::new();
+    for _ in 0..30 {
+        let r = new_client()
+            .get(app.url(&authorize_path(&id, &[])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(
+            set_cookie(&r, "daemun_session").is_none(),
+            "no anonymous session"
+        );
+        resumes.push(location(&r).trim_start_matches("/login?next=").to_owned());
+    }
+    assert_eq!(app.get(&resumes[0]).await.status(), 303, "live while fresh");
+    app.clock.advance_secs(601);
+    assert_eq!(app.get(&resumes[1]).await.status(), 400, "expired");
+    let removed = app
+        .state
+        .store
+        .delete_expired(app.clock_now())
+        .await
+        .unwrap();
+    assert!(removed >= 30, "{removed}");
+    assert_eq!(app.get(&resumes[2]).await.status(), 400, "gone");
+}
