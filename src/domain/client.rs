@@ -222,3 +222,6 @@ mod tests {
         assert!(parse_scopes("openid\u{e9}").is_none());
     }
 }
+
+#[cfg(test)]
+mod props;

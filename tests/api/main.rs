@@ -28,6 +28,7 @@ mod portal_profile;
 mod portal_reset;
 mod portal_sessions;
 mod portal_store;
+mod props_authorize;
 mod signup;
 mod smtp;
 mod store;
