@@ -11,6 +11,7 @@ mod hygiene;
 mod i18n;
 mod login;
 mod logout;
+mod nul_inputs;
 mod oidc_authorize;
 mod oidc_flow;
 mod oidc_keys;
