@@ -7,6 +7,7 @@ mod helpers;
 mod cli;
 mod config;
 mod csrf;
+mod fuzz_requests;
 mod hygiene;
 mod i18n;
 mod login;
