@@ -1,6 +1,8 @@
 //! Properties of the authorization request parser against a real store: the client and its
 //! redirect URI are settled first, a response only ever goes to a registered URI, and
 //! repeated parameters never produce a valid request.
+use std::cell::Cell;
+
 use daemun::oidc::authorize::request::{Rejection, parse};
 use daemun::oidc::registration::{ClientSpec, register};
 use proptest::prelude::*;
@@ -84,7 +86,7 @@ fn authorization_requests_only_ever_answer_a_registered_uri() {
         .unwrap()
         .client
         .client_id;
-    let mut runner = TestRunner::new(config(400));
+    let mut runner = TestRunner::new(config(1000));
     let strategy = params(client_id.clone())
         .prop_flat_map(|p| {
             // Usually start from a complete request so later stages are reached.
@@ -111,6 +113,8 @@ fn authorization_requests_only_ever_answer_a_registered_uri() {
                 all
             }
         });
+    // How often each outcome came up, to show the cases reach every stage of the parser.
+    let outcomes = [Cell::new(0u32), Cell::new(0u32), Cell::new(0u32)];
     runner
         .run(&strategy, |params| {
             let count = |name: &str| params.iter().filter(|(k, _)| k == name).count();
@@ -132,6 +136,7 @@ fn authorization_requests_only_ever_answer_a_registered_uri() {
                 });
             match rt.block_on(parse(&store, &params)) {
                 Ok(req) => {
+                    outcomes[0].set(outcomes[0].get() + 1);
                     prop_assert!(!repeated, "a repeated parameter was accepted: {params:?}");
                     prop_assert!(redirect_ok, "accepted {params:?}");
                     prop_assert_eq!(
@@ -140,11 +145,13 @@ fn authorization_requests_only_ever_answer_a_registered_uri() {
                     );
                 }
                 Err(Rejection::Redirect(target, _)) => {
+                    outcomes[1].set(outcomes[1].get() + 1);
                     prop_assert!(redirect_ok, "redirected for {params:?}");
                     prop_assert_eq!(Some(target.redirect_uri.as_str()), first("redirect_uri"));
                     prop_assert_eq!(&target.client.client_id, &client_id);
                 }
                 Err(Rejection::Page(page)) => {
+                    outcomes[2].set(outcomes[2].get() + 1);
                     prop_assert!(
                         page.status.is_client_error(),
                         "{:?} for {params:?}",
@@ -155,4 +162,9 @@ fn authorization_requests_only_ever_answer_a_registered_uri() {
             Ok(())
         })
         .unwrap();
+    let [accepted, redirected, refused] = outcomes.map(Cell::into_inner);
+    println!(
+        "authorization requests: {accepted} accepted, {redirected} errors sent to the client, {refused} error pages"
+    );
+    assert!(accepted > 0 && redirected > 0 && refused > 0);
 }
