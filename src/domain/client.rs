@@ -113,8 +113,9 @@ fn strip_port(raw: &str) -> String {
         return raw.to_owned();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // Only a run of digits is a port: `127.0.0.1:1\` must stay different from `127.0.0.1`.
     let host = match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') => &authority[..i],
+        Some(i) if authority[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &authority[..i],
         _ => authority,
     };
     format!("http://{host}{path}")
@@ -208,6 +209,11 @@ mod tests {
         assert!(!redirect_uri_matches(
             &["http://localhost/cb".to_owned()],
             "http://localhost:1/cb"
+        ));
+        // A URL parser reads `\` as `/`; the strings still differ beyond the port.
+        assert!(!redirect_uri_matches(
+            &["http://127.0.0.1".to_owned()],
+            "http://127.0.0.1:1\\"
         ));
     }
 
