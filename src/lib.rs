@@ -10,6 +10,8 @@ pub mod i18n;
 pub mod keys;
 pub mod mail;
 pub mod oidc;
+#[cfg(test)]
+pub(crate) mod proptest_config;
 pub mod store;
 pub mod telemetry;
 pub mod templates;

@@ -120,8 +120,9 @@ fn strip_port(raw: &str) -> String {
         return raw.to_owned();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // Only a run of digits is a port: `127.0.0.1:1\` must stay different from `127.0.0.1`.
     let host = match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') => &authority[..i],
+        Some(i) if authority[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &authority[..i],
         _ => authority,
     };
     format!("http://{host}{path}")
@@ -224,6 +225,11 @@ mod tests {
             &["http://localhost/cb".to_owned()],
             "http://localhost:1/cb"
         ));
+        // A URL parser reads `\` as `/`; the strings still differ beyond the port.
+        assert!(!redirect_uri_matches(
+            &["http://127.0.0.1".to_owned()],
+            "http://127.0.0.1:1\\"
+        ));
     }
 
     #[test]
@@ -237,3 +243,6 @@ mod tests {
         assert!(parse_scopes("openid\u{e9}").is_none());
     }
 }
+
+#[cfg(test)]
+mod props;

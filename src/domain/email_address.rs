@@ -40,13 +40,14 @@ impl EmailAddress {
         }
         let (local, domain) = trimmed.rsplit_once('@').ok_or(EmailError::Invalid)?;
         let local: String = local.nfc().collect();
-        if local.is_empty()
-            || local.len() > MAX_LOCAL_LEN
-            || local.starts_with('.')
-            || local.ends_with('.')
-            || local.contains("..")
-            || local.chars().any(|c| "\"(),:;<>@[\\]`".contains(c))
-        {
+        if local.len() > MAX_LOCAL_LEN || !local_part_ok(&local) {
+            return Err(EmailError::Invalid);
+        }
+        // Compatibility forms can turn into what the typed form may not hold (`﹫` into `@`,
+        // `¨` into a space): the key must obey the same rules, or one key could stand for two
+        // different-looking addresses and would not normalise to itself.
+        let key = local.nfkc().collect::<String>().to_lowercase();
+        if !local_part_ok(&key) {
             return Err(EmailError::Invalid);
         }
         let domain = parse_domain(domain)?;
@@ -54,10 +55,7 @@ impl EmailAddress {
         if address.len() > MAX_LEN {
             return Err(EmailError::Invalid);
         }
-        let normalized = format!(
-            "{}@{domain}",
-            local.nfkc().collect::<String>().to_lowercase()
-        );
+        let normalized = format!("{key}@{domain}");
         Ok(Self {
             address,
             normalized,
@@ -78,6 +76,16 @@ impl EmailAddress {
 /// Normalises a string the way [`EmailAddress::normalized`] does, for look-ups by a typed value.
 pub fn normalize(input: &str) -> Option<String> {
     EmailAddress::parse(input).ok().map(|e| e.normalized)
+}
+
+fn local_part_ok(local: &str) -> bool {
+    !local.is_empty()
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && !local
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "\"(),:;<>@[\\]`".contains(c))
 }
 
 fn parse_domain(domain: &str) -> Result<String, EmailError> {
@@ -157,6 +165,23 @@ mod tests {
     }
 
     #[test]
+    fn compatibility_forms_that_normalise_to_forbidden_characters_are_refused() {
+        // `﹫` and `＠` fold to `@`, `．．` to `..`, `¨` to a space and a combining mark.
+        for bad in [
+            "\u{fe6b}@a.example",
+            "a\u{ff20}b@c.example",
+            "a\u{ff0e}\u{ff0e}b@c.example",
+            "a\u{a8}@c.example",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailError::Invalid),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn plus_tags_and_localhost_are_accepted() {
         assert!(EmailAddress::parse("a+tag@example.com").is_ok());
         assert!(EmailAddress::parse("dev@localhost").is_ok());
@@ -168,3 +193,6 @@ mod tests {
         assert_eq!(EmailAddress::parse(&long), Err(EmailError::Invalid));
     }
 }
+
+#[cfg(test)]
+mod props;

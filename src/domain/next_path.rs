@@ -82,3 +82,6 @@ mod tests {
         assert_eq!(safe_next(&long), None);
     }
 }
+
+#[cfg(test)]
+mod props;

@@ -130,6 +130,10 @@ impl IntoResponse for PageError {
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Unstorable(_) = e {
+            tracing::info!(error = %e, "request refused: text the database cannot hold");
+            return PageError::bad_request();
+        }
         tracing::error!(error = %e, "store failure");
         match e {
             StoreError::Database(_) => PageError::unavailable(),

@@ -88,6 +88,10 @@ impl IntoResponse for OAuthError {
 
 impl From<crate::store::StoreError> for OAuthError {
     fn from(e: crate::store::StoreError) -> Self {
+        if let crate::store::StoreError::Unstorable(_) = e {
+            tracing::info!(error = %e, "request refused: text the database cannot hold");
+            return Self::invalid_request("a parameter holds a character that is not allowed");
+        }
         tracing::error!(error = %e, "store failure");
         let mut err = Self::server_error();
         if matches!(e, crate::store::StoreError::Database(_)) {

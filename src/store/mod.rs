@@ -56,13 +56,29 @@ pub enum StoreError {
     Conflict { column: String },
     /// The database could not be reached or failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The input holds text the database cannot store or compare (PostgreSQL refuses NUL
+    /// characters), so it cannot match anything stored: the request is at fault, not the database.
+    #[error("text the database cannot hold: {0}")]
+    Unstorable(sqlx::Error),
     /// Applying migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            // PostgreSQL's `character_not_in_repertoire`: a NUL in a bound text parameter.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                Self::Unstorable(e)
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
 
 /// Turns unique violations into [`StoreError::Conflict`] with the column name on both backends.
 pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
@@ -86,7 +102,7 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
         };
         return StoreError::Conflict { column };
     }
-    StoreError::Database(e)
+    StoreError::from(e)
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

@@ -17,7 +17,7 @@ use crate::store::clients::ClientRow;
 const FAILURES_PER_WINDOW: i64 = 100;
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
-fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+pub(crate) fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -32,6 +32,10 @@ fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(decoded).map_err(|_| bad())?;
     let (id, secret) = text.split_once(':').ok_or_else(bad)?;
+    // Form encoding never leaves `&` raw, and decoding one would silently cut the value short.
+    if text.contains('&') {
+        return Err(bad());
+    }
     let dec = |s: &str| -> String {
         url::form_urlencoded::parse(format!("x={s}").as_bytes())
             .next()

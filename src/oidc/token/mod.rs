@@ -182,3 +182,6 @@ pub async fn new_refresh_token(
 pub fn refresh_expiry(state: &AppState, now: Millis) -> Millis {
     now + state.config.tokens.refresh_token_days * DAY
 }
+
+#[cfg(test)]
+mod props;
