@@ -12,5 +12,6 @@ mod b09_brute_force;
 mod b10_input;
 mod b11_exhaustion;
 mod b11_storage;
+mod b12_faults;
 mod enumeration;
 mod support;

@@ -1,0 +1,161 @@
+//! security.md B12 #74–#76: the database goes away under a running server. The test uses a
+//! PostgreSQL database of its own (on SQLite passes too, so the fault is always exercised),
+//! refuses new connections to it and ends the open ones, then lets it back in.
+use serde_json::Value;
+use sqlx::Connection;
+
+use super::support::{authorize_path, basic, code, exchange, signed_in, tokens};
+use crate::helpers::*;
+
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh database and the URL to reach it.
+async fn fresh_database() -> (String, String) {
+    let name = format!(
+        "daemun_test_fault_{}",
+        daemun::domain::secret::random_id()
+            .to_lowercase()
+            .replace(['-', '_'], "")
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url())
+        .await
+        .expect("PostgreSQL answers (scripts/ensure-postgres)");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let mut url = url::Url::parse(&admin_url()).unwrap();
+    url.set_path(&format!("/{name}"));
+    (name, url.to_string())
+}
+
+/// Takes the database away (`up = false`: no new connections, open ones ended) or gives it
+/// back.
+async fn set_database(name: &str, up: bool) {
+    let mut admin = sqlx::PgConnection::connect(&admin_url()).await.unwrap();
+    let allow = if up { "true" } else { "false" };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {allow}"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    if !up {
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(name)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
+}
+
+async fn post_with_auth(
+    app: &TestApp,
+    path: &str,
+    auth: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    new_client()
+        .post(app.url(path))
+        .header("authorization", auth)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_itself() {
+    let (name, url) = fresh_database().await;
+    let app = TestApp::spawn_with(|c| c.database.url = url).await;
+    let (id, secret) = signed_in(&app, "f@example.com").await;
+    let issued: Value = tokens(&app, &id, &secret, &[]).await;
+    let access = issued["access_token"].as_str().unwrap().to_owned();
+    let pending_code = code(&app, &authorize_path(&id, &[])).await;
+    let b = Browser::new(&app);
+    let login_page = b.get("/login").await.text().await.unwrap();
+    let token = csrf_token(&login_page).unwrap();
+
+    set_database(&name, false).await;
+
+    // B12 #74: a login fails closed: 503, no session cookie, not "wrong password".
+    let r = b
+        .client
+        .post(app.url("/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("identifier", "f@example.com"),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(set_cookie(&r, "daemun_session").is_none());
+    let html = r.text().await.unwrap();
+    assert!(html.contains("temporarily unavailable"), "{html}");
+    assert!(!html.contains("correct email or username and password"));
+
+    // B12 #75: the exchange fails as a whole: temporarily_unavailable, nothing issued.
+    let (status, body) = exchange(&app, &id, &secret, &pending_code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (503, Some("temporarily_unavailable"))
+    );
+    assert!(body.get("access_token").is_none());
+
+    // B12 #76: revocation does not claim a success it could not make.
+    let r = post_with_auth(&app, "/revoke", &basic(&id, &secret), &[("token", &access)]).await;
+    assert_eq!(r.status(), 503);
+    let r = new_client()
+        .get(app.url("/userinfo"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503, "UserInfo cannot check the token either");
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the process itself is alive"
+    );
+
+    set_database(&name, true).await;
+
+    // Back without a restart: the code was not spent, the token was not revoked.
+    let mut ready = false;
+    for _ in 0..50 {
+        if app.get("/readyz").await.status() == 200 {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "ready again once the database is back");
+    let (status, body) = exchange(&app, &id, &secret, &pending_code).await;
+    assert_eq!(status, 200, "{body}");
+    let r = new_client()
+        .get(app.url("/userinfo"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        !Browser::new(&app)
+            .login("f@example.com", PASSWORD)
+            .await
+            .is_empty()
+    );
+}
