@@ -27,9 +27,12 @@ signup-done-login-link = Back to login
 ## Email verification
 
 verify-confirm-title = Confirm your email address
-verify-confirm-body = Select the button below to confirm this is your email address and activate your account.
+verify-confirm-body = Enter the password you chose at sign-up to confirm this is your email address and activate your account.
+verify-confirm-password-label = Password
 verify-confirm-submit = Verify my email
-verify-confirm-note = If you did not sign up for Daemun, close this page. Nothing will happen.
+verify-confirm-wrong-password = That is not the password of this account. Enter the one chosen at sign-up.
+verify-confirm-note = If you did not sign up for Daemun, someone else may have used your address: close this page, or make the account yours by setting a new password.
+verify-confirm-reset = Set a new password
 verify-failed-title = This link is invalid or has expired
 verify-failed-body = Verification links work only once and only for a limited time. You can ask for a new one.
 verify-failed-already = If you have already verified your address, you can simply log in.

@@ -27,9 +27,12 @@ signup-done-login-link = 로그인 화면으로 돌아가기
 ## 이메일 인증
 
 verify-confirm-title = 이메일 주소 인증
-verify-confirm-body = 본인의 이메일 주소가 맞다면 아래 버튼을 눌러 인증을 마치고 계정을 활성화하세요.
+verify-confirm-body = 본인의 이메일 주소가 맞는지 확인하고 계정을 활성화하려면 가입할 때 정한 비밀번호를 입력하세요.
+verify-confirm-password-label = 비밀번호
 verify-confirm-submit = 이메일 인증하기
-verify-confirm-note = 대문에 가입한 적이 없다면 이 페이지를 닫으세요. 아무 일도 일어나지 않습니다.
+verify-confirm-wrong-password = 이 계정의 비밀번호가 아닙니다. 가입할 때 정한 비밀번호를 입력하세요.
+verify-confirm-note = 대문에 가입한 적이 없다면 다른 사람이 회원님의 주소를 사용했을 수 있습니다. 이 페이지를 닫거나, 새 비밀번호를 설정해 계정을 회원님의 것으로 만드세요.
+verify-confirm-reset = 새 비밀번호 설정하기
 verify-failed-title = 유효하지 않거나 만료된 링크입니다
 verify-failed-body = 인증 링크는 한 번만, 정해진 시간 안에만 사용할 수 있습니다. 새 링크를 요청해 주세요.
 verify-failed-already = 이미 인증을 마쳤다면 바로 로그인하면 됩니다.

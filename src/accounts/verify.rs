@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::mailing::{lang_for, send_verification};
 use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::password::{Password, Verified};
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
@@ -47,11 +48,45 @@ pub async fn verify_form(
     if !live {
         return Ok(failed(&state, &ctx));
     }
-    Ok(no_referrer(ctx.ok(
-        &state,
+    Ok(confirm_page(&state, &ctx, &token, None, StatusCode::OK))
+}
+
+fn confirm_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    token: &SecretToken,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    no_referrer(ctx.render(
+        state,
+        status,
         "accounts/verify_confirm.html",
-        context! { token => token.expose() },
-    )))
+        context! { token => token.expose(), error => error },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VerifyForm {
+    password: String,
+}
+
+/// Whether `password` is that of the account the live token `hash` belongs to. The link proves
+/// the mailbox, the password proves the sign-up: together they stop someone who signed up with
+/// another person's address from having it verified by its owner (security.md B5 #35).
+/// Always one argon2 verification.
+async fn signed_up_by(state: &AppState, hash: &[u8], password: String) -> Result<bool, PageError> {
+    let pw = Password::new(password);
+    let stored = match state.store.email_token_user(hash).await? {
+        Some(user) if !pw.expose().is_empty() && pw.within_cap() => state
+            .store
+            .credentials(&user.email_normalized, true)
+            .await?
+            .map(|(_, h)| h),
+        _ => None,
+    };
+    Ok(state.hasher.verify(pw, stored).await? != Verified::No)
 }
 
 pub async fn verify(
@@ -59,10 +94,37 @@ pub async fn verify(
     ctx: PageCtx,
     client: ClientInfo,
     Path(raw): Path<String>,
+    PageForm(form): PageForm<VerifyForm>,
 ) -> Result<Response, PageError> {
     let Some(token) = SecretToken::from_untrusted(&raw) else {
         return Ok(failed(&state, &ctx));
     };
+    let live = state
+        .store
+        .email_token_is_live(&token.hash(), TokenPurpose::VerifyEmail, state.now())
+        .await?;
+    if !live {
+        audit::record(&state, "email.verify_failed", None, &client, "").await;
+        return Ok(failed(&state, &ctx));
+    }
+    if !signed_up_by(&state, &token.hash(), form.password).await? {
+        audit::record(
+            &state,
+            "email.verify_failed",
+            None,
+            &client,
+            "wrong_password",
+        )
+        .await;
+        let msg = ctx.t("verify-confirm-wrong-password");
+        return Ok(confirm_page(
+            &state,
+            &ctx,
+            &token,
+            Some(msg),
+            StatusCode::BAD_REQUEST,
+        ));
+    }
     match state
         .store
         .verify_email_with_token(&token.hash(), state.now())

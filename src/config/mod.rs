@@ -173,6 +173,8 @@ pub struct LimitsConfig {
     pub edge_signup_per_minute: u32,
     pub edge_resend_per_minute: u32,
     pub edge_reset_per_minute: u32,
+    /// Authorization requests (each may park a pending request for 10 minutes).
+    pub edge_authorize_per_minute: u32,
     pub edge_token_per_minute: u32,
     pub edge_introspect_per_minute: u32,
     /// Token, revocation and introspection requests per OAuth client and minute.
@@ -326,6 +328,7 @@ impl Default for LimitsConfig {
             edge_signup_per_minute: 20,
             edge_resend_per_minute: 20,
             edge_reset_per_minute: 20,
+            edge_authorize_per_minute: 300,
             // High: they stop floods, never a busy application or a benchmark.
             edge_token_per_minute: 600_000,
             edge_introspect_per_minute: 600_000,

@@ -27,13 +27,19 @@ pub enum Group {
     Signup,
     Resend,
     Reset,
+    /// `/authorize`, which may park a request for a visitor who is not logged in.
+    Authorize,
     Token,
     Introspect,
 }
 
 impl Group {
-    /// The group of a request, if it is one of the limited ones (only POSTs do work).
+    /// The group of a request, if it is one of the limited ones (only POSTs do work, except
+    /// authorization requests, which come as GET too).
     fn of(method: &Method, path: &str) -> Option<Self> {
+        if path == "/authorize" && (method == Method::GET || method == Method::POST) {
+            return Some(Group::Authorize);
+        }
         if method != Method::POST {
             return None;
         }
@@ -66,6 +72,7 @@ pub struct EdgeLimits {
     signup: Limiter<IpAddr>,
     resend: Limiter<IpAddr>,
     reset: Limiter<IpAddr>,
+    authorize: Limiter<IpAddr>,
     token: Limiter<IpAddr>,
     introspect: Limiter<IpAddr>,
     per_client: Limiter<String>,
@@ -78,6 +85,7 @@ impl EdgeLimits {
             signup: limiter(l.edge_signup_per_minute),
             resend: limiter(l.edge_resend_per_minute),
             reset: limiter(l.edge_reset_per_minute),
+            authorize: limiter(l.edge_authorize_per_minute),
             token: limiter(l.edge_token_per_minute),
             introspect: limiter(l.edge_introspect_per_minute),
             per_client: limiter(l.token_per_client_per_minute),
@@ -90,6 +98,7 @@ impl EdgeLimits {
             Group::Signup => &self.signup,
             Group::Resend => &self.resend,
             Group::Reset => &self.reset,
+            Group::Authorize => &self.authorize,
             Group::Token => &self.token,
             Group::Introspect => &self.introspect,
         }
@@ -114,6 +123,7 @@ impl EdgeLimits {
             &self.signup,
             &self.resend,
             &self.reset,
+            &self.authorize,
             &self.token,
             &self.introspect,
         ]

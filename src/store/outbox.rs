@@ -59,8 +59,10 @@ impl Store {
     }
 
     pub async fn mark_mail_sent(&self, mail_id: i64, now: Millis) -> StoreResult<()> {
+        // The text goes once delivered: it may hold a link that works for a while, and the
+        // row is kept only to show that and when the mail went.
         const SQL: &str = "UPDATE mail_outbox SET sent_at = $2, locked_until = NULL, \
-             last_error = NULL WHERE mail_id = $1";
+             last_error = NULL, body_text = '', body_html = '' WHERE mail_id = $1";
         on_db!(self, |pool| sqlx::query(SQL)
             .bind(mail_id)
             .bind(now)

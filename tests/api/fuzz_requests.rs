@@ -133,7 +133,12 @@ async fn fresh_session(app: &TestApp, n: usize) -> String {
     assert_eq!(b.submit("/signup", "/signup", &fields).await.status(), 200);
     let link = app.verification_link(&email).await;
     let path = link.trim_start_matches(&app.addr).to_owned();
-    assert_eq!(b.submit(&path, &path, &[]).await.status(), 303);
+    assert_eq!(
+        b.submit(&path, &path, &[("password", PASSWORD)])
+            .await
+            .status(),
+        303
+    );
     b.login(&email, PASSWORD).await
 }
 

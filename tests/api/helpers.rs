@@ -90,6 +90,7 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     c.limits.edge_signup_per_minute = 100_000;
     c.limits.edge_resend_per_minute = 100_000;
     c.limits.edge_reset_per_minute = 100_000;
+    c.limits.edge_authorize_per_minute = 100_000;
     c
 }
 
@@ -191,7 +192,7 @@ impl TestApp {
         assert_eq!(r.status(), 200);
         let link = self.verification_link(email).await;
         let path = link.trim_start_matches(&self.addr).to_owned();
-        let r = self.submit(&path, &path, &[]).await;
+        let r = self.submit(&path, &path, &[("password", PASSWORD)]).await;
         assert_eq!(r.status(), 303, "verification POST redirects to login");
     }
 

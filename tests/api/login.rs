@@ -83,7 +83,12 @@ async fn login_by_username_is_case_insensitive() {
         .await
         .trim_start_matches(&app.addr)
         .to_owned();
-    assert_eq!(app.submit(&path, &path, &[]).await.status(), 303);
+    assert_eq!(
+        app.submit(&path, &path, &[("password", PASSWORD)])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(app.login("seoyeon", PASSWORD).await.status(), 303);
 }
 

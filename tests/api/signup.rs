@@ -38,7 +38,7 @@ async fn full_journey_signup_verify_login_account_logout() {
     assert!(!app.user("minji@example.com").await.unwrap().email_verified);
 
     // Confirming verifies and sends the person to login with a message.
-    let r = app.submit(&path, &path, &[]).await;
+    let r = app.submit(&path, &path, &[("password", PASSWORD)]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/login");
     assert!(app.user("minji@example.com").await.unwrap().email_verified);

@@ -38,7 +38,12 @@ async fn tampered_and_malformed_tokens_are_refused() {
 async fn a_used_token_is_refused_the_second_time() {
     let app = TestApp::spawn().await;
     let path = signed_up(&app, "u@example.com").await;
-    assert_eq!(app.submit(&path, &path, &[]).await.status(), 303);
+    assert_eq!(
+        app.submit(&path, &path, &[("password", PASSWORD)])
+            .await
+            .status(),
+        303
+    );
     let r = app.get(&path).await;
     assert_eq!(r.status(), 400);
     let r = app.submit("/verify/resend", &path, &[]).await;
@@ -76,7 +81,7 @@ async fn concurrent_confirmations_verify_once() {
     let path = signed_up(&app, "c@example.com").await;
     let page = app.get(&path).await.text().await.unwrap();
     let token = csrf_token(&page).unwrap();
-    let fields = [("csrf_token", token.as_str())];
+    let fields = [("csrf_token", token.as_str()), ("password", PASSWORD)];
     let (a, b) = tokio::join!(app.post_form(&path, &fields), app.post_form(&path, &fields));
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
@@ -119,7 +124,12 @@ async fn resend_answers_identically_for_unknown_unverified_and_verified() {
         .await
         .trim_start_matches(&app.addr)
         .to_owned();
-    assert_eq!(app.submit(&path, &path, &[]).await.status(), 303);
+    assert_eq!(
+        app.submit(&path, &path, &[("password", PASSWORD)])
+            .await
+            .status(),
+        303
+    );
 }
 
 #[tokio::test]

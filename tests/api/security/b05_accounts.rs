@@ -86,6 +86,46 @@ async fn b5_35_a_reset_by_the_owner_kills_a_squatters_password() {
 }
 
 #[tokio::test]
+async fn b5_35_the_owner_cannot_be_made_to_verify_a_squatters_account() {
+    let app = TestApp::spawn().await;
+    let squatter = "squatters-Own-choice-31";
+    sign_up_with(&app, "owner@example.com", squatter).await;
+    // The mailbox owner follows the link mailed at the squatter's sign-up: without the
+    // squatter's password the address is not verified and the token stays unspent.
+    let link = app
+        .verification_link("owner@example.com")
+        .await
+        .trim_start_matches(&app.addr)
+        .to_owned();
+    let page = Browser::new(&app).get(&link).await.text().await.unwrap();
+    assert!(page.contains("href=\"/password/reset\""), "offers a reset");
+    for guess in ["", "owner-Guess-12345"] {
+        let r = app.submit(&link, &link, &[("password", guess)]).await;
+        assert_eq!(r.status(), 400, "{guess:?}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("not the password of this account")
+        );
+    }
+    assert!(!app.user("owner@example.com").await.unwrap().email_verified);
+    assert_eq!(
+        login_status(&app, "owner@example.com", squatter).await,
+        400,
+        "the squatter still cannot log in"
+    );
+    // Whoever signed up (knows the password and reads the mailbox) verifies as usual.
+    assert_eq!(
+        app.submit(&link, &link, &[("password", squatter)])
+            .await
+            .status(),
+        303
+    );
+    assert!(app.user("owner@example.com").await.unwrap().email_verified);
+}
+
+#[tokio::test]
 async fn b5_36_a_token_of_another_kind_is_refused() {
     let app = TestApp::spawn().await;
     // A verification token used as a reset token.
@@ -295,7 +335,12 @@ async fn b5_46_passwords_are_compared_exactly_and_never_truncated() {
         .await
         .trim_start_matches(&app.addr)
         .to_owned();
-    assert_eq!(app.submit(&link, &link, &[]).await.status(), 303);
+    assert_eq!(
+        app.submit(&link, &link, &[("password", long.as_str())])
+            .await
+            .status(),
+        303
+    );
     let other_tail = format!("{}{}", "Lantern-river-quiet-".repeat(4), "tail-Ending-B");
     for wrong in [
         other_tail,
@@ -320,7 +365,12 @@ async fn b5_46_passwords_are_compared_exactly_and_never_truncated() {
         .await
         .trim_start_matches(&app.addr)
         .to_owned();
-    assert_eq!(app.submit(&link, &link, &[]).await.status(), 303);
+    assert_eq!(
+        app.submit(&link, &link, &[("password", spaced)])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(
         login_status(&app, "spaced@example.com", spaced.trim()).await,
         400

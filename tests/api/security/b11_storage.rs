@@ -33,3 +33,23 @@ async fn b11_73_parked_authorization_requests_expire_and_are_removed() {
     assert!(removed >= 30, "{removed}");
     assert_eq!(app.get(&resumes[2]).await.status(), 400, "gone");
 }
+
+#[tokio::test]
+async fn b11_73_one_address_cannot_park_unlimited_authorization_requests() {
+    let app = TestApp::spawn_with(|c| c.limits.edge_authorize_per_minute = 5).await;
+    let (id, _) = register_client(&app, |_| {}).await;
+    let park = || async {
+        new_client()
+            .get(app.url(&authorize_path(&id, &[])))
+            .send()
+            .await
+            .unwrap()
+    };
+    for _ in 0..5 {
+        assert_eq!(park().await.status(), 303);
+    }
+    let r = park().await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.headers().get("location").is_none(), "nothing parked");
+}
