@@ -12,24 +12,8 @@ use crate::helpers::test_store;
 
 const REGISTERED: [&str; 2] = ["https://app.example.com/cb", "http://127.0.0.1:8400/cb"];
 
-const SINGLE: [&str; 16] = [
-    "client_id",
-    "redirect_uri",
-    "response_type",
-    "response_mode",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-    "prompt",
-    "max_age",
-    "login_hint",
-    "ui_locales",
-    "id_token_hint",
-    "request",
-    "request_uri",
-];
+/// The parameters that may appear at most once, as the server knows them.
+const SINGLE: [&str; 16] = daemun::oidc::authorize::request::SINGLE;
 
 /// A fixed seed and case count (overridable by `PROPTEST_CASES` and `PROPTEST_RNG_SEED`).
 pub fn config(cases: u32) -> Config {

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::store::clients::ClientRow;
 
 /// Parameters that may appear at most once (RFC 6749 §3.1).
-const SINGLE: [&str; 16] = [
+pub const SINGLE: [&str; 16] = [
     "client_id",
     "redirect_uri",
     "response_type",
