@@ -1,5 +1,5 @@
 //! The command line: `daemun` (= `daemun serve`), `migrate`, `check-config`, `client …`,
-//! `keys …`, `audit`. Management commands work on the same database as the server and are safe
+//! `user …`, `keys …`, `audit`. Management commands work on the same database as the server and are safe
 //! to run while it serves; the changes they make are written to the audit log.
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +15,8 @@ use crate::store::audit::AuditEvent;
 mod audit;
 mod client;
 mod keys;
+mod prompt;
+mod user;
 
 /// The `ip` of an audit event written by a management command (there is no network peer).
 pub const CLI_IP: &str = "cli";
@@ -49,6 +51,9 @@ pub enum Command {
     /// Manage relying parties (applications).
     #[command(subcommand)]
     Client(client::ClientCommand),
+    /// Manage people's accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Manage ID token signing keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -81,6 +86,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Client(cmd) => client::run(config, cmd).await,
+        Command::User(cmd) => user::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
         Command::Audit(args) => audit::run(config, args).await,
     }
@@ -94,6 +100,14 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    match app.state().store.admin_exists().await {
+        Ok(false) => tracing::warn!(
+            "no administrator account exists yet; create one with \
+             `daemun user add --email you@example.com --admin`"
+        ),
+        Ok(true) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot tell whether an administrator exists"),
+    }
     match app.serve().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -125,7 +139,32 @@ pub(crate) async fn record(store: &Store, event: &str, client_id: Option<&str>, 
         detail: detail.to_owned(),
         sub: None,
     };
-    if !store.record_audit_bounded(&e).await {
+    write(store, &e).await;
+}
+
+/// Writes an audit event about one person's account (kept by its `sub` after a deletion).
+pub(crate) async fn record_user(
+    store: &Store,
+    event: &str,
+    user: &crate::domain::user::User,
+    detail: &str,
+) {
+    let e = AuditEvent {
+        at: SystemClock.now_ms(),
+        event: event.to_owned(),
+        user_id: Some(user.user_id),
+        client_id: None,
+        ip: CLI_IP.to_owned(),
+        user_agent: CLI_USER_AGENT.to_owned(),
+        detail: detail.to_owned(),
+        sub: Some(user.sub.clone()),
+    };
+    write(store, &e).await;
+}
+
+async fn write(store: &Store, e: &AuditEvent) {
+    let event = &e.event;
+    if !store.record_audit_bounded(e).await {
         eprintln!("daemun: warning: the audit event {event} could not be written");
     }
 }

@@ -295,6 +295,31 @@ impl Store {
         })
     }
 
+    /// Disables the account in one transaction: it can no longer log in, every session ends
+    /// and every access and refresh token is revoked. Returns the number of sessions ended.
+    pub async fn disable_account(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
+        const SET: &str =
+            "UPDATE user_account SET is_active = FALSE, updated_at = $2 WHERE user_id = $1";
+        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SET)
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let ended = sqlx::query(SESSIONS)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            for sql in REVOKE_GRANTS {
+                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
+            }
+            tx.commit().await.map(|()| ended)
+        })?)
+    }
+
     /// Whether `sub` belonged to a deleted account.
     pub async fn is_sub_retired(&self, sub: &str) -> StoreResult<bool> {
         const SQL: &str = "SELECT sub FROM retired_sub WHERE sub = $1";

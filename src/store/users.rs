@@ -254,4 +254,64 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         Ok(())
     }
+    /// Whether any account may administer the provider (the start-up hint needs one).
+    pub async fn admin_exists(&self) -> StoreResult<bool> {
+        const SQL: &str = "SELECT user_id FROM user_account WHERE is_admin LIMIT 1";
+        let row: Option<(i64,)> =
+            on_db!(self, |pool| sqlx::query_as(SQL).fetch_optional(pool).await)?;
+        Ok(row.is_some())
+    }
+
+    /// Accounts whose email, username or display name contains `search` (ignoring ASCII
+    /// case), oldest first, at most `limit`; every account when `search` is empty.
+    pub async fn search_users(&self, search: &str, limit: i64) -> StoreResult<Vec<User>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM user_account WHERE LOWER(email) LIKE $1 ESCAPE '\\' \
+             OR LOWER(COALESCE(username, '')) LIKE $1 ESCAPE '\\' \
+             OR LOWER(display_name) LIKE $1 ESCAPE '\\' ORDER BY user_id LIMIT $2"
+        );
+        let mut pattern = String::from("%");
+        for c in search.to_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        let rows: Vec<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(&pattern)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Marks the account's current address as verified.
+    pub async fn mark_email_verified(&self, user_id: i64, now: Millis) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE user_account SET email_verified = TRUE, updated_at = $2 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Grants or takes away the administrator role.
+    pub async fn set_admin(&self, user_id: i64, admin: bool, now: Millis) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE user_account SET is_admin = $2, updated_at = $3 WHERE user_id = $1";
+        on_db!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(admin)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
 }
