@@ -27,6 +27,15 @@ pub struct ConnLimits {
     pub drain: Duration,
 }
 
+/// Binds the separate metrics listener; `None` when `addr` is empty (metrics are then
+/// served on the main listener).
+pub async fn bind_metrics(addr: &str) -> std::io::Result<Option<TcpListener>> {
+    if addr.is_empty() {
+        return Ok(None);
+    }
+    TcpListener::bind(addr).await.map(Some)
+}
+
 /// Serves `router` on `listener` until `stop` fires, then drains.
 pub async fn serve(
     listener: TcpListener,
