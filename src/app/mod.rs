@@ -127,12 +127,7 @@ impl App {
             addr: config.server.bind.clone(),
             source: e,
         })?;
-        let metrics_listener = serve::bind_metrics(&config.server.metrics_bind)
-            .await
-            .map_err(|e| StartError::Bind {
-                addr: config.server.metrics_bind.clone(),
-                source: e,
-            })?;
+        let metrics_listener = serve::bind_metrics(&config.server.metrics_bind).await?;
         let issuer = config.issuer_url()?;
         let mut allowed_hosts: Vec<String> = config
             .server
@@ -187,8 +182,7 @@ impl App {
 
     /// The port of the separate metrics listener, when `server.metrics_bind` is set.
     pub fn metrics_port(&self) -> Option<u16> {
-        let l = self.metrics_listener.as_ref()?;
-        l.local_addr().ok().map(|a| a.port())
+        Some(self.metrics_listener.as_ref()?.local_addr().ok()?.port())
     }
 
     pub fn state(&self) -> AppState {
@@ -224,7 +218,7 @@ impl App {
         let signal_stop = stop.clone();
         tokio::spawn(async move {
             tokio::select! {
-                _ = shutdown_signal() => {}
+                _ = serve::shutdown_signal() => {}
                 _ = signal_stop.cancelled() => {}
             }
             tracing::info!("shutting down");
@@ -234,14 +228,9 @@ impl App {
             header_read_timeout: Duration::from_secs(s.config.server.header_read_timeout_secs),
             drain: Duration::from_secs(s.config.server.drain_secs),
         };
-        let scraper = self.metrics_listener.map(|l| {
-            let router = metrics::router(s.clone());
-            tokio::spawn(serve::serve(l, router, stop.clone(), limits))
-        });
+        let scraper = serve::metrics(self.metrics_listener, s.clone(), stop.clone(), limits);
         serve::serve(self.listener, self.router, stop.clone(), limits).await;
-        if let Some(scraper) = scraper {
-            let _ = scraper.await;
-        }
+        let _ = scraper.await;
         let _ = sender.await;
         let _ = janitor.await;
         let _ = refresher.await;
@@ -484,27 +473,6 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
         if let Err(e) = state.keys.refresh(state.now()).await {
             tracing::warn!(error = %e, "cannot refresh signing keys");
         }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
     }
 }
 

@@ -14,8 +14,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+use crate::http::AppState;
 
 /// The most a request line plus headers may take (hyper answers `431` beyond it).
 pub const MAX_HEAD_BYTES: usize = 32 * 1024;
@@ -29,11 +32,31 @@ pub struct ConnLimits {
 
 /// Binds the separate metrics listener; `None` when `addr` is empty (metrics are then
 /// served on the main listener).
-pub async fn bind_metrics(addr: &str) -> std::io::Result<Option<TcpListener>> {
+pub async fn bind_metrics(addr: &str) -> Result<Option<TcpListener>, super::StartError> {
     if addr.is_empty() {
         return Ok(None);
     }
-    TcpListener::bind(addr).await.map(Some)
+    match TcpListener::bind(addr).await {
+        Ok(l) => Ok(Some(l)),
+        Err(source) => Err(super::StartError::Bind {
+            addr: addr.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Serves `/metrics` alone on the separate listener, if there is one, until `stop` fires.
+pub fn metrics(
+    listener: Option<TcpListener>,
+    state: AppState,
+    stop: CancellationToken,
+    limits: ConnLimits,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        if let Some(l) = listener {
+            serve(l, crate::http::metrics::router(state), stop, limits).await;
+        }
+    })
 }
 
 /// Serves `router` on `listener` until `stop` fires, then drains.
@@ -84,5 +107,27 @@ pub async fn serve(
         _ = tokio::time::sleep(limits.drain) => {
             tracing::warn!("drain time over; closing the remaining connections");
         }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
     }
 }
