@@ -62,6 +62,14 @@ async fn every_series_is_exported_with_help_and_type() {
         );
     }
     assert!(text.ends_with("# EOF\n"));
+    // Scrapers call by address, like health probes: any `Host` is answered.
+    let by_address = new_client()
+        .get(app.url("/metrics"))
+        .header("host", "10.1.2.3:8080")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_address.status(), 200);
     assert!(
         value(
             &text,
