@@ -54,6 +54,9 @@ pub fn metrics(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         if let Some(l) = listener {
+            if let Ok(addr) = l.local_addr() {
+                tracing::info!(%addr, "metrics are served here only");
+            }
             serve(l, crate::http::metrics::router(state), stop, limits).await;
         }
     })

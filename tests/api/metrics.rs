@@ -287,10 +287,18 @@ async fn a_separate_metrics_listener_takes_metrics_off_the_main_one() {
 }
 
 #[tokio::test]
-async fn metrics_bind_must_be_an_address() {
+async fn metrics_bind_must_be_an_address_other_than_bind() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = base_config(dir.path(), 0, test_database_url(dir.path()).await);
     config.server.metrics_bind = "nonsense".into();
     let err = config.validate().unwrap_err().to_string();
     assert!(err.contains("server.metrics_bind"), "{err}");
+    config.server.bind = "127.0.0.1:8080".into();
+    config.server.metrics_bind = "127.0.0.1:8080".into();
+    let err = config.validate().unwrap_err().to_string();
+    assert!(err.contains("other than server.bind"), "{err}");
+    config.server.metrics_bind = "127.0.0.1:9090".into();
+    config
+        .validate()
+        .expect("a private metrics address is accepted");
 }
