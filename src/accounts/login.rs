@@ -132,6 +132,7 @@ pub async fn login(
             )
             .await?;
             state.store.record_login(user.user_id, state.now()).await?;
+            state.metrics.login_succeeded();
             // Whoever can log in needs no reset link: open ones die (security.md B5 #38).
             state
                 .store
@@ -155,6 +156,7 @@ pub async fn login(
         }
         Step::Unverified(user_id) => {
             audit::record(&state, "login.unverified", Some(user_id), &client, "").await;
+            state.metrics.login_failed("unverified");
             let msg = ctx.t("login-error-unverified");
             return Ok(render(
                 &state,
@@ -169,11 +171,13 @@ pub async fn login(
         }
         Step::Locked(until, user_id) => {
             audit::record(&state, "login.locked", user_id, &client, "").await;
+            state.metrics.login_failed("locked");
             return Ok(locked_page(&state, &ctx, &form, reauth, until));
         }
         Step::Failed(reason, user_id) => (reason, user_id),
     };
     audit::record(&state, "login.failure", user_id, &client, reason).await;
+    state.metrics.login_failed(reason);
     let msg = ctx.t("login-error-generic");
     Ok(render(
         &state,

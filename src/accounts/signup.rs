@@ -242,6 +242,7 @@ pub async fn signup(
     };
     send_verification(&state, &created, ctx.lang).await?;
     audit::record(&state, "signup", Some(created.user_id), &client, "").await;
+    state.metrics.signed_up();
     Ok(done(&state, &ctx, &valid.email))
 }
 

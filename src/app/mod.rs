@@ -37,7 +37,7 @@ use crate::domain::password::HashParams;
 use crate::hashing::Hasher;
 use crate::http::edge_limit::{self, EdgeLimits};
 use crate::http::state::Inner;
-use crate::http::{AppState, csrf, headers, locale, page, session};
+use crate::http::{AppState, csrf, headers, locale, metrics, page, session};
 use crate::keys::Kek;
 use crate::keys::keyring::KeyRing;
 use crate::mail::{Mailer, worker};
@@ -72,6 +72,7 @@ pub enum StartError {
 /// A built application: bound, migrated, ready to serve.
 pub struct App {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     shutdown: CancellationToken,
@@ -126,6 +127,7 @@ impl App {
             addr: config.server.bind.clone(),
             source: e,
         })?;
+        let metrics_listener = serve::bind_metrics(&config.server.metrics_bind).await?;
         let issuer = config.issuer_url()?;
         let mut allowed_hosts: Vec<String> = config
             .server
@@ -161,11 +163,13 @@ impl App {
             trusted_proxies,
             allowed_hosts,
             issuer_origin: config.issuer_origin(),
+            metrics: Default::default(),
             config,
         }));
         let router = routes(state.clone());
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
             shutdown: CancellationToken::new(),
@@ -174,6 +178,11 @@ impl App {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The port of the separate metrics listener, when `server.metrics_bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        Some(self.metrics_listener.as_ref()?.local_addr().ok()?.port())
     }
 
     pub fn state(&self) -> AppState {
@@ -195,6 +204,7 @@ impl App {
             s.clock.clone(),
             s.config.mail.clone(),
             s.mail_wake.clone(),
+            s.metrics.clone(),
             stop.clone(),
         ));
         let janitor = tokio::spawn(janitor(s.clone(), stop.clone()));
@@ -208,7 +218,7 @@ impl App {
         let signal_stop = stop.clone();
         tokio::spawn(async move {
             tokio::select! {
-                _ = shutdown_signal() => {}
+                _ = serve::shutdown_signal() => {}
                 _ = signal_stop.cancelled() => {}
             }
             tracing::info!("shutting down");
@@ -218,7 +228,9 @@ impl App {
             header_read_timeout: Duration::from_secs(s.config.server.header_read_timeout_secs),
             drain: Duration::from_secs(s.config.server.drain_secs),
         };
+        let scraper = serve::metrics(self.metrics_listener, s.clone(), stop.clone(), limits);
         serve::serve(self.listener, self.router, stop.clone(), limits).await;
+        let _ = scraper.await;
         let _ = sender.await;
         let _ = janitor.await;
         let _ = refresher.await;
@@ -334,11 +346,13 @@ pub fn routes(state: AppState) -> Router {
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::on_main_listener))
         .route("/static/style.css", get(stylesheet));
     let config = &state.config.server;
     ops.merge(protocol).merge(pages)
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), metrics::layer))
                 .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
                     let id = req
@@ -459,27 +473,6 @@ async fn refresh_keys(state: AppState, stop: CancellationToken) {
         if let Err(e) = state.keys.refresh(state.now()).await {
             tracing::warn!(error = %e, "cannot refresh signing keys");
         }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
     }
 }
 

@@ -14,8 +14,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+use crate::http::AppState;
 
 /// The most a request line plus headers may take (hyper answers `431` beyond it).
 pub const MAX_HEAD_BYTES: usize = 32 * 1024;
@@ -25,6 +28,38 @@ pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 pub struct ConnLimits {
     pub header_read_timeout: Duration,
     pub drain: Duration,
+}
+
+/// Binds the separate metrics listener; `None` when `addr` is empty (metrics are then
+/// served on the main listener).
+pub async fn bind_metrics(addr: &str) -> Result<Option<TcpListener>, super::StartError> {
+    if addr.is_empty() {
+        return Ok(None);
+    }
+    match TcpListener::bind(addr).await {
+        Ok(l) => Ok(Some(l)),
+        Err(source) => Err(super::StartError::Bind {
+            addr: addr.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Serves `/metrics` alone on the separate listener, if there is one, until `stop` fires.
+pub fn metrics(
+    listener: Option<TcpListener>,
+    state: AppState,
+    stop: CancellationToken,
+    limits: ConnLimits,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        if let Some(l) = listener {
+            if let Ok(addr) = l.local_addr() {
+                tracing::info!(%addr, "metrics are served here only");
+            }
+            serve(l, crate::http::metrics::router(state), stop, limits).await;
+        }
+    })
 }
 
 /// Serves `router` on `listener` until `stop` fires, then drains.
@@ -75,5 +110,27 @@ pub async fn serve(
         _ = tokio::time::sleep(limits.drain) => {
             tracing::warn!("drain time over; closing the remaining connections");
         }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
     }
 }

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     pub environment: Environment,
     /// Address to listen on.
     pub bind: String,
+    /// A separate address for `/metrics` (empty: served on `bind`). When set, `/metrics` is
+    /// served only there.
+    pub metrics_bind: String,
     /// The public origin: `iss` of tokens and the origin of every link in mail.
     pub issuer: String,
     /// Extra `Host` values accepted besides the issuer's (e.g. an internal name).
@@ -244,6 +247,7 @@ impl Default for ServerConfig {
         Self {
             environment: Environment::Development,
             bind: "127.0.0.1:8080".into(),
+            metrics_bind: String::new(),
             issuer: "http://127.0.0.1:8080".into(),
             allowed_hosts: vec![],
             trusted_proxies: vec![],

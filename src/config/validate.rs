@@ -10,6 +10,22 @@ impl Config {
         s.bind
             .parse::<SocketAddr>()
             .map_err(|_| bad("server.bind", &s.bind, "host:port such as 127.0.0.1:8080"))?;
+        if !s.metrics_bind.is_empty() {
+            let m = s.metrics_bind.parse::<SocketAddr>().map_err(|_| {
+                bad(
+                    "server.metrics_bind",
+                    &s.metrics_bind,
+                    "empty or host:port such as 127.0.0.1:9090",
+                )
+            })?;
+            if m.port() != 0 && s.bind.parse::<SocketAddr>().ok() == Some(m) {
+                return Err(bad(
+                    "server.metrics_bind",
+                    &s.metrics_bind,
+                    "an address other than server.bind",
+                ));
+            }
+        }
         let issuer = self.issuer_url()?;
         if self.is_production() && issuer.scheme() != "https" {
             return Err(bad(

@@ -42,10 +42,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 }
 
 /// 400 for a `Host` that is neither the issuer's nor in `server.allowed_hosts`
-/// (health probes are exempt: load balancers call them by address).
+/// (health probes and `/metrics` are exempt: load balancers and scrapers call them by address).
 pub async fn host_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if path == "/healthz" || path == "/readyz" {
+    if matches!(path, "/healthz" | "/readyz" | "/metrics") {
         return next.run(req).await;
     }
     let host = req

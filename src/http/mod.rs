@@ -10,6 +10,7 @@ pub mod flash;
 pub mod form;
 pub mod headers;
 pub mod locale;
+pub mod metrics;
 pub mod page;
 pub mod rate_limit;
 pub mod session;

@@ -45,6 +45,8 @@ pub struct Inner {
     pub issuer_origin: String,
     /// Accepted `Host` header values (lower case).
     pub allowed_hosts: Vec<String>,
+    /// This application's Prometheus series.
+    pub metrics: crate::telemetry::metrics::Metrics,
 }
 
 impl Deref for AppState {

@@ -10,6 +10,7 @@ use super::Mailer;
 use crate::config::MailConfig;
 use crate::domain::clock::{Clock, MINUTE};
 use crate::store::Store;
+use crate::telemetry::metrics::Metrics;
 
 /// How long a claimed mail stays locked to this node while it is being sent.
 const CLAIM_LOCK_MS: i64 = 2 * MINUTE;
@@ -21,11 +22,12 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     config: MailConfig,
     wake: Arc<Notify>,
+    metrics: Metrics,
     shutdown: CancellationToken,
 ) {
     let poll = Duration::from_millis(config.poll_interval_ms.max(10));
     loop {
-        let sent_any = match deliver_due(&store, &mailer, clock.as_ref(), &config).await {
+        let sent_any = match deliver_due(&store, &mailer, clock.as_ref(), &config, &metrics).await {
             Ok(n) => n > 0,
             Err(e) => {
                 tracing::warn!(error = %e, "mail outbox unavailable");
@@ -49,6 +51,7 @@ pub async fn deliver_due(
     mailer: &Mailer,
     clock: &dyn Clock,
     config: &MailConfig,
+    metrics: &Metrics,
 ) -> Result<usize, crate::store::StoreError> {
     let mut attempted = 0;
     loop {
@@ -60,6 +63,7 @@ pub async fn deliver_due(
         match mailer.send(&mail).await {
             Ok(()) => store.mark_mail_sent(mail.mail_id, clock.now_ms()).await?,
             Err(e) => {
+                metrics.mail_delivery_failed();
                 let now = clock.now_ms();
                 let retry_at = (mail.attempts < i64::from(config.max_attempts))
                     .then(|| now + backoff_ms(config, mail.attempts));

@@ -168,6 +168,15 @@ impl Store {
             .is_ok())
     }
 
+    /// The connection pool right now: open connections, idle ones, and the most it opens.
+    pub fn pool_stats(&self) -> (u32, u32, u32) {
+        on_db!(self, |pool| (
+            pool.size(),
+            u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            pool.options().get_max_connections(),
+        ))
+    }
+
     pub fn backend(&self) -> &'static str {
         match self.db {
             Db::Sqlite(_) => "sqlite",

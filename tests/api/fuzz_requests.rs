@@ -17,7 +17,7 @@ use reqwest::redirect::Policy;
 use crate::helpers::{Browser, PASSWORD, TestApp, csrf_token, register_client};
 
 /// Every route, with `{t}` where a path segment is a token or id.
-pub const ROUTES: [&str; 31] = [
+pub const ROUTES: [&str; 32] = [
     "/",
     "/signup",
     "/login",
@@ -48,6 +48,7 @@ pub const ROUTES: [&str; 31] = [
     "/userinfo",
     "/healthz",
     "/readyz",
+    "/metrics",
     "/static/style.css",
 ];
 

@@ -15,6 +15,7 @@ mod i18n;
 mod licenses;
 mod login;
 mod logout;
+mod metrics;
 mod nul_inputs;
 mod oidc_authorize;
 mod oidc_flow;

@@ -123,5 +123,6 @@ pub async fn grant(
     if let Some(r) = refresh {
         body["refresh_token"] = json!(r);
     }
+    state.metrics.token_issued("authorization_code");
     Ok(body)
 }

@@ -38,5 +38,6 @@ pub async fn grant(
     if !scopes.is_empty() {
         body["scope"] = json!(scopes);
     }
+    state.metrics.token_issued("client_credentials");
     Ok(body)
 }

@@ -111,5 +111,6 @@ pub async fn grant(
         )?;
         body["id_token"] = json!(id_token);
     }
+    state.metrics.token_issued("refresh_token");
     Ok(body)
 }

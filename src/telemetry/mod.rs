@@ -1,4 +1,7 @@
-//! Logging: human-readable text or one JSON object per line; `RUST_LOG` filters.
+//! Logging: human-readable text or one JSON object per line; `RUST_LOG` filters. Metrics: the
+//! Prometheus series in [`metrics`].
+pub mod metrics;
+
 use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;

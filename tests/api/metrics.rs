@@ -1,0 +1,304 @@
+//! `/metrics`: every series is exported, values move with requests, route templates stand in
+//! for raw paths, and the separate metrics listener takes `/metrics` off the main one.
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use daemun::app::{App, BuildOptions};
+use daemun::domain::clock::FakeClock;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// Every series the product exports (without the `_total`, `_bucket`… sample suffixes).
+const SERIES: [&str; 17] = [
+    "daemun_http_requests",
+    "daemun_http_request_duration_seconds",
+    "daemun_login_successes",
+    "daemun_login_failures",
+    "daemun_signups",
+    "daemun_tokens_issued",
+    "daemun_mail_delivery_failures",
+    "daemun_mail_outbox_pending",
+    "daemun_db_pool_connections",
+    "daemun_db_pool_idle_connections",
+    "daemun_db_pool_max_connections",
+    "daemun_password_verifications",
+    "daemun_password_hashes",
+    "daemun_password_hash_refused",
+    "daemun_password_hash_waiting",
+    "daemun_password_hash_slots",
+    "daemun_password_hash_queue_limit",
+];
+
+async fn scrape_url(url: &str) -> String {
+    let r = new_client().get(url).send().await.expect("GET /metrics");
+    assert_eq!(r.status(), 200);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("application/openmetrics-text"), "{ct}");
+    r.text().await.unwrap()
+}
+
+async fn scrape(app: &TestApp) -> String {
+    scrape_url(&app.url("/metrics")).await
+}
+
+/// The value of the sample named exactly `sample` (name and labels as exported), or 0.
+fn value(text: &str, sample: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(sample)?.strip_prefix(' '))
+        .map_or(0.0, |v| v.trim().parse().expect("a number"))
+}
+
+#[tokio::test]
+async fn every_series_is_exported_with_help_and_type() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let text = scrape(&app).await;
+    for name in SERIES {
+        assert!(
+            text.contains(&format!("# HELP {name} ")) && text.contains(&format!("# TYPE {name} ")),
+            "{name} missing in\n{text}"
+        );
+    }
+    assert!(text.ends_with("# EOF\n"));
+    // Scrapers call by address, like health probes: any `Host` is answered.
+    let by_address = new_client()
+        .get(app.url("/metrics"))
+        .header("host", "10.1.2.3:8080")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_address.status(), 200);
+    assert!(
+        value(
+            &text,
+            r#"daemun_http_requests_total{route="/healthz",method="GET",status="200"}"#
+        ) >= 1.0
+    );
+    assert_eq!(value(&text, "daemun_db_pool_max_connections"), 4.0);
+    assert!(value(&text, "daemun_password_hash_slots") >= 1.0);
+    assert!(value(&text, "daemun_password_hash_queue_limit") >= 1.0);
+    for reason in [
+        "malformed",
+        "unknown_account",
+        "rate_limited",
+        "wrong_password",
+        "disabled",
+        "locked",
+        "unverified",
+    ] {
+        let line = format!("daemun_login_failures_total{{reason=\"{reason}\"}} 0");
+        assert!(text.lines().any(|l| l == line), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn logins_sign_ups_and_route_templates_are_counted() {
+    let app = TestApp::spawn().await;
+    let before = scrape(&app).await;
+    app.verified_user("m@example.com", "M").await;
+    assert_eq!(
+        app.login("m@example.com", "wrong-Password-1")
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.login("nobody@example.com", PASSWORD).await.status(),
+        400
+    );
+    assert_eq!(app.login("m@example.com", PASSWORD).await.status(), 303);
+    let after = scrape(&app).await;
+    let delta = |s: &str| value(&after, s) - value(&before, s);
+    assert_eq!(delta("daemun_signups_total"), 1.0);
+    assert_eq!(delta("daemun_login_successes_total"), 1.0);
+    assert_eq!(
+        delta(r#"daemun_login_failures_total{reason="wrong_password"}"#),
+        1.0
+    );
+    assert_eq!(
+        delta(r#"daemun_login_failures_total{reason="unknown_account"}"#),
+        1.0
+    );
+    assert!(delta("daemun_password_verifications_total") >= 3.0);
+    assert!(delta("daemun_password_hashes_total") >= 1.0);
+    // The verification link's token is in the path; only the template is a label.
+    let verify =
+        r#"daemun_http_requests_total{route="/verify/{token}",method="POST",status="303"}"#;
+    assert_eq!(delta(verify), 1.0, "{after}");
+    let link = app.verification_link("m@example.com").await;
+    let token = link.rsplit('/').next().unwrap();
+    assert!(!after.contains(token), "a token leaked into the metrics");
+    assert!(
+        value(
+            &after,
+            r#"daemun_http_request_duration_seconds_count{route="/login",method="POST"}"#
+        ) >= 3.0
+    );
+    // Unknown paths are one series, whatever the path.
+    assert_eq!(app.get("/no/such/page").await.status(), 404);
+    let text = scrape(&app).await;
+    assert!(
+        value(
+            &text,
+            r#"daemun_http_requests_total{route="unmatched",method="GET",status="404"}"#
+        ) >= 1.0
+    );
+    assert!(!text.contains("/no/such/page"));
+}
+
+#[tokio::test]
+async fn a_client_credentials_token_is_counted_by_grant_type() {
+    let app = TestApp::spawn().await;
+    let (id, secret) = register_client(&app, |s| {
+        s.grant_types = vec!["client_credentials".into()];
+    })
+    .await;
+    let before = scrape(&app).await;
+    let auth =
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{}", secret.unwrap()));
+    let r = new_client()
+        .post(app.url("/token"))
+        .header("authorization", format!("Basic {auth}"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["access_token"].is_string());
+    let after = scrape(&app).await;
+    let sample = r#"daemun_tokens_issued_total{grant_type="client_credentials"}"#;
+    assert_eq!(value(&after, sample) - value(&before, sample), 1.0);
+    let other = r#"daemun_tokens_issued_total{grant_type="authorization_code"}"#;
+    assert_eq!(value(&after, other), value(&before, other));
+}
+
+#[tokio::test]
+async fn the_outbox_and_failed_deliveries_are_counted() {
+    // Nothing listens on the SMTP port, so every delivery attempt fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let app = TestApp::spawn_with(|c| {
+        c.mail.transport = "smtp".into();
+        c.mail.smtp_host = "127.0.0.1".into();
+        c.mail.smtp_port = port;
+        c.mail.smtp_security = "plain".into();
+        c.mail.smtp_timeout_secs = 2;
+    })
+    .await;
+    assert_eq!(app.signup("q@example.com", "Q").await.status(), 200);
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = scrape(&app).await;
+        if value(&text, "daemun_mail_delivery_failures_total") >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        value(&text, "daemun_mail_delivery_failures_total") >= 1.0,
+        "{text}"
+    );
+    assert_eq!(value(&text, "daemun_mail_outbox_pending"), 1.0);
+}
+
+/// A running app with `server.metrics_bind` on a port of its own.
+struct Split {
+    addr: String,
+    metrics_addr: String,
+    stop: tokio_util::sync::CancellationToken,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Split {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn spawn_split() -> Split {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut config = base_config(dir.path(), port, test_database_url(dir.path()).await);
+    config.server.metrics_bind = "127.0.0.1:0".into();
+    let app = App::build_with(
+        config,
+        BuildOptions {
+            clock: Some(Arc::new(FakeClock::new())),
+            listener: Some(listener),
+        },
+    )
+    .await
+    .expect("app builds");
+    let metrics_port = app.metrics_port().expect("a metrics listener");
+    assert_ne!(metrics_port, port);
+    let stop = app.shutdown_token();
+    tokio::spawn(app.serve());
+    Split {
+        addr: format!("http://127.0.0.1:{port}"),
+        metrics_addr: format!("http://127.0.0.1:{metrics_port}"),
+        stop,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn a_separate_metrics_listener_takes_metrics_off_the_main_one() {
+    let app = spawn_split().await;
+    let client = new_client();
+    let main = client
+        .get(format!("{}/metrics", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(main.status(), 404);
+    assert!(!main.text().await.unwrap().contains("daemun_"));
+    let healthz = client
+        .get(format!("{}/healthz", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(healthz.status(), 200);
+    let text = scrape_url(&format!("{}/metrics", app.metrics_addr)).await;
+    // The main listener's requests are counted, the 404 for `/metrics` among them.
+    assert!(
+        value(
+            &text,
+            r#"daemun_http_requests_total{route="/healthz",method="GET",status="200"}"#
+        ) >= 1.0
+    );
+    assert!(
+        value(
+            &text,
+            r#"daemun_http_requests_total{route="/metrics",method="GET",status="404"}"#
+        ) >= 1.0
+    );
+    // The metrics listener serves nothing else.
+    let other = client
+        .get(format!("{}/healthz", app.metrics_addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+}
+
+#[tokio::test]
+async fn metrics_bind_must_be_an_address_other_than_bind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = base_config(dir.path(), 0, test_database_url(dir.path()).await);
+    config.server.metrics_bind = "nonsense".into();
+    let err = config.validate().unwrap_err().to_string();
+    assert!(err.contains("server.metrics_bind"), "{err}");
+    config.server.bind = "127.0.0.1:8080".into();
+    config.server.metrics_bind = "127.0.0.1:8080".into();
+    let err = config.validate().unwrap_err().to_string();
+    assert!(err.contains("other than server.bind"), "{err}");
+    config.server.metrics_bind = "127.0.0.1:9090".into();
+    config
+        .validate()
+        .expect("a private metrics address is accepted");
+}
