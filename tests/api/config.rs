@@ -124,3 +124,45 @@ fn with_no_configuration_it_serves_health_and_the_signup_page() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `daemun.example.toml` names every setting of docs/configuration.md, and with every
+/// setting uncommented it is a valid configuration equal to the defaults.
+#[test]
+fn the_example_configuration_names_every_setting_and_is_valid() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let example = std::fs::read_to_string(format!("{root}/daemun.example.toml")).unwrap();
+    let doc = std::fs::read_to_string(format!("{root}/docs/configuration.md")).unwrap();
+    let documented: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` | `DAEMUN_"))
+        .map(|(key, _)| key)
+        .collect();
+    assert!(documented.len() > 50, "{documented:?}");
+    for key in &documented {
+        assert!(
+            example.contains(&format!("\n# {key} = ")),
+            "{key} is missing from daemun.example.toml"
+        );
+    }
+    let uncommented: String = example
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(setting)
+                if setting
+                    .split_once(" = ")
+                    .is_some_and(|(k, _)| documented.contains(&k)) =>
+            {
+                setting
+            }
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("daemun.toml");
+    std::fs::write(&path, uncommented).unwrap();
+    let loaded = daemun::config::Config::load_from(Some(&path), Vec::new()).unwrap();
+    let defaults = daemun::config::Config::default();
+    assert_eq!(format!("{loaded:?}"), format!("{defaults:?}"));
+}
