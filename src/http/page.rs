@@ -169,6 +169,12 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     }
 }
 
+/// The translated page for `e`, for layers that answer before [`error_pages`] runs (e.g. the
+/// session layer when the database is unreachable).
+pub fn error_page(state: &AppState, ctx: &PageCtx, e: PageError) -> Response {
+    render_error(state, ctx, e, e.into_response())
+}
+
 fn render_error(state: &AppState, ctx: &PageCtx, e: PageError, original: Response) -> Response {
     let extra = context! {
         status => e.status.as_u16(),

@@ -49,7 +49,10 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = %e, "cannot load session");
-                return super::error::PageError::from(e).into_response();
+                // This layer runs outside `error_pages`: render the translated page here.
+                let (parts, _) = req.into_parts();
+                let ctx = super::page::PageCtx::from_parts(&parts, https);
+                return super::page::error_page(&state, &ctx, super::error::PageError::from(e));
             }
         }
     }

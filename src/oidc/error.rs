@@ -97,6 +97,8 @@ impl From<crate::store::StoreError> for OAuthError {
         if matches!(e, crate::store::StoreError::Database(_)) {
             err.status = StatusCode::SERVICE_UNAVAILABLE;
             err.code = "temporarily_unavailable";
+            // The database is unreachable: the same hint as the pages give (RFC 9110 §10.2.3).
+            err.retry_after = Some(30);
         }
         err
     }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::claims::{has_scope, userinfo as claims};
+use super::error::OAuthError;
 use super::token::json_no_store;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -90,10 +91,7 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
     let row = match state.store.access_token(&token.hash(), state.now()).await {
         Ok(Some(r)) => r,
         Ok(None) => return invalid(),
-        Err(e) => {
-            tracing::error!(error = %e, "store failure");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+        Err(e) => return OAuthError::from(e).into_response(),
     };
     if !has_scope(&row.scopes, "openid") {
         return challenge(
@@ -107,9 +105,6 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
     match state.store.user_by_id(user_id).await {
         Ok(Some(u)) if u.is_active => json_no_store(claims(&u, &row.scopes)),
         Ok(_) => invalid(),
-        Err(e) => {
-            tracing::error!(error = %e, "store failure");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
+        Err(e) => OAuthError::from(e).into_response(),
     }
 }

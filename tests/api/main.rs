@@ -9,6 +9,7 @@ mod cli;
 mod cli_user;
 mod config;
 mod csrf;
+mod db_outage;
 mod fuzz_requests;
 mod hygiene;
 mod i18n;

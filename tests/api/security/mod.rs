@@ -14,4 +14,4 @@ mod b11_exhaustion;
 mod b11_storage;
 mod b12_faults;
 mod enumeration;
-mod support;
+pub(crate) mod support;
