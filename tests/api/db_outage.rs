@@ -25,11 +25,12 @@ struct Cluster {
     _dir: tempfile::TempDir,
 }
 
-/// The newest installed PostgreSQL's programs (Debian layout, as scripts/ensure-postgres
-/// installs it).
+/// The newest installed PostgreSQL's programs: the Debian layout scripts/ensure-postgres
+/// installs, else wherever `pg_config` says.
 fn postgres_bin() -> PathBuf {
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL is installed (scripts/ensure-postgres)")
+        .into_iter()
+        .flatten()
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let version = e.file_name().to_str()?.parse::<u32>().ok()?;
@@ -38,10 +39,14 @@ fn postgres_bin() -> PathBuf {
         })
         .collect();
     found.sort();
-    found
-        .pop()
-        .expect("initdb under /usr/lib/postgresql/*/bin")
-        .1
+    if let Some((_, bin)) = found.pop() {
+        return bin;
+    }
+    let out = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .expect("PostgreSQL's programs are installed (scripts/ensure-postgres)");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
 fn running_as_root() -> bool {
