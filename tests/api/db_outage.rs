@@ -363,7 +363,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         assert!(status < 500 || status == 503, "{what} answered {status}");
     }
     assert!(
-        started.elapsed() < Duration::from_secs(40),
+        started.elapsed() < Duration::from_secs(55),
         "the outage answers came within the pool's wait: {:?}",
         started.elapsed()
     );
