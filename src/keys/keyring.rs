@@ -55,6 +55,8 @@ impl KeyRing {
             kek,
             snapshot: Arc::new(RwLock::new(Arc::new(Snapshot::default()))),
         };
+        // Nodes starting together on one database would otherwise each create a first key.
+        let lock = ring.store.lock_key_creation().await?;
         let existing = ring.store.published_signing_keys(now).await?;
         for alg in Alg::ALL {
             if !existing.iter().any(|k| k.alg == alg.as_str()) {
@@ -62,6 +64,7 @@ impl KeyRing {
                 tracing::info!(alg = alg.as_str(), "generated a signing key");
             }
         }
+        lock.release().await?;
         ring.refresh(now).await?;
         Ok(ring)
     }

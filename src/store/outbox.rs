@@ -39,7 +39,10 @@ impl Store {
     }
 
     /// Takes one due mail and locks it until `lock_until`, counting the attempt. The outer
-    /// `locked_until` test is re-checked on the locked row, so two nodes never take the same mail.
+    /// conditions are re-checked on the locked row, so two nodes never take the same mail:
+    /// on PostgreSQL another node may have claimed *and sent* the chosen mail (clearing
+    /// `locked_until`) between this statement's choice and its update, so "still unsent and
+    /// due" is checked there too, not only "unlocked".
     pub async fn claim_due_mail(
         &self,
         now: Millis,
@@ -49,6 +52,7 @@ impl Store {
              WHERE mail_id = (SELECT mail_id FROM mail_outbox WHERE sent_at IS NULL \
                  AND failed_at IS NULL AND next_attempt_at <= $1 \
                  AND (locked_until IS NULL OR locked_until <= $1) ORDER BY mail_id LIMIT 1) \
+             AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
              AND (locked_until IS NULL OR locked_until <= $1) \
              RETURNING mail_id, to_address, subject, body_text, body_html, attempts";
         Ok(on_db!(self, |pool| sqlx::query_as(SQL)

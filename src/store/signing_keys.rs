@@ -1,7 +1,7 @@
 //! Signing keys: sealed private parts, signing start and publication end.
-use sqlx::FromRow;
+use sqlx::{Connection, FromRow};
 
-use super::{Store, StoreResult, on_db};
+use super::{Db, Store, StoreResult, on_db};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone, FromRow)]
@@ -14,7 +14,38 @@ pub struct SigningKeyRow {
     pub publish_until: Option<i64>,
 }
 
+/// Held while a node creates the first signing keys, so that nodes starting together on one
+/// PostgreSQL database create them once (on SQLite there is one node and nothing to hold).
+/// The lock belongs to a connection of its own: it ends with that connection, on release or
+/// when the holder fails and drops it.
+pub struct KeyCreationLock(Option<sqlx::PgConnection>);
+
+/// The advisory-lock id for creating the first keys (any constant unused elsewhere).
+const KEY_CREATION_LOCK: i64 = 0x6461_656d_756e_0001;
+
+impl KeyCreationLock {
+    pub async fn release(self) -> StoreResult<()> {
+        if let Some(conn) = self.0 {
+            conn.close().await?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
+    /// Waits until no other node is creating the first signing keys, then holds that right.
+    pub async fn lock_key_creation(&self) -> StoreResult<KeyCreationLock> {
+        let Db::Postgres(pool) = &self.db else {
+            return Ok(KeyCreationLock(None));
+        };
+        let mut conn = pool.acquire().await?.detach();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(KEY_CREATION_LOCK)
+            .execute(&mut conn)
+            .await?;
+        Ok(KeyCreationLock(Some(conn)))
+    }
+
     pub async fn insert_signing_key(&self, k: &SigningKeyRow) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO signing_key (kid, alg, private_sealed, created_at, sign_from, publish_until) \
              VALUES ($1, $2, $3, $4, $5, $6)";

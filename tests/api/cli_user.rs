@@ -12,7 +12,7 @@ use crate::helpers::{PASSWORD, TestApp, get_with_session, logged_in_user, regist
 const NEW_PASSWORD: &str = "Lantern-orbit-quiet-77";
 
 /// Runs `c` with `input` on its stdin (not a terminal).
-fn run_with_stdin(c: &mut Command, input: &str) -> (bool, String, String) {
+pub fn run_with_stdin(c: &mut Command, input: &str) -> (bool, String, String) {
     let mut child = c
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

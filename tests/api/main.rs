@@ -40,4 +40,5 @@ mod security;
 mod signup;
 mod smtp;
 mod store;
+mod two_nodes;
 mod verify;

@@ -1,0 +1,487 @@
+//! Two `daemun serve` processes on one PostgreSQL database behave as one provider, set up as
+//! docs/deploy.md ("Several nodes on PostgreSQL") says: the same `server.issuer`,
+//! `keys.encryption_key` and `database.url`, each node its own `server.bind`. Every request
+//! carries the issuer's `Host`, as a load balancer in front of the nodes forwards it.
+//! Always on PostgreSQL (`TEST_DATABASE_URL`, else the local server), whichever pass runs it.
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use reqwest::header::{COOKIE, HOST, SET_COOKIE};
+use reqwest::{RequestBuilder, Response};
+use sqlx::Connection;
+
+use crate::cli::run;
+use crate::cli_user::run_with_stdin;
+use crate::helpers::csrf_token;
+
+const PASSWORD: &str = "Harbour-lantern-cedar-42";
+const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
+const MAILS: i64 = 100;
+/// How long to wait for anything the nodes do in the background (generous: loaded CI).
+const PATIENCE: Duration = Duration::from_secs(40);
+
+/// A fresh, empty database on the PostgreSQL server of `TEST_DATABASE_URL`.
+async fn fresh_postgres_database() -> String {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!(
+        "daemun_test_{}",
+        daemun::domain::secret::random_id()
+            .to_lowercase()
+            .replace(['-', '_'], "")
+    );
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create the test database");
+    let mut url = url::Url::parse(&base).expect("a database URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// What every node and every management command share.
+struct Shared {
+    dir: tempfile::TempDir,
+    db: String,
+    kek: String,
+    issuer: String,
+}
+
+impl Shared {
+    /// `daemun <args>` with the shared settings.
+    fn daemun(&self) -> Command {
+        let mut c = crate::cli::daemun(self.dir.path(), &self.db);
+        c.env("DAEMUN_KEYS__ENCRYPTION_KEY", &self.kek)
+            .env("DAEMUN_SERVER__ISSUER", &self.issuer)
+            // A rotated key signs at once (`keys rotate` reads this) and nodes re-read each second.
+            .env("DAEMUN_KEYS__ROTATION_DELAY_SECS", "0")
+            .env("DAEMUN_KEYS__REFRESH_SECS", "1");
+        c
+    }
+
+    fn cli_json(&self, args: &[&str], stdin: &str) -> serde_json::Value {
+        let (ok, out, err) = run_with_stdin(self.daemun().args(args), stdin);
+        assert!(ok, "daemun {args:?}: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|_| panic!("JSON from {args:?}: {out}"))
+    }
+
+    /// A first-party client with a secret; returns (client_id, client_secret).
+    fn add_client(&self, name: &str, grant: &str) -> (String, String) {
+        let v = self.cli_json(
+            &[
+                "client",
+                "add",
+                "--name",
+                name,
+                "--first-party",
+                "--grant-type",
+                grant,
+                "--redirect-uri",
+                REDIRECT_URI,
+                "--json",
+            ],
+            "",
+        );
+        (
+            v["client_id"].as_str().unwrap().to_owned(),
+            v["client_secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Starts one node listening on `port`; its output goes to `<name>.log`.
+    fn start(&self, name: &str, port: u16) -> Node {
+        let mail_dir = self.dir.path().join(format!("mail-{name}"));
+        let log = std::fs::File::create(self.dir.path().join(format!("{name}.log"))).unwrap();
+        let mut c = self.daemun();
+        c.arg("serve")
+            .env("DAEMUN_SERVER__BIND", format!("127.0.0.1:{port}"))
+            .env("DAEMUN_MAIL__TRANSPORT", "file")
+            .env("DAEMUN_MAIL__FILE_DIR", &mail_dir)
+            .env("DAEMUN_MAIL__POLL_INTERVAL_MS", "100")
+            .env("RUST_LOG", "info")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        // The test sends many requests from one address; only the limits are out of the way.
+        for limit in [
+            "RESET_PER_IP",
+            "RESET_PER_ADDRESS",
+            "LOGIN_PER_IP",
+            "EDGE_LOGIN_PER_MINUTE",
+            "EDGE_RESET_PER_MINUTE",
+            "EDGE_AUTHORIZE_PER_MINUTE",
+            "EDGE_TOKEN_PER_MINUTE",
+            "TOKEN_PER_CLIENT_PER_MINUTE",
+        ] {
+            c.env(format!("DAEMUN_LIMITS__{limit}"), "0");
+        }
+        Node {
+            name: name.to_owned(),
+            child: c.spawn().unwrap(),
+            base: format!("http://127.0.0.1:{port}"),
+            mail_dir,
+            log: self.dir.path().join(format!("{name}.log")),
+        }
+    }
+}
+
+/// A running `daemun serve`, stopped when dropped.
+struct Node {
+    name: String,
+    child: Child,
+    base: String,
+    mail_dir: PathBuf,
+    log: PathBuf,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Node {
+    /// Waits for `/readyz` to answer 200 (the node has migrated and serves).
+    async fn wait_ready(&mut self, http: &reqwest::Client) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "node {} exited ({status}): {}",
+                    self.name,
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            if let Ok(r) = http.get(format!("{}/readyz", self.base)).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "node {} never ready", self.name);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A port free at the moment (the listener is dropped just before the node binds it).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A browser behind the load balancer: one cookie jar, any node, always the issuer's `Host`.
+struct Browser {
+    http: reqwest::Client,
+    host: String,
+    cookies: HashMap<String, String>,
+}
+
+impl Browser {
+    fn new(http: &reqwest::Client, issuer: &str) -> Self {
+        Self {
+            http: http.clone(),
+            host: issuer.trim_start_matches("http://").to_owned(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: RequestBuilder) -> Response {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let r = req
+            .header(HOST, &self.host)
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .expect("a response");
+        for set in r.headers().get_all(SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        r
+    }
+
+    async fn get(&mut self, node: &Node, path: &str) -> Response {
+        let req = self.http.get(format!("{}{path}", node.base));
+        self.send(req).await
+    }
+
+    /// A CSRF token for this browser, from a form page of `node`.
+    async fn csrf(&mut self, node: &Node, page: &str) -> String {
+        let html = self.get(node, page).await.text().await.unwrap();
+        csrf_token(&html).expect("a CSRF token")
+    }
+
+    async fn post(&mut self, node: &Node, path: &str, form: &[(&str, &str)]) -> Response {
+        let req = self
+            .http
+            .post(format!("{}{path}", node.base))
+            .header("sec-fetch-site", "same-origin")
+            .form(form);
+        self.send(req).await
+    }
+
+    /// A code from `node`'s `/authorize` for a logged-in browser (the redirect is not followed).
+    async fn code(&mut self, node: &Node, client_id: &str) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("client_id", client_id)
+            .append_pair("redirect_uri", REDIRECT_URI)
+            .append_pair("response_type", "code")
+            .append_pair("scope", "openid email")
+            .append_pair("state", "s")
+            .append_pair("nonce", "n");
+        let r = self.get(node, &format!("/authorize?{}", q.finish())).await;
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(REDIRECT_URI), "{location}");
+        let url = url::Url::parse(&location).unwrap();
+        url.query_pairs()
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| panic!("no code in {location}"))
+    }
+}
+
+/// `POST /token` at `node` with client_secret_basic.
+async fn token(
+    b: &mut Browser,
+    node: &Node,
+    client: &(String, String),
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let req = b
+        .http
+        .post(format!("{}/token", node.base))
+        .basic_auth(&client.0, Some(&client.1))
+        .form(form);
+    let r = b.send(req).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+async fn redeem(
+    b: &mut Browser,
+    node: &Node,
+    client: &(String, String),
+    code: &str,
+) -> (u16, serde_json::Value) {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT_URI),
+    ];
+    token(b, node, client, &form).await
+}
+
+fn jwt_kid(jwt: &str) -> String {
+    let header = jwt.split('.').next().unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    v["kid"].as_str().unwrap().to_owned()
+}
+
+async fn kids(b: &mut Browser, node: &Node) -> BTreeSet<String> {
+    let v: serde_json::Value = b.get(node, "/jwks.json").await.json().await.unwrap();
+    v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn count(db: &mut sqlx::PgConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// The names of the mail files in `dir`.
+fn mail_files(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".eml"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_postgres_database().await;
+    let (port_a, port_b) = (free_port(), free_port());
+    let shared = Shared {
+        dir,
+        db,
+        kek: base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
+        issuer: format!("http://127.0.0.1:{port_a}"),
+    };
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+
+    // 1. Both nodes start together on the empty database and each migration is applied once.
+    let mut a = shared.start("a", port_a);
+    let mut b = shared.start("b", port_b);
+    a.wait_ready(&http).await;
+    b.wait_ready(&http).await;
+    let mut pg = sqlx::PgConnection::connect(&shared.db).await.unwrap();
+    const MIGRATIONS: &str = "SELECT count(*) FROM _sqlx_migrations WHERE success";
+    let applied = count(&mut pg, MIGRATIONS).await;
+    let (_, postgres) = daemun::store::Store::migration_names();
+    assert_eq!(applied, i64::try_from(postgres.len()).unwrap());
+    const DUPLICATES: &str = "SELECT count(*) - count(DISTINCT version) FROM _sqlx_migrations";
+    assert_eq!(count(&mut pg, DUPLICATES).await, 0, "a migration ran twice");
+    // ... and the first signing keys are created once, not once per node.
+    let keys = count(&mut pg, "SELECT count(*) FROM signing_key").await;
+    let algs = count(&mut pg, "SELECT count(DISTINCT alg) FROM signing_key").await;
+    assert_eq!(keys, algs, "each node created its own first keys");
+
+    // 2. A session started on node A is valid on node B.
+    let email = "ada@example.com";
+    let user = shared.cli_json(
+        &[
+            "user",
+            "add",
+            "--email",
+            email,
+            "--name",
+            "Ada Lovelace",
+            "--json",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(user["email_verified"], true);
+    let mut browser = Browser::new(&http, &shared.issuer);
+    let csrf = browser.csrf(&a, "/login").await;
+    let r = browser
+        .post(
+            &a,
+            "/login",
+            &[
+                ("identifier", email),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "login at node A");
+    let r = browser.get(&b, "/account").await;
+    assert_eq!(r.status(), 200, "node B knows the session");
+    assert!(r.text().await.unwrap().contains("Ada Lovelace"));
+
+    // 3. A code issued by node A is redeemed at node B, once.
+    let rp = shared.add_client("Board", "authorization_code");
+    let code = browser.code(&a, &rp.0).await;
+    let (status, tokens) = redeem(&mut browser, &b, &rp, &code).await;
+    assert_eq!(status, 200, "{tokens}");
+    let (status, err) = redeem(&mut browser, &a, &rp, &code).await;
+    assert_eq!(status, 400, "{err}");
+    assert_eq!(err["error"], "invalid_grant");
+
+    // 4. A client added while both run is usable at once at node B; a rotated key reaches
+    // both nodes within keys.refresh_secs and node B signs with it.
+    let service = shared.add_client("Service", "client_credentials");
+    let (status, v) = token(
+        &mut browser,
+        &b,
+        &service,
+        &[("grant_type", "client_credentials")],
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["access_token"].is_string());
+    let before = kids(&mut browser, &b).await;
+    let old_kid = jwt_kid(tokens["id_token"].as_str().unwrap());
+    assert!(before.contains(&old_kid));
+    let (ok, _, err) = run(shared.daemun().args(["keys", "rotate"]));
+    assert!(ok, "{err}");
+    let deadline = Instant::now() + PATIENCE;
+    // `keys rotate` adds one key per algorithm.
+    let new_kids = loop {
+        let (ka, kb) = (kids(&mut browser, &a).await, kids(&mut browser, &b).await);
+        let fresh: BTreeSet<String> = kb.difference(&before).cloned().collect();
+        if ka == kb && !fresh.is_empty() {
+            break fresh;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new key did not reach both nodes: {ka:?} {kb:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let code = browser.code(&b, &rp.0).await;
+    let (status, tokens) = redeem(&mut browser, &b, &rp, &code).await;
+    assert_eq!(status, 200, "{tokens}");
+    let kid = jwt_kid(tokens["id_token"].as_str().unwrap());
+    assert!(new_kids.contains(&kid), "{kid} is not one of {new_kids:?}");
+
+    // 5. Mail queued through both nodes is sent exactly once, by one of them.
+    let queued_before = count(&mut pg, "SELECT count(*) FROM mail_outbox").await;
+    let csrf = browser.csrf(&a, "/password/reset").await;
+    for i in 0..MAILS {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let r = browser
+            .post(
+                node,
+                "/password/reset",
+                &[("email", email), ("csrf_token", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let queued = count(&mut pg, "SELECT count(*) FROM mail_outbox").await;
+        let unsent = count(
+            &mut pg,
+            "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL",
+        )
+        .await;
+        if queued == queued_before + MAILS && unsent == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{queued} queued, {unsent} unsent"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (mails_a, mails_b) = (mail_files(&a.mail_dir), mail_files(&b.mail_dir));
+    assert!(
+        mails_a.is_disjoint(&mails_b),
+        "a mail was sent by both nodes"
+    );
+    let ids = count(&mut pg, "SELECT count(DISTINCT mail_id) FROM mail_outbox").await;
+    assert_eq!(i64::try_from(mails_a.len() + mails_b.len()).unwrap(), ids);
+    assert_eq!(ids, queued_before + MAILS);
+    let (na, nb, took) = (mails_a.len(), mails_b.len(), started.elapsed());
+    eprintln!("two nodes: {na} mails sent by A, {nb} by B; {took:?} in all");
+    pg.close().await.unwrap();
+}
