@@ -21,14 +21,19 @@ pub enum ClientCommand {
     },
     /// Show one application.
     Show {
+        #[arg(allow_hyphen_values = true)]
         client_id: String,
         #[arg(long)]
         json: bool,
     },
     /// Remove an application.
-    Remove { client_id: String },
+    Remove {
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+    },
     /// Replace the secret of a confidential application (the old one stops working at once).
     RotateSecret {
+        #[arg(allow_hyphen_values = true)]
         client_id: String,
         #[arg(long)]
         json: bool,

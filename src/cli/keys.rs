@@ -18,7 +18,11 @@ pub enum KeysCommand {
     /// in the JWKS until every token they signed has expired.
     Rotate,
     /// Take a key out of the JWKS at once (for a compromised key).
-    Retire { kid: String },
+    Retire {
+        /// A key id (RFC 7638 thumbprints may begin with `-`).
+        #[arg(allow_hyphen_values = true)]
+        kid: String,
+    },
 }
 
 pub async fn run(config: Config, cmd: KeysCommand) -> ExitCode {
