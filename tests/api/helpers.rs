@@ -33,27 +33,38 @@ impl Drop for TestApp {
     }
 }
 
+/// The PostgreSQL server tests use: `TEST_DATABASE_URL`, else the local one.
+pub fn postgres_base_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A fresh, empty database on the PostgreSQL server at `base`: its name and its URL.
+pub async fn fresh_postgres_database(base: &str) -> (String, String) {
+    let name = format!(
+        "daemun_test_{}",
+        daemun::domain::secret::random_id()
+            .to_lowercase()
+            .replace(['-', '_'], "")
+    );
+    let mut admin = sqlx::PgConnection::connect(base)
+        .await
+        .expect("connect to PostgreSQL (scripts/ensure-postgres)");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let mut url = url::Url::parse(base).expect("a PostgreSQL URL");
+    url.set_path(&format!("/{name}"));
+    (name, url.to_string())
+}
+
 /// A database for one test: a temp SQLite file, or a fresh PostgreSQL database.
 pub async fn test_database_url(dir: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => {
-            let name = format!(
-                "daemun_test_{}",
-                daemun::domain::secret::random_id()
-                    .to_lowercase()
-                    .replace(['-', '_'], "")
-            );
-            let mut admin = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut admin)
-                .await
-                .expect("create test database");
-            let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
-            url.set_path(&format!("/{name}"));
-            url.to_string()
-        }
+        Ok(base) if !base.is_empty() => fresh_postgres_database(&base).await.1,
         _ => format!("sqlite://{}/daemun.db", dir.display()),
     }
 }

@@ -16,36 +16,13 @@ use sqlx::Connection;
 use crate::cli::run;
 use crate::cli_user::run_with_stdin;
 use crate::helpers::csrf_token;
+use crate::helpers::{fresh_postgres_database, postgres_base_url};
 
 const PASSWORD: &str = "Harbour-lantern-cedar-42";
 const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
 const MAILS: i64 = 100;
 /// How long to wait for anything the nodes do in the background (generous: loaded CI).
 const PATIENCE: Duration = Duration::from_secs(40);
-
-/// A fresh, empty database on the PostgreSQL server of `TEST_DATABASE_URL`.
-async fn fresh_postgres_database() -> String {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!(
-        "daemun_test_{}",
-        daemun::domain::secret::random_id()
-            .to_lowercase()
-            .replace(['-', '_'], "")
-    );
-    let mut admin = sqlx::PgConnection::connect(&base)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create the test database");
-    let mut url = url::Url::parse(&base).expect("a database URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
 
 /// What every node and every management command share.
 struct Shared {
@@ -332,7 +309,7 @@ fn mail_files(dir: &Path) -> BTreeSet<String> {
 async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let db = fresh_postgres_database().await;
+    let db = fresh_postgres_database(&postgres_base_url()).await.1;
     let (port_a, port_b) = (free_port(), free_port());
     let shared = Shared {
         dir,

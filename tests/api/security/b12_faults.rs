@@ -8,30 +8,7 @@ use super::support::{authorize_path, basic, code, exchange, signed_in, tokens};
 use crate::helpers::*;
 
 fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A fresh database and the URL to reach it.
-async fn fresh_database() -> (String, String) {
-    let name = format!(
-        "daemun_test_fault_{}",
-        daemun::domain::secret::random_id()
-            .to_lowercase()
-            .replace(['-', '_'], "")
-    );
-    let mut admin = sqlx::PgConnection::connect(&admin_url())
-        .await
-        .expect("PostgreSQL answers (scripts/ensure-postgres)");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create database");
-    let mut url = url::Url::parse(&admin_url()).unwrap();
-    url.set_path(&format!("/{name}"));
-    (name, url.to_string())
+    postgres_base_url()
 }
 
 /// Takes the database away (`up = false`: no new connections, open ones ended) or gives it
@@ -74,7 +51,7 @@ async fn post_with_auth(
 
 #[tokio::test]
 async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_itself() {
-    let (name, url) = fresh_database().await;
+    let (name, url) = fresh_postgres_database(&admin_url()).await;
     let app = TestApp::spawn_with(|c| c.database.url = url).await;
     let (id, secret) = signed_in(&app, "f@example.com").await;
     let issued: Value = tokens(&app, &id, &secret, &[]).await;
