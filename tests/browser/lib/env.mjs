@@ -18,6 +18,8 @@ export const mailDir = required('BROWSER_MAIL_DIR');
 export const screenshotDir = required('BROWSER_SCREENSHOT_DIR');
 export const docsDir = required('BROWSER_DOCS_DIR');
 export const repoRoot = required('BROWSER_REPO_ROOT');
+/** When scripts/test-browser started the run (unix milliseconds). */
+export const runStartedMs = Number(required('BROWSER_RUN_STARTED_MS'));
 /** The example application's address, when scripts/test-browser started it. */
 export const articlesUrl = process.env.BROWSER_ARTICLES_URL || '';
 
