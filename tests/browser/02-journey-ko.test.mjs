@@ -55,7 +55,10 @@ test('?lang=ko on any page chooses Korean for the following pages', async () => 
   await assertHeading(page, lang, 'signup-title');
   await page.goto(`${daemunUrl}/password/reset`);
   assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
+  await shoot(page, 'password-reset-ko');
   await page.goto(`${daemunUrl}/login?lang=en`);
   await assertHeading(page, 'en', 'login-title');
+  await page.goto(`${daemunUrl}/signup`);
+  await assertHeading(page, 'en', 'signup-title');
   await context.close();
 });

@@ -64,6 +64,7 @@ test('authorize → login → consent → the application gets a code it can red
   const login = new URL(page.url());
   assert.equal(login.pathname, '/login');
   assert.match(login.searchParams.get('next'), /^\/authorize\/resume\//);
+  await shoot(page, 'login-for-app-en');
   await logIn(page, lang, grace.email, grace.password);
 
   const app = 'Photo Album';

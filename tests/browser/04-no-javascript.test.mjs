@@ -27,13 +27,16 @@ test('sign-up, verification, login and logout without JavaScript', async () => {
   await page.setContent('<title>before</title><script>document.title = "ran"</script>');
   assert.equal(await page.title(), 'before');
   await page.goto(`${daemunUrl}/signup`);
-  await signUp(page, lang, alan);
-  await verifyByMail(page, lang, alan);
+  await shoot(page, 'signup-nojs-en');
+  await signUp(page, lang, alan, 'signup-done-nojs-en');
+  await verifyByMail(page, lang, alan, 'verify-confirm-nojs-en');
+  await shoot(page, 'verified-nojs-en');
   await logIn(page, lang, alan.username, alan.password);
   await assertHeading(page, lang, 'account-title');
   await shoot(page, 'account-nojs-en', { mask: accountMasks(page, lang) });
 
   await page.goto(`${daemunUrl}/logout`);
+  await shoot(page, 'logout-nojs-en');
   await follow(page, page.getByRole('button', { name: t(lang, 'logout-submit') }));
   await assertFlash(page, lang, 'flash-logged-out');
   await assertLoggedOut(page, lang);
