@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 mod helpers;
 
+mod admin;
+mod admin_clients;
 mod audit;
 mod cli;
 mod cli_user;
