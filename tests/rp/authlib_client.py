@@ -139,6 +139,12 @@ def main():
     checked.append("old_refresh_refused")
     if (err := refused(new, sub)) != "invalid_grant":
         fail(f"reusing a refresh token did not end its family (got {err})")
+    try:
+        rp.userinfo(new)
+        fail("the family's access token still works after the refresh token was reused")
+    except requests.HTTPError as e:
+        if e.response.status_code != 401:
+            raise
     checked.append("family_revoked")
 
     resp = browser.get(rp.logout_url(new, "bye-state"), allow_redirects=False, timeout=10)

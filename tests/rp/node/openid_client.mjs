@@ -137,6 +137,11 @@ async function main() {
   checked.push('old_refresh_refused')
   err = await refused(next, sub)
   if (err !== 'invalid_grant') fail(`reusing a refresh token did not end its family (got ${err})`)
+  const stillWorks = await rp.userInfo(next, sub).then(() => true, (e) => {
+    if (e.response?.status !== 401) throw e
+    return false
+  })
+  if (stillWorks) fail("the family's access token still works after the refresh token was reused")
   checked.push('family_revoked')
 
   const bye = await browse(rp.logoutUrl(next, 'bye-state'))
