@@ -21,7 +21,8 @@ fn shown_client_id(html: &str) -> String {
     html[start..start + end].to_owned()
 }
 
-async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> u16 {
+/// A client-credentials request with Basic authentication.
+async fn client_credentials_token(app: &TestApp, id: &str, secret: &str) -> reqwest::Response {
     let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
     new_client()
         .post(app.url("/token"))
@@ -30,6 +31,11 @@ async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> u16 {
         .send()
         .await
         .unwrap()
+}
+
+async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> u16 {
+    client_credentials_token(app, id, secret)
+        .await
         .status()
         .as_u16()
 }
@@ -295,14 +301,8 @@ async fn a_deleted_client_takes_its_tokens_with_it() {
         .unwrap();
     let id = shown_client_id(&html);
     let secret = shown_secret(&html).unwrap();
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    let v: Value = new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+    let v: Value = client_credentials_token(&app, &id, &secret)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
