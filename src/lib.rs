@@ -1,5 +1,6 @@
 //! Daemun: an OAuth 2.0 / OpenID Connect identity provider with its own accounts.
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;

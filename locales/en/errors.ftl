@@ -27,6 +27,7 @@ error-title-bad-request = Bad request
 error-body-bad-request = The request could not be understood. Go back and try again.
 error-title-forbidden = Access denied
 error-body-csrf = This form has expired or was sent from another site. Reload the page and try again.
+error-body-admin-only = This page is for administrators. Log in with an administrator account, or ask one to give your account the role.
 error-title-not-found = Page not found
 error-body-not-found = There is no page at this address. Check that it is typed correctly, or start again from the home page.
 error-title-gone = Link no longer valid

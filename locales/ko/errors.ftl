@@ -27,6 +27,7 @@ error-title-bad-request = 잘못된 요청입니다
 error-body-bad-request = 요청을 처리할 수 없습니다. 이전 페이지로 돌아가 다시 시도해 주세요.
 error-title-forbidden = 접근할 수 없습니다
 error-body-csrf = 양식이 만료되었거나 다른 사이트에서 전송되었습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.
+error-body-admin-only = 관리자만 볼 수 있는 페이지입니다. 관리자 계정으로 로그인하거나, 관리자에게 권한을 요청해 주세요.
 error-title-not-found = 페이지를 찾을 수 없습니다
 error-body-not-found = 이 주소에는 페이지가 없습니다. 주소가 올바른지 확인하거나 첫 화면에서 다시 시작해 주세요.
 error-title-gone = 더 이상 유효하지 않은 링크입니다

@@ -40,6 +40,14 @@ impl PageError {
             "error-body-csrf",
         )
     }
+    /// The page is for administrators only.
+    pub const fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "error-title-forbidden",
+            "error-body-admin-only",
+        )
+    }
     pub const fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

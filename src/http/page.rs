@@ -62,6 +62,7 @@ impl PageCtx {
                 display_name => a.user.display_name.clone(),
                 email => a.user.email.clone(),
                 username => a.user.username.clone(),
+                is_admin => a.user.is_admin,
             }
         });
         let flashes: Vec<Value> = self

@@ -1,5 +1,5 @@
-//! Client registration: the one way clients are created (CLI now; admin console and dynamic
-//! registration later), with every rule checked and a clear message for each refusal.
+//! Client registration: the one way clients are created and changed (CLI, admin console;
+//! dynamic registration later), with every rule checked and a clear message for each refusal.
 use crate::domain::client::{
     AUTH_METHODS, GRANT_TYPES, RedirectUri, RedirectUriError, parse_scopes,
 };
@@ -87,6 +87,31 @@ pub async fn register(
     let client = ClientRow { secret_hash, ..row };
     store.create_client(&client).await?;
     Ok(Registered { client, secret })
+}
+
+/// Changes a client's settings with the same rules as [`register`]. Whether it is public (and
+/// so its secret) stays as it was; `spec.public` is ignored. Returns the new row, or `None`
+/// when no client has this id.
+pub async fn update(
+    store: &Store,
+    client_id: &str,
+    spec: &ClientSpec,
+    now: Millis,
+) -> Result<Option<ClientRow>, RegistrationError> {
+    let Some(old) = store.client(client_id).await? else {
+        return Ok(None);
+    };
+    let spec = ClientSpec {
+        public: old.is_public(),
+        ..spec.clone()
+    };
+    let row = ClientRow {
+        client_id: old.client_id,
+        secret_hash: old.secret_hash,
+        created_at: old.created_at,
+        ..validate(&spec, now)?
+    };
+    Ok(store.update_client(&row).await?.then_some(row))
 }
 
 /// A new secret for a confidential client; the old one stops working at once.

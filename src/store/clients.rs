@@ -144,4 +144,58 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         Ok(n > 0)
     }
+
+    /// Writes a client's settings (everything but its id, secret and creation time); returns
+    /// whether the client exists.
+    pub async fn update_client(&self, c: &ClientRow) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE client SET name = $2, redirect_uris = $3, \
+             post_logout_redirect_uris = $4, grant_types = $5, scopes = $6, \
+             token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
+             id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13 \
+             WHERE client_id = $1";
+        let n = on_db!(self, |pool| sqlx::query(SQL)
+            .bind(&c.client_id)
+            .bind(&c.name)
+            .bind(&c.redirect_uris)
+            .bind(&c.post_logout_redirect_uris)
+            .bind(&c.grant_types)
+            .bind(&c.scopes)
+            .bind(&c.token_endpoint_auth_method)
+            .bind(c.require_pkce)
+            .bind(c.first_party)
+            .bind(&c.id_token_alg)
+            .bind(&c.logo_uri)
+            .bind(&c.home_uri)
+            .bind(c.updated_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Removes a client with everything it was given, in one transaction: its tokens, codes,
+    /// consents and parked requests. Returns whether it existed.
+    pub async fn delete_client_and_grants(&self, client_id: &str) -> StoreResult<bool> {
+        const GRANTS: [&str; 6] = [
+            "DELETE FROM access_token WHERE client_id = $1",
+            "DELETE FROM refresh_token WHERE client_id = $1",
+            "DELETE FROM authorization_code WHERE client_id = $1",
+            "DELETE FROM consent WHERE client_id = $1",
+            "DELETE FROM pending_authorization WHERE client_id = $1",
+            "DELETE FROM session_client WHERE client_id = $1",
+        ];
+        const CLIENT: &str = "DELETE FROM client WHERE client_id = $1";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for sql in GRANTS {
+                sqlx::query(sql).bind(client_id).execute(&mut *tx).await?;
+            }
+            let n = sqlx::query(CLIENT)
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await.map(|()| n > 0)
+        })?)
+    }
 }

@@ -109,4 +109,56 @@ impl Store {
         let (n,): (i64,) = on_db!(self, |pool| sqlx::query_as(SQL).fetch_one(pool).await)?;
         Ok(n)
     }
+
+    /// Undelivered mail for the admin console, oldest first: waiting (`failed = false`) or
+    /// given up on (`failed = true`). The text is not read.
+    pub async fn outbox_mails(&self, failed: bool, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
+        const WAITING: &str = "SELECT mail_id, to_address, subject, created_at, attempts, \
+             next_attempt_at, failed_at, last_error FROM mail_outbox \
+             WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY mail_id LIMIT $1";
+        const FAILED: &str = "SELECT mail_id, to_address, subject, created_at, attempts, \
+             next_attempt_at, failed_at, last_error FROM mail_outbox \
+             WHERE sent_at IS NULL AND failed_at IS NOT NULL ORDER BY mail_id LIMIT $1";
+        let sql = if failed { FAILED } else { WAITING };
+        Ok(on_db!(self, |pool| sqlx::query_as(sql)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Mail given up on (after `mail.max_attempts`).
+    pub async fn failed_mail_count(&self) -> StoreResult<i64> {
+        const SQL: &str =
+            "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NOT NULL";
+        let (n,): (i64,) = on_db!(self, |pool| sqlx::query_as(SQL).fetch_one(pool).await)?;
+        Ok(n)
+    }
+
+    /// Puts an undelivered mail back in the queue, due now, with its attempts counted afresh.
+    /// Returns whether there was such a mail (a delivered one is never sent again).
+    pub async fn retry_mail(&self, mail_id: i64, now: Millis) -> StoreResult<bool> {
+        const SQL: &str = "UPDATE mail_outbox SET failed_at = NULL, next_attempt_at = $2, \
+             attempts = 0, locked_until = NULL WHERE mail_id = $1 AND sent_at IS NULL \
+             AND (locked_until IS NULL OR locked_until <= $2)";
+        let n = on_db!(self, |pool| sqlx::query(SQL)
+            .bind(mail_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+}
+
+/// An undelivered mail as the admin console lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxEntry {
+    pub mail_id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub failed_at: Option<i64>,
+    pub last_error: Option<String>,
 }

@@ -265,27 +265,44 @@ impl Store {
     /// Accounts whose email, username or display name contains `search` (ignoring ASCII
     /// case), oldest first, at most `limit`; every account when `search` is empty.
     pub async fn search_users(&self, search: &str, limit: i64) -> StoreResult<Vec<User>> {
+        self.search_users_page(search, limit, 0).await
+    }
+
+    /// As [`Store::search_users`], skipping the first `offset` matches (for paging).
+    pub async fn search_users_page(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<User>> {
         const SQL: &str = concat!(
             "SELECT ",
             user_columns!(),
             " FROM user_account WHERE LOWER(email) LIKE $1 ESCAPE '\\' \
              OR LOWER(COALESCE(username, '')) LIKE $1 ESCAPE '\\' \
-             OR LOWER(display_name) LIKE $1 ESCAPE '\\' ORDER BY user_id LIMIT $2"
+             OR LOWER(display_name) LIKE $1 ESCAPE '\\' ORDER BY user_id LIMIT $2 OFFSET $3"
         );
-        let mut pattern = String::from("%");
-        for c in search.to_lowercase().chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
-        pattern.push('%');
+        let pattern = like_pattern(search);
         let rows: Vec<UserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(&pattern)
             .bind(limit)
+            .bind(offset)
             .fetch_all(pool)
             .await)?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// How many accounts [`Store::search_users_page`] pages through.
+    pub async fn count_users(&self, search: &str) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM user_account WHERE LOWER(email) LIKE $1 ESCAPE '\\' \
+             OR LOWER(COALESCE(username, '')) LIKE $1 ESCAPE '\\' \
+             OR LOWER(display_name) LIKE $1 ESCAPE '\\'";
+        let pattern = like_pattern(search);
+        let (n,): (i64,) = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await)?;
+        Ok(n)
     }
 
     /// Marks the account's current address as verified.
@@ -314,4 +331,18 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         Ok(())
     }
+}
+
+/// `%search%` for `LIKE … ESCAPE '\'`, lower-cased; `%`, `_` and `\` in `search` match
+/// themselves.
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }

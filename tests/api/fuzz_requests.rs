@@ -17,7 +17,7 @@ use reqwest::redirect::Policy;
 use crate::helpers::{Browser, PASSWORD, TestApp, csrf_token, register_client};
 
 /// Every route, with `{t}` where a path segment is a token or id.
-pub const ROUTES: [&str; 32] = [
+pub const ROUTES: [&str; 41] = [
     "/",
     "/signup",
     "/login",
@@ -50,10 +50,19 @@ pub const ROUTES: [&str; 32] = [
     "/readyz",
     "/metrics",
     "/static/style.css",
+    "/admin",
+    "/admin/users",
+    "/admin/users/{t}",
+    "/admin/clients",
+    "/admin/clients/new",
+    "/admin/clients/{t}",
+    "/admin/keys",
+    "/admin/audit",
+    "/admin/outbox",
 ];
 
 pub const UNKNOWN: [&str; 12] = [
-    "/admin",
+    "/admin/nothing-here",
     "/.env",
     "/static/../Cargo.toml",
     "/account/",
@@ -120,7 +129,8 @@ async fn send(
     Ok(status)
 }
 
-/// A new verified account signed in from its own browser; its session cookie.
+/// A new verified account signed in from its own browser; its session cookie. Every other one
+/// is an administrator, so the admin console's handlers get hostile input too.
 async fn fresh_session(app: &TestApp, n: usize) -> String {
     let email = format!("fuzz{n}@example.com");
     let b = Browser::new(app);
@@ -140,6 +150,15 @@ async fn fresh_session(app: &TestApp, n: usize) -> String {
             .status(),
         303
     );
+    if n.is_multiple_of(2) {
+        let u = app.user(&email).await.expect("the account");
+        let now = app.clock_now();
+        app.state
+            .store
+            .set_admin(u.user_id, true, now)
+            .await
+            .unwrap();
+    }
     b.login(&email, PASSWORD).await
 }
 

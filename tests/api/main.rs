@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 mod helpers;
 
+mod admin;
+mod admin_clients;
 mod audit;
 mod cli;
 mod cli_user;
@@ -36,6 +38,7 @@ mod portal_reset;
 mod portal_sessions;
 mod portal_store;
 mod props_authorize;
+mod rp_libraries;
 mod security;
 mod signup;
 mod smtp;

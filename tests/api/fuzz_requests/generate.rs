@@ -13,7 +13,7 @@ use crate::helpers::{PASSWORD, REDIRECT_URI};
 const MAX_TARGET: usize = 24 * 1024;
 
 /// Parameter names the handlers read, so generated requests get past the first checks.
-const NAMES: [&str; 40] = [
+const NAMES: [&str; 63] = [
     "csrf_token",
     "email",
     "username",
@@ -54,6 +54,29 @@ const NAMES: [&str; 40] = [
     "token",
     "id_token_hint",
     "post_logout_redirect_uri",
+    "action",
+    "confirm",
+    "mail_id",
+    "kid",
+    "q",
+    "page",
+    "user",
+    "client",
+    "event",
+    "since",
+    "until",
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "public",
+    "first_party",
+    "require_pkce",
+    "grant_authorization_code",
+    "grant_client_credentials",
+    "scope_openid",
+    "auth_method",
+    "id_token_alg",
+    "logo_uri",
+    "home_uri",
 ];
 
 /// What the run knows that makes requests valid enough to reach deep code.
@@ -124,6 +147,21 @@ fn value(rng: &mut StdRng, k: &Known) -> String {
                 "deny",
                 "on",
                 "true",
+                // Admin console actions.
+                "disable",
+                "enable",
+                "verify",
+                "resend_verification",
+                "send_reset",
+                "end_sessions",
+                "grant_admin",
+                "revoke_admin",
+                "delete",
+                "save",
+                "rotate_secret",
+                "rotate",
+                "retire",
+                "1",
             ],
         )
         .into(),

@@ -1,0 +1,193 @@
+# Admin console: users, clients, signing keys, audit trail, mail outbox.
+
+nav-admin = Admin
+admin-title = Administration
+admin-intro = Manage accounts, applications, signing keys and mail. Every action here is recorded in the audit trail.
+admin-nav-label = Administration sections
+admin-nav-overview = Overview
+admin-nav-users = Users
+admin-nav-clients = Applications
+admin-nav-keys = Signing keys
+admin-nav-audit = Audit trail
+admin-nav-outbox = Mail outbox
+admin-overview-users = { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}
+admin-overview-clients = { $count ->
+    [one] 1 application
+   *[other] { $count } applications
+}
+admin-overview-outbox = Mail outbox: { $waiting } waiting, { $failed } failed
+admin-search = Search
+admin-pager-label = Pages
+admin-pager-prev = Previous
+admin-pager-next = Next
+admin-pager-newer = Newer
+admin-pager-older = Older
+admin-pager-position = Page { $page } of { $pages }
+admin-pager-page = Page { $page }
+admin-col-email = Email
+admin-col-name = Name
+admin-col-status = Status
+admin-col-created = Created
+admin-col-updated = Changed
+admin-col-last-login = Last login
+admin-col-sessions = Active sessions
+admin-col-kind = Type
+admin-col-redirects = Redirect URIs
+admin-badge-active = Active
+admin-badge-disabled = Disabled
+admin-badge-unverified = Not verified
+admin-badge-admin = Administrator
+admin-back-users = Back to users
+admin-back-clients = Back to applications
+
+## Users
+
+admin-users-title = Users
+admin-users-search-label = Email, username or name
+admin-users-count = { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}
+admin-users-none = No account matches.
+admin-user-actions = Actions
+admin-user-disable = Disable account
+admin-user-enable = Enable account
+admin-user-verify = Mark email as verified
+admin-user-resend = Resend verification mail
+admin-user-send-reset = Send password reset mail
+admin-user-end-sessions = End all sessions
+admin-user-grant-admin = Make administrator
+admin-user-revoke-admin = Remove administrator role
+admin-user-disable-hint = Disabling an account ends its sessions and revokes every token its applications hold. Ending sessions logs the person out everywhere and revokes the tokens issued in those sessions.
+admin-user-events = Recent events
+admin-user-all-events = All events of this account
+admin-user-delete = Delete account
+admin-user-delete-confirm-label = Type the email address to confirm
+admin-user-delete-hint = The account { $email } is deleted for good: its sessions, tokens and consents go, and its sub is never issued again. The audit trail stays.
+
+## Applications
+
+admin-clients-title = Applications
+admin-clients-new = Register an application
+admin-clients-none = No application is registered yet.
+admin-client-public = Public (no secret, PKCE)
+admin-client-confidential = Confidential (with secret)
+admin-client-first-party = first-party
+admin-client-name = Name
+admin-client-redirect-uris = Redirect URIs
+admin-client-redirect-uris-hint = One per line, compared exactly. https, or http only for localhost, 127.0.0.1 and [::1].
+admin-client-logout-uris = Post-logout redirect URIs (one per line)
+admin-client-public-label = Public client: a single-page or native app that cannot keep a secret (PKCE is then required)
+admin-client-first-party-label = First-party: our own application, no consent page
+admin-client-pkce-label = Require PKCE (recommended)
+admin-client-grants = Grant types
+admin-client-scopes = Scopes it may ask for
+admin-client-auth-method = Client authentication at the token endpoint
+admin-client-auth-both = client_secret_basic or client_secret_post
+admin-client-alg = ID token signature
+admin-client-logo = Logo URL (https, optional)
+admin-client-home = Home page URL (https, optional)
+admin-client-save = Save changes
+admin-client-create = Register
+admin-client-secret = Client secret
+admin-client-rotate-hint = A new secret replaces the current one at once: the application stops working until it is given the new secret.
+admin-client-rotate = Make a new secret
+admin-client-delete = Delete application
+admin-client-delete-confirm-label = Type the application's name to confirm
+admin-client-delete-hint = { $name } is removed with every token, code and consent it was given; people using it are logged out of it.
+admin-client-created = { $name } is registered
+admin-client-rotated = New secret for { $name }
+admin-client-secret-once = Copy the secret now: it is shown only once. Daemun keeps only a hash of it.
+admin-client-no-secret = A public client has no secret; it uses PKCE.
+admin-client-open = Open the application's settings
+admin-client-error-uri = { $uri }: { $reason }
+admin-client-error-name = Give the application a name of 1 to 100 characters.
+admin-client-error-no-redirect = The authorization code grant needs at least one redirect URI.
+admin-client-error-grants = Choose at least one grant type.
+admin-client-error-public-credentials = A public client has no secret, so it cannot use client_credentials.
+admin-client-error-scopes = Choose at least one scope.
+admin-client-error-auth-method = This authentication method does not fit the client.
+admin-client-error-alg = Choose RS256 or ES256.
+admin-client-error-https = This must be an https URL.
+admin-uri-not-absolute = not an absolute URI
+admin-uri-fragment = a redirect URI cannot have a #fragment
+admin-uri-dangerous = this scheme can run code or read local data
+admin-uri-plain-http = http is allowed only for localhost, 127.0.0.1 and [::1]; use https
+admin-uri-wildcard = wildcards are not allowed; register every URI exactly
+admin-uri-userinfo = a URI cannot contain user information (user@)
+admin-uri-too-long = longer than 2000 characters
+
+## Signing keys
+
+admin-keys-title = Signing keys
+admin-keys-intro = ID tokens are signed with these keys and the published ones are in the JWKS. A rotation publishes new keys at once; they start signing after { $delay } seconds, and the old ones stay published until the tokens they signed have expired.
+admin-keys-rotate = Rotate keys now
+admin-keys-retire = Retire
+admin-keys-retire-hint = Retiring takes a key out of the JWKS at once, so tokens it signed can no longer be verified: do it for a compromised key. The last key of an algorithm cannot be retired; rotate first.
+admin-keys-signs-from = Signs from
+admin-keys-published-until = Published until
+admin-key-signing = Signing
+admin-key-published = Published, signs later
+admin-key-verifying = Verifying only
+admin-key-retired = Retired
+
+## Audit trail
+
+admin-audit-title = Audit trail
+admin-audit-user = Person (email, username or sub)
+admin-audit-event = Event
+admin-audit-event-hint = An event name such as login.failure, or a prefix such as login.
+admin-audit-since = From (UTC)
+admin-audit-until = To (UTC, inclusive)
+admin-audit-bad-date = Give a date (YYYY-MM-DD) or an RFC 3339 time; this filter was ignored.
+admin-audit-at = Time (UTC)
+admin-audit-detail = Detail
+admin-audit-none = No events.
+
+## Mail outbox
+
+admin-outbox-title = Mail outbox
+admin-outbox-intro = Mail is queued here and sent in the background, with retries while the mail server is unreachable. Mail that failed every attempt waits here until it is retried.
+admin-outbox-failed = { $count ->
+    [one] 1 failed mail
+   *[other] { $count } failed mails
+}
+admin-outbox-waiting = { $count ->
+    [one] 1 mail waiting
+   *[other] { $count } mails waiting
+}
+admin-outbox-none = None.
+admin-outbox-to = To
+admin-outbox-subject = Subject
+admin-outbox-attempts = Attempts
+admin-outbox-next = Next attempt
+admin-outbox-failed-at = Given up
+admin-outbox-error = Last error
+admin-outbox-retry = Retry now
+
+## Flash messages
+
+flash-admin-not-yourself = You cannot do this to your own account here. Use the command line (daemun user …) if you really mean it.
+flash-admin-user-disabled = The account is disabled; its sessions have ended and its tokens are revoked.
+flash-admin-user-enabled = The account is enabled.
+flash-admin-user-verified = The email address is marked as verified.
+flash-admin-already-verified = The email address is already verified.
+flash-admin-verification-sent = A new verification mail is on its way.
+flash-admin-reset-sent = A password reset mail is on its way.
+flash-admin-sessions-ended = Every session of the account has ended.
+flash-admin-role-granted = The account is now an administrator.
+flash-admin-role-revoked = The account is no longer an administrator.
+flash-admin-delete-confirm = The account was not deleted: type its email address exactly to confirm.
+flash-admin-user-deleted = The account is deleted.
+flash-admin-client-saved = The application's settings are saved.
+flash-admin-client-public = A public client has no secret to rotate.
+flash-admin-client-confirm = The application was not deleted: type its name exactly to confirm.
+flash-admin-client-deleted = The application is deleted, with every token it was given.
+flash-admin-keys-rotated = New signing keys are published.
+flash-admin-key-retired = The key is retired and no longer published.
+flash-admin-key-refused = That key cannot be retired: it is unknown, already retired, or the last key of its algorithm.
+flash-admin-mail-retried = The mail is queued to be sent again.
+flash-admin-mail-not-retried = That mail was not retried: it has been sent, is being sent, or no longer exists.

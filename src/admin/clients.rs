@@ -1,0 +1,244 @@
+//! `/admin/clients`: the applications that may log people in. Create, change redirect URIs
+//! and settings, rotate the secret, delete. A secret is shown once, on the page that answers
+//! the POST that made it (never stored in clear, never put in a URL or a flash cookie).
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+use super::client_form::{ClientForm, refusal};
+use super::{Admin, done};
+use crate::accounts::portal::{Errors, field_error};
+use crate::domain::clock::format_utc;
+use crate::http::client::ClientInfo;
+use crate::http::flash::FlashKind;
+use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
+use crate::oidc::registration::{self, RegistrationError};
+use crate::store::clients::ClientRow;
+
+pub async fn clients_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    _admin: Admin,
+) -> Result<Response, PageError> {
+    let rows: Vec<Value> = state.store.clients().await?.iter().map(summary).collect();
+    Ok(ctx.ok(&state, "admin/clients.html", context! { clients => rows }))
+}
+
+fn summary(c: &ClientRow) -> Value {
+    context! {
+        client_id => c.client_id.clone(),
+        name => c.name.clone(),
+        public => c.is_public(),
+        first_party => c.first_party,
+        redirect_uris => c.redirect_uri_list(),
+        grant_types => c.grant_types.clone(),
+        created => format_utc(c.created_at),
+        updated => format_utc(c.updated_at),
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    client: Option<&ClientRow>,
+    form: &ClientForm,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let extra = context! {
+        client => client.map(summary),
+        form => form.context(),
+        errors => errors,
+    };
+    ctx.render(state, status, "admin/client.html", extra)
+}
+
+pub async fn new_client_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    _admin: Admin,
+) -> Response {
+    let form = ClientForm::new_client();
+    form_page(&state, &ctx, None, &form, &Errors::new(), StatusCode::OK)
+}
+
+/// Where a refused registration is shown: under its field, or as a store failure.
+fn refused(e: RegistrationError, ctx: &PageCtx, errors: &mut Errors) -> Result<(), PageError> {
+    match refusal(&e, ctx.lang) {
+        Some((field, message)) => {
+            field_error(errors, field, message);
+            Ok(())
+        }
+        None => match e {
+            RegistrationError::Store(s) => Err(s.into()),
+            _ => Err(PageError::server()),
+        },
+    }
+}
+
+pub async fn create_client(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    admin: Admin,
+    client: ClientInfo,
+    PageForm(form): PageForm<ClientForm>,
+) -> Result<Response, PageError> {
+    let mut errors = Errors::new();
+    if let Some(spec) = form.spec(ctx.lang, &mut errors) {
+        match registration::register(&state.store, &spec, state.now()).await {
+            Ok(r) => {
+                let kind = if r.secret.is_some() {
+                    "confidential"
+                } else {
+                    "public"
+                };
+                let detail = admin.detail(&format!("name={} {kind}", r.client.name));
+                let id = &r.client.client_id;
+                audit::record_for_client(&state, "client.added", None, id, &client, &detail).await;
+                return Ok(secret_page(&state, &ctx, &r.client, r.secret, true));
+            }
+            Err(e) => refused(e, &ctx, &mut errors)?,
+        }
+    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(form_page(&state, &ctx, None, &form, &errors, status))
+}
+
+/// The one page that shows a client's secret: right after creation or rotation.
+fn secret_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    c: &ClientRow,
+    secret: Option<String>,
+    created: bool,
+) -> Response {
+    let extra = context! { client => summary(c), secret, created };
+    ctx.ok(state, "admin/client_secret.html", extra)
+}
+
+async fn by_id(state: &AppState, client_id: &str) -> Result<ClientRow, PageError> {
+    state
+        .store
+        .client(client_id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+pub async fn client_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    _admin: Admin,
+    Path(client_id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = by_id(&state, &client_id).await?;
+    let form = ClientForm::from_row(&c);
+    Ok(form_page(
+        &state,
+        &ctx,
+        Some(&c),
+        &form,
+        &Errors::new(),
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    action: String,
+    /// For `delete`: the client's name, typed again.
+    confirm: String,
+    #[serde(flatten)]
+    form: ClientForm,
+}
+
+pub async fn client_action(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    admin: Admin,
+    client: ClientInfo,
+    Path(client_id): Path<String>,
+    PageForm(action): PageForm<ActionForm>,
+) -> Result<Response, PageError> {
+    let c = by_id(&state, &client_id).await?;
+    let id = c.client_id.as_str();
+    let here = format!("/admin/clients/{id}");
+    match action.action.as_str() {
+        "save" => {
+            let mut errors = Errors::new();
+            if let Some(spec) = action.form.spec(ctx.lang, &mut errors) {
+                match registration::update(&state.store, id, &spec, state.now()).await {
+                    Ok(Some(_)) => {
+                        let detail = admin.detail("");
+                        audit::record_for_client(
+                            &state,
+                            "client.updated",
+                            None,
+                            id,
+                            &client,
+                            &detail,
+                        )
+                        .await;
+                        return Ok(done(
+                            &state,
+                            &here,
+                            FlashKind::Success,
+                            "flash-admin-client-saved",
+                        ));
+                    }
+                    Ok(None) => return Err(PageError::not_found()),
+                    Err(e) => refused(e, &ctx, &mut errors)?,
+                }
+            }
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(form_page(
+                &state,
+                &ctx,
+                Some(&c),
+                &action.form,
+                &errors,
+                status,
+            ))
+        }
+        "rotate_secret" => {
+            let Some(secret) = registration::rotate_secret(&state.store, id, state.now()).await?
+            else {
+                // A public client has no secret to rotate.
+                return Ok(done(
+                    &state,
+                    &here,
+                    FlashKind::Error,
+                    "flash-admin-client-public",
+                ));
+            };
+            let detail = admin.detail("");
+            audit::record_for_client(&state, "client.secret_rotated", None, id, &client, &detail)
+                .await;
+            Ok(secret_page(&state, &ctx, &c, Some(secret), false))
+        }
+        "delete" => {
+            if action.confirm.trim() != c.name {
+                return Ok(done(
+                    &state,
+                    &here,
+                    FlashKind::Error,
+                    "flash-admin-client-confirm",
+                ));
+            }
+            if !state.store.delete_client_and_grants(id).await? {
+                return Err(PageError::not_found());
+            }
+            let detail = admin.detail(&format!("name={}", c.name));
+            audit::record_for_client(&state, "client.removed", None, id, &client, &detail).await;
+            Ok(done(
+                &state,
+                "/admin/clients",
+                FlashKind::Success,
+                "flash-admin-client-deleted",
+            ))
+        }
+        _ => Err(PageError::bad_request()),
+    }
+}

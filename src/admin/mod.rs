@@ -1,0 +1,110 @@
+//! The admin console (`/admin/…`): users, clients, signing keys, the audit trail and the mail
+//! outbox, for accounts with the administrator role. Same look, languages and rules as the
+//! account pages: every action is a CSRF-protected form POST, answered with a redirect and a
+//! flash message, and written to the audit log with the administrator's `sub` in its detail.
+pub mod audit;
+pub mod client_form;
+pub mod clients;
+pub mod keys;
+pub mod outbox;
+pub mod users;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+
+use crate::http::client::ClientInfo;
+use crate::http::flash::{self, FlashKind};
+use crate::http::session::{Authenticated, CurrentUser};
+use crate::http::{AppState, PageCtx, PageError, audit as trail};
+
+/// Rows per page of the users and audit lists.
+pub const PAGE_SIZE: i64 = 25;
+
+/// A logged-in administrator. Anonymous visitors are sent to the login page (and back);
+/// everyone else gets `403`.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Authenticated);
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentUser(auth) = CurrentUser::from_request_parts(parts, state).await?;
+        if !auth.user.is_admin || !auth.user.is_active {
+            return Err(PageError::forbidden().into_response());
+        }
+        Ok(Admin(auth))
+    }
+}
+
+impl Admin {
+    /// `by=<sub>`, the audit detail that names who acted, with `extra` after it.
+    pub fn detail(&self, extra: &str) -> String {
+        let by = format!("by={}", self.0.user.sub);
+        if extra.is_empty() {
+            by
+        } else {
+            format!("{by} {extra}")
+        }
+    }
+
+    /// Records an admin action about the account `user_id` (or none).
+    pub async fn record(
+        &self,
+        state: &AppState,
+        event: &str,
+        user_id: Option<i64>,
+        client: &ClientInfo,
+        extra: &str,
+    ) {
+        trail::record(state, event, user_id, client, &self.detail(extra)).await;
+    }
+}
+
+/// A redirect to `to` that shows the flash message `key` there.
+pub fn done(state: &AppState, to: &str, kind: FlashKind, key: &str) -> Response {
+    let mut resp = Redirect::to(to).into_response();
+    flash::set(&mut resp, kind, key, state.config.https());
+    resp
+}
+
+/// `/admin`: counts and the way to each section.
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    _admin: Admin,
+) -> Result<Response, PageError> {
+    let users = state.store.count_users("").await?;
+    let clients = state.store.clients().await?.len();
+    let waiting = state.store.pending_mail_count().await?;
+    let failed = state.store.failed_mail_count().await?;
+    Ok(ctx.ok(
+        &state,
+        "admin/overview.html",
+        context! { users, clients, waiting, failed },
+    ))
+}
+
+/// The page number from a `page` query value: 1 for anything missing or odd.
+pub fn page_number(raw: &str) -> i64 {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_number;
+
+    #[test]
+    fn page_numbers_are_clamped_to_sane_values() {
+        assert_eq!(page_number(""), 1);
+        assert_eq!(page_number("3"), 3);
+        assert_eq!(page_number("0"), 1);
+        assert_eq!(page_number("-2"), 1);
+        assert_eq!(page_number("99999999999999999999"), 1);
+    }
+}

@@ -1,0 +1,574 @@
+//! The admin console: who may use it, CSRF, and every action on accounts, signing keys, the
+//! audit trail and the mail outbox. (Applications: `admin_clients.rs`.)
+use base64::Engine;
+use daemun::store::audit::AuditFilter;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+pub const ADMIN: &str = "root@example.com";
+
+/// A verified administrator logged in with `Browser`; returns its `sub`.
+pub async fn admin<'a>(app: &'a TestApp) -> (Browser<'a>, String) {
+    app.verified_user(ADMIN, "Root").await;
+    let u = app.user(ADMIN).await.unwrap();
+    app.state
+        .store
+        .set_admin(u.user_id, true, app.clock_now())
+        .await
+        .unwrap();
+    let b = Browser::new(app);
+    b.login(ADMIN, PASSWORD).await;
+    (b, u.sub)
+}
+
+/// The flash message a redirect set, as shown on the page it leads to.
+pub async fn follow(b: &Browser<'_>, r: reqwest::Response) -> String {
+    assert_eq!(r.status(), 303, "an action answers with a redirect");
+    b.get(&location(&r)).await.text().await.unwrap()
+}
+
+/// Events named `event` whose detail says which administrator acted.
+pub async fn admin_events(app: &TestApp, event: &str, by: &str) -> usize {
+    let f = AuditFilter {
+        event: Some(event.to_owned()),
+        ..AuditFilter::default()
+    };
+    let all = app.state.store.audit_search(&f, 100, 0).await.unwrap();
+    all.iter()
+        .filter(|e| e.detail.contains(&format!("by={by}")))
+        .count()
+}
+
+#[tokio::test]
+async fn only_administrators_get_in_and_everyone_else_is_told_no() {
+    let app = TestApp::spawn().await;
+    let paths = [
+        "/admin",
+        "/admin/users",
+        "/admin/clients",
+        "/admin/clients/new",
+        "/admin/keys",
+        "/admin/audit",
+        "/admin/outbox",
+    ];
+    for p in paths {
+        let r = app.get(p).await;
+        assert_eq!(r.status(), 303, "{p}: anonymous visitors log in first");
+        let next = url::form_urlencoded::byte_serialize(p.as_bytes()).collect::<String>();
+        assert_eq!(location(&r), format!("/login?next={next}"));
+    }
+    let (_admin, admin_sub) = admin(&app).await;
+    app.verified_user("bob@example.com", "Bob").await;
+    let bob = Browser::new(&app);
+    bob.login("bob@example.com", PASSWORD).await;
+    for p in paths {
+        let r = bob.get(p).await;
+        assert_eq!(r.status(), 403, "{p}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("for administrators"), "{p}: {html}");
+    }
+    // A POST from a person who is not an administrator changes nothing.
+    let target = format!("/admin/users/{admin_sub}");
+    let r = bob.post(&target, &[("action", "disable")]).await;
+    assert_eq!(r.status(), 403);
+    assert!(app.user(ADMIN).await.unwrap().is_active);
+    let r = bob.post("/admin/keys", &[("action", "rotate")]).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.state.store.all_signing_keys().await.unwrap().len(), 2);
+    // The link in the menu is only for administrators.
+    let page = bob.get("/account").await.text().await.unwrap();
+    assert!(!page.contains("href=\"/admin\""));
+}
+
+#[tokio::test]
+async fn admin_forms_need_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = admin(&app).await;
+    app.verified_user("bob@example.com", "Bob").await;
+    let bob = app.user("bob@example.com").await.unwrap();
+    let forged = [
+        (
+            format!("/admin/users/{}", bob.sub),
+            vec![("action", "disable")],
+        ),
+        ("/admin/keys".to_owned(), vec![("action", "rotate")]),
+        ("/admin/clients/new".to_owned(), vec![("name", "Evil")]),
+        ("/admin/outbox".to_owned(), vec![("mail_id", "1")]),
+    ];
+    for (path, fields) in &forged {
+        // Same-origin without the form's token, and cross-site: both refused.
+        for site in ["same-origin", "cross-site"] {
+            let r = admin
+                .client
+                .post(app.url(path))
+                .header("sec-fetch-site", site)
+                .form(fields)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403, "{path} ({site})");
+        }
+    }
+    assert!(app.user("bob@example.com").await.unwrap().is_active);
+    assert_eq!(app.state.store.all_signing_keys().await.unwrap().len(), 2);
+    assert!(app.state.store.clients().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn users_are_searched_and_paged() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = admin(&app).await;
+    for i in 0..30 {
+        app.signup(&format!("member{i:02}@example.com"), &format!("Member {i}"))
+            .await;
+    }
+    let page = admin.get("/admin/users").await.text().await.unwrap();
+    assert!(page.contains("31 accounts"), "{page}");
+    assert!(page.contains("Page 1 of 2"));
+    assert!(page.contains("member00@example.com") && !page.contains("member29@example.com"));
+    let page2 = admin.get("/admin/users?page=2").await.text().await.unwrap();
+    assert!(page2.contains("member29@example.com") && !page2.contains("member00@example.com"));
+    let found = admin
+        .get("/admin/users?q=MEMBER1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("10 accounts"), "member10..19: {found}");
+    let none = admin.get("/admin/users?q=%25").await.text().await.unwrap();
+    assert!(none.contains("No account matches"), "% is literal");
+    let ko = admin
+        .get("/admin/users?lang=ko")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ko.contains("계정 31개"), "{ko}");
+}
+
+/// A confidential first-party client and tokens for `email` (logged in with `app.client`).
+async fn tokens(app: &TestApp) -> (String, String, String) {
+    let (id, secret) = register_client(app, |s| s.first_party = true).await;
+    let secret = secret.unwrap();
+    let q = format!(
+        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid",
+        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
+    );
+    let code = location_params(&app.get(&q).await).remove("code").unwrap();
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+    let v: Value = new_client()
+        .post(app.url("/token"))
+        .header("authorization", format!("Basic {auth}"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (id, secret, v["access_token"].as_str().unwrap().to_owned())
+}
+
+async fn userinfo_status(app: &TestApp, access: &str) -> u16 {
+    new_client()
+        .get(app.url("/userinfo"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn disabling_ends_sessions_and_tokens_and_enabling_lets_the_person_back() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    let session = logged_in_user(&app, "bob@example.com", "Bob").await;
+    let (_, _, access) = tokens(&app).await;
+    assert_eq!(userinfo_status(&app, &access).await, 200);
+    let bob = app.user("bob@example.com").await.unwrap();
+    let here = format!("/admin/users/{}", bob.sub);
+    let page = admin.get(&here).await.text().await.unwrap();
+    assert!(page.contains("bob@example.com") && page.contains("Disable account"));
+
+    let r = admin.submit(&here, &here, &[("action", "disable")]).await;
+    let page = follow(&admin, r).await;
+    assert!(page.contains("The account is disabled"), "{page}");
+    assert!(!app.user("bob@example.com").await.unwrap().is_active);
+    let r = get_with_session(&app, "/account", &session).await;
+    assert_eq!(r.status(), 303, "the session has ended");
+    assert_eq!(
+        userinfo_status(&app, &access).await,
+        401,
+        "the token is revoked"
+    );
+    let r = Browser::new(&app)
+        .submit(
+            "/login",
+            "/login",
+            &[("identifier", "bob@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 400, "a disabled account cannot log in");
+
+    let r = admin.submit(&here, &here, &[("action", "enable")]).await;
+    assert!(follow(&admin, r).await.contains("The account is enabled"));
+    Browser::new(&app).login("bob@example.com", PASSWORD).await;
+    assert_eq!(admin_events(&app, "user.disabled", &admin_sub).await, 1);
+    assert_eq!(admin_events(&app, "user.enabled", &admin_sub).await, 1);
+}
+
+#[tokio::test]
+async fn an_administrator_cannot_lock_themselves_out() {
+    let app = TestApp::spawn().await;
+    let (admin, sub) = admin(&app).await;
+    let here = format!("/admin/users/{sub}");
+    for action in ["disable", "revoke_admin", "delete"] {
+        let r = admin
+            .submit(&here, &here, &[("action", action), ("confirm", ADMIN)])
+            .await;
+        let page = follow(&admin, r).await;
+        assert!(
+            page.contains("You cannot do this to your own account"),
+            "{action}"
+        );
+    }
+    let me = app.user(ADMIN).await.unwrap();
+    assert!(me.is_active && me.is_admin);
+}
+
+#[tokio::test]
+async fn verification_reset_and_session_actions_reach_the_person() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    app.signup("new@example.com", "New").await;
+    app.wait_for_mails("new@example.com", 1).await;
+    let new = app.user("new@example.com").await.unwrap();
+    let here = format!("/admin/users/{}", new.sub);
+
+    let r = admin
+        .submit(&here, &here, &[("action", "resend_verification")])
+        .await;
+    assert!(
+        follow(&admin, r)
+            .await
+            .contains("verification mail is on its way")
+    );
+    let mails = app.wait_for_mails("new@example.com", 2).await;
+    assert!(mails[1].text.contains("/verify/"));
+
+    let r = admin.submit(&here, &here, &[("action", "verify")]).await;
+    assert!(follow(&admin, r).await.contains("marked as verified"));
+    assert!(app.user("new@example.com").await.unwrap().email_verified);
+    let r = admin
+        .submit(&here, &here, &[("action", "resend_verification")])
+        .await;
+    assert!(follow(&admin, r).await.contains("already verified"));
+
+    let r = admin
+        .submit(&here, &here, &[("action", "send_reset")])
+        .await;
+    assert!(follow(&admin, r).await.contains("password reset mail"));
+    let link = mailed_link(&app, "new@example.com", 3, "/password/reset/").await;
+    assert_eq!(app.get(&link).await.status(), 200, "the reset link works");
+
+    let one = Browser::new(&app);
+    let two = Browser::new(&app);
+    one.login("new@example.com", PASSWORD).await;
+    two.login("new@example.com", PASSWORD).await;
+    let r = admin
+        .submit(&here, &here, &[("action", "end_sessions")])
+        .await;
+    assert!(follow(&admin, r).await.contains("Every session"));
+    for b in [&one, &two] {
+        assert_eq!(b.get("/account").await.status(), 303, "logged out");
+    }
+
+    let r = admin
+        .submit(&here, &here, &[("action", "grant_admin")])
+        .await;
+    assert!(follow(&admin, r).await.contains("now an administrator"));
+    assert!(app.user("new@example.com").await.unwrap().is_admin);
+    let r = admin
+        .submit(&here, &here, &[("action", "revoke_admin")])
+        .await;
+    assert!(
+        follow(&admin, r)
+            .await
+            .contains("no longer an administrator")
+    );
+    assert!(!app.user("new@example.com").await.unwrap().is_admin);
+
+    for event in [
+        "email.verification_resent",
+        "user.verified",
+        "password.reset_requested",
+        "user.sessions_ended",
+        "user.admin_granted",
+        "user.admin_revoked",
+    ] {
+        assert_eq!(admin_events(&app, event, &admin_sub).await, 1, "{event}");
+    }
+    let r = admin.submit(&here, &here, &[("action", "explode")]).await;
+    assert_eq!(r.status(), 400, "an unknown action is a bad request");
+    assert_eq!(admin.get("/admin/users/nobody").await.status(), 404);
+}
+
+#[tokio::test]
+async fn deleting_needs_the_address_typed_and_retires_the_sub() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    app.verified_user("gone@example.com", "Gone").await;
+    let u = app.user("gone@example.com").await.unwrap();
+    let here = format!("/admin/users/{}", u.sub);
+    let r = admin
+        .submit(
+            &here,
+            &here,
+            &[("action", "delete"), ("confirm", "other@example.com")],
+        )
+        .await;
+    assert!(follow(&admin, r).await.contains("was not deleted"));
+    assert!(app.user("gone@example.com").await.is_some());
+    let r = admin
+        .submit(
+            &here,
+            &here,
+            &[("action", "delete"), ("confirm", "GONE@example.com ")],
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/users");
+    assert!(follow(&admin, r).await.contains("The account is deleted"));
+    assert!(app.user("gone@example.com").await.is_none());
+    assert!(app.state.store.is_sub_retired(&u.sub).await.unwrap());
+    assert_eq!(admin_events(&app, "user.deleted", &admin_sub).await, 1);
+    // The trail of the deleted account is still found by its sub.
+    let trail = admin
+        .get(&format!("/admin/audit?user={}", u.sub))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        trail.contains("user.deleted") && trail.contains("signup"),
+        "{trail}"
+    );
+}
+
+#[tokio::test]
+async fn keys_are_rotated_and_retired_from_the_console() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    let jwks = |app: &TestApp| {
+        let url = app.url("/jwks.json");
+        async move {
+            let v: Value = new_client()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k["kid"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = jwks(&app).await;
+    assert_eq!(before.len(), 2);
+    let page = admin.get("/admin/keys").await.text().await.unwrap();
+    for kid in &before {
+        assert!(page.contains(kid.as_str()));
+    }
+    let r = admin
+        .submit("/admin/keys", "/admin/keys", &[("action", "rotate")])
+        .await;
+    assert!(
+        follow(&admin, r)
+            .await
+            .contains("New signing keys are published")
+    );
+    let after = jwks(&app).await;
+    assert_eq!(after.len(), 4, "old and new keys are published together");
+    assert_eq!(admin_events(&app, "key.rotated", &admin_sub).await, 2);
+
+    let old = &before[0];
+    let r = admin
+        .submit(
+            "/admin/keys",
+            "/admin/keys",
+            &[("action", "retire"), ("kid", old)],
+        )
+        .await;
+    assert!(follow(&admin, r).await.contains("The key is retired"));
+    assert!(!jwks(&app).await.contains(old));
+    assert_eq!(admin_events(&app, "key.retired", &admin_sub).await, 1);
+    // The last key of an algorithm stays: retiring it is refused and nothing changes.
+    let alg_of = |kid: &str| {
+        let kid = kid.to_owned();
+        let store = app.state.store.clone();
+        async move {
+            store
+                .all_signing_keys()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|k| k.kid == kid)
+                .unwrap()
+                .alg
+        }
+    };
+    let same_alg = {
+        let alg = alg_of(old).await;
+        let mut found = None;
+        for k in jwks(&app).await {
+            if alg_of(&k).await == alg {
+                found = Some(k);
+            }
+        }
+        found.unwrap()
+    };
+    let r = admin
+        .submit(
+            "/admin/keys",
+            "/admin/keys",
+            &[("action", "retire"), ("kid", &same_alg)],
+        )
+        .await;
+    assert!(follow(&admin, r).await.contains("cannot be retired"));
+    assert!(jwks(&app).await.contains(&same_alg));
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_filtered_by_person_client_event_and_time() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = admin(&app).await;
+    app.verified_user("bob@example.com", "Bob").await;
+    Browser::new(&app).login("bob@example.com", PASSWORD).await;
+    let bad = Browser::new(&app);
+    let r = bad
+        .submit(
+            "/login",
+            "/login",
+            &[
+                ("identifier", "bob@example.com"),
+                ("password", "wrong-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 400, "a failed login");
+    let get = |q: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .get(&format!("/admin/audit?{q}"))
+                .await
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let bob = get("user=bob%40example.com").await;
+    assert!(
+        bob.contains("login.success") && bob.contains("login.failure") && bob.contains("signup")
+    );
+    assert!(!bob.contains("user.") || !bob.contains(ADMIN));
+    let failures = get("user=bob%40example.com&event=login.failure").await;
+    assert!(failures.contains("login.failure") && !failures.contains("login.success"));
+    let logins = get("event=login.").await;
+    assert!(logins.contains("login.success") && logins.contains("login.failure"));
+    assert!(!logins.contains(">signup<"));
+    let future = get("since=2999-01-01").await;
+    assert!(future.contains("No events"));
+    let past = get("until=2000-01-01").await;
+    assert!(past.contains("No events"));
+    let odd = get("since=yesterday").await;
+    assert!(odd.contains("this filter was ignored") && odd.contains("login.success"));
+    let (id, _) = register_client(&app, |_| {}).await;
+    app.state
+        .store
+        .record_audit(&daemun::store::audit::AuditEvent {
+            at: app.clock_now(),
+            event: "consent.granted".into(),
+            user_id: None,
+            client_id: Some(id.clone()),
+            ip: "127.0.0.1".into(),
+            user_agent: String::new(),
+            detail: "openid".into(),
+            sub: None,
+        })
+        .await
+        .unwrap();
+    let by_client = admin
+        .get(&format!("/admin/audit?client={id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_client.contains("consent.granted") && !by_client.contains("login.success"));
+}
+
+#[tokio::test]
+async fn failed_mail_is_listed_and_retried() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    let now = app.clock_now();
+    let id = app
+        .state
+        .store
+        .enqueue_mail(
+            &daemun::store::outbox::NewMail {
+                to_address: "lost@example.com".into(),
+                subject: "Lost mail".into(),
+                body_text: "secret link https://example.com/x".into(),
+                body_html: String::new(),
+            },
+            now + 3_600_000,
+        )
+        .await
+        .unwrap();
+    // The sender gave up on it.
+    app.state
+        .store
+        .mark_mail_failed(id, now, None, "554 relay refused")
+        .await
+        .unwrap();
+    let page = admin.get("/admin/outbox").await.text().await.unwrap();
+    assert!(
+        page.contains("1 failed mail")
+            && page.contains("Lost mail")
+            && page.contains("554 relay refused")
+    );
+    assert!(
+        !page.contains("secret link"),
+        "the text of a mail is never shown"
+    );
+    let r = admin
+        .submit(
+            "/admin/outbox",
+            "/admin/outbox",
+            &[("mail_id", &id.to_string())],
+        )
+        .await;
+    assert!(follow(&admin, r).await.contains("queued to be sent again"));
+    let mails = app.wait_for_mails("lost@example.com", 1).await;
+    assert_eq!(mails[0].subject, "Lost mail");
+    assert_eq!(admin_events(&app, "mail.retried", &admin_sub).await, 1);
+    // Delivered mail is never sent again.
+    let r = admin
+        .post("/admin/outbox", &[("mail_id", &id.to_string())])
+        .await;
+    assert!(follow(&admin, r).await.contains("was not retried"));
+    let r = admin.post("/admin/outbox", &[("mail_id", "x")]).await;
+    assert_eq!(r.status(), 400);
+}

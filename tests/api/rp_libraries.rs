@@ -1,0 +1,242 @@
+//! Relying-party libraries written elsewhere — Python Authlib and Node openid-client — work
+//! with Daemun unchanged. Each runs the guide's own code (the blocks of docs/integrate.md
+//! marked `<!-- test: … -->`), with a small "browser" from tests/rp/ that logs in and consents:
+//! discovery, PKCE S256, state and nonce, code exchange with ID token validation, UserInfo,
+//! refresh token rotation and reuse detection, and RP-initiated logout.
+//! `scripts/ensure-rp-clients` installs both libraries; `DAEMUN_TEST_RP_PYTHON` names the venv's
+//! interpreter.
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::*;
+
+const EMAIL: &str = "rp-library@example.com";
+const POST_LOGOUT_URI: &str = "http://127.0.0.1:9/bye";
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+const INSTALL_HINT: &str = "run scripts/ensure-rp-clients";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fenced code block right after `<!-- test: NAME -->` in the integration guide.
+fn guide_block(name: &str) -> String {
+    let guide = std::fs::read_to_string(repo().join("docs/integrate.md")).expect("read the guide");
+    let marker = format!("<!-- test: {name} -->");
+    let after = guide
+        .split_once(&marker)
+        .unwrap_or_else(|| panic!("docs/integrate.md has no {marker}"))
+        .1
+        .trim_start();
+    let (fence, rest) = after
+        .split_once('\n')
+        .unwrap_or_else(|| panic!("nothing after {marker}"));
+    assert!(
+        fence.starts_with("```"),
+        "{marker} must precede a code block"
+    );
+    let end = rest
+        .find("\n```")
+        .unwrap_or_else(|| panic!("the block after {marker} is not closed"));
+    rest[..=end].to_owned()
+}
+
+fn python() -> PathBuf {
+    let py = std::env::var("DAEMUN_TEST_RP_PYTHON")
+        .unwrap_or_else(|_| panic!("DAEMUN_TEST_RP_PYTHON is not set: {INSTALL_HINT}"));
+    let py = PathBuf::from(py);
+    assert!(
+        py.is_file(),
+        "{} does not exist: {INSTALL_HINT}",
+        py.display()
+    );
+    py
+}
+
+fn node_modules() -> PathBuf {
+    let dir = repo().join("tests/rp/node/node_modules");
+    assert!(
+        dir.join("openid-client/package.json").is_file(),
+        "{} lacks openid-client: {INSTALL_HINT}",
+        dir.display()
+    );
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "node is not on PATH: {INSTALL_HINT}"
+    );
+    dir
+}
+
+/// A running Daemun with a confidential client (refresh tokens, PKCE required) and a person.
+struct Setup {
+    app: TestApp,
+    client_id: String,
+    secret: String,
+    sub: String,
+}
+
+async fn setup() -> Setup {
+    let app = TestApp::spawn().await;
+    let (client_id, secret) = register_client(&app, |s| {
+        s.grant_types = vec!["authorization_code".into(), "refresh_token".into()];
+        s.post_logout_redirect_uris = vec![POST_LOGOUT_URI.into()];
+        s.require_pkce = true;
+    })
+    .await;
+    app.verified_user(EMAIL, "Ana Library").await;
+    let sub = app.user(EMAIL).await.expect("the person exists").sub;
+    Setup {
+        app,
+        client_id,
+        secret: secret.expect("a confidential client has a secret"),
+        sub,
+    }
+}
+
+/// Kills the child if the test ends early (a panic or the time limit).
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `cmd` with the relying party's settings while Daemun keeps serving on this runtime;
+/// returns the JSON line it printed.
+async fn run_rp(s: &Setup, mut cmd: Command, dir: &Path) -> serde_json::Value {
+    let out = dir.join("stdout");
+    let err = dir.join("stderr");
+    cmd.env("OIDC_ISSUER", &s.app.addr)
+        .env("OIDC_CLIENT_ID", &s.client_id)
+        .env("OIDC_CLIENT_SECRET", &s.secret)
+        .env("OIDC_REDIRECT_URI", REDIRECT_URI)
+        .env("OIDC_POST_LOGOUT_REDIRECT_URI", POST_LOGOUT_URI)
+        .env("RP_TEST_EMAIL", EMAIL)
+        .env("RP_TEST_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("stdout file"))
+        .stderr(std::fs::File::create(&err).expect("stderr file"));
+    let started = Instant::now();
+    let mut child = Reaped(cmd.spawn().expect("start the relying party"));
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("wait for the relying party") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < RUN_LIMIT,
+            "the relying party ran longer than {RUN_LIMIT:?}; stderr: {}",
+            std::fs::read_to_string(&err).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let stdout = std::fs::read_to_string(&out).unwrap_or_default();
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    assert!(
+        status.success(),
+        "the relying party failed ({status}):\n{stderr}\n{stdout}"
+    );
+    println!(
+        "relying party finished in {:.2} s: {}",
+        started.elapsed().as_secs_f64(),
+        stdout.trim()
+    );
+    let line = stdout.lines().last().expect("one JSON line on stdout");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+}
+
+/// What both libraries must have done, for the person who logged in.
+fn assert_report(report: &serde_json::Value, library: &str, sub: &str) {
+    assert_eq!(report["library"], library);
+    assert_eq!(
+        report["sub"], sub,
+        "the ID token names the person who logged in"
+    );
+    assert_eq!(report["email"], EMAIL);
+    let checked: Vec<&str> = report["checked"]
+        .as_array()
+        .expect("a list of checks")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            "discovery",
+            "login_and_consent",
+            "code_exchange",
+            "id_token",
+            "userinfo",
+            "refresh_rotated",
+            "old_refresh_refused",
+            "family_revoked",
+            "logout",
+        ]
+    );
+}
+
+/// The person allowed exactly the scopes the guide's code asks for on the consent page.
+async fn assert_consented(s: &Setup) {
+    let user = s.app.user(EMAIL).await.expect("the person exists");
+    let granted = s
+        .app
+        .state
+        .store
+        .consent(user.user_id, &s.client_id)
+        .await
+        .expect("store");
+    assert_eq!(granted.as_deref(), Some("openid profile email"));
+}
+
+#[tokio::test]
+async fn python_authlib_logs_in_refreshes_and_logs_out_with_the_guides_code() {
+    let python = python();
+    let s = setup().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("daemun_login.py");
+    std::fs::write(&module, guide_block("authlib")).expect("write the guide's code");
+    let mut cmd = Command::new(python);
+    cmd.arg(repo().join("tests/rp/authlib_client.py"))
+        .arg(&module)
+        .current_dir(dir.path());
+    let report = run_rp(&s, cmd, dir.path()).await;
+    assert_report(&report, "authlib", &s.sub);
+    assert_consented(&s).await;
+}
+
+#[tokio::test]
+async fn node_openid_client_logs_in_refreshes_and_logs_out_with_the_guides_code() {
+    let modules = node_modules();
+    let s = setup().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("daemun-login.mjs");
+    std::fs::write(&module, guide_block("openid-client")).expect("write the guide's code");
+    // The guide's module imports `openid-client`; Node looks for it beside the module.
+    std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).expect("symlink");
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("tests/rp/node/openid_client.mjs"))
+        .arg(&module)
+        .current_dir(dir.path());
+    let report = run_rp(&s, cmd, dir.path()).await;
+    assert_report(&report, "openid-client", &s.sub);
+    assert_consented(&s).await;
+}
+
+#[test]
+fn the_guides_django_settings_are_valid_python() {
+    let python = python();
+    let block = guide_block("allauth-settings");
+    assert!(block.contains("\"openid_connect\"") && block.contains("\"server_url\""));
+    let out = Command::new(python)
+        .args(["-c", "import ast, sys; ast.parse(sys.argv[1])", &block])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "the Django settings block does not parse: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
