@@ -288,3 +288,41 @@ fn the_binary_exits_2_with_one_line_when_no_client_id_is_set() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("ARTICLES_CLIENT_ID"), "{stderr}");
 }
+
+#[tokio::test]
+async fn logins_still_work_after_daemun_rotates_its_keys() {
+    use base64::Engine;
+    let world = World::start().await;
+    world.user("erin@example.com", "Erin").await;
+    // The app fetched the JWKS at start; from now on Daemun signs with keys it has never seen.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let new_kids = world
+        .daemun_state
+        .keys
+        .rotate(now, 0, 600_000)
+        .await
+        .unwrap();
+
+    let b = world.browser();
+    let r = world.log_in(&b, "erin@example.com", "/articles/new").await;
+    assert_eq!(
+        r.status(),
+        303,
+        "the app fetched the new keys and verified the ID token"
+    );
+    assert_eq!(location(&r), "/articles/new");
+
+    let r = b.submit(&world, "/", "/logout", &[]).await;
+    let hint = query_params(&location(&r))["id_token_hint"].clone();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(hint.split('.').next().unwrap())
+        .unwrap();
+    let header: serde_json::Value = serde_json::from_slice(&header).unwrap();
+    assert!(
+        new_kids.iter().any(|k| header["kid"] == k.as_str()),
+        "signed with a rotated key: {header}"
+    );
+}
