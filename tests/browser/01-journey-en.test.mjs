@@ -1,11 +1,13 @@
-// One person's life in English: sign up, verify by mail, log in, the account portal, a password
-// change, logging out every session.
+// One person's life in English: sign up, verify by mail, log in, the account portal, logging in
+// to the example application and writing an article there, a password change, logging out
+// every session.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { daemunUrl, launch, newContext, shoot, t } from './lib/env.mjs';
+import { articlesUrl, daemunUrl, launch, newContext, shoot, t } from './lib/env.mjs';
 import {
-  accountMasks, assertFlash, assertHeading, assertLoggedOut, follow, logIn, signUp, verifyByMail,
+  accountMasks, assertFlash, assertHeading, assertLoggedOut, follow, heading, logIn, signUp,
+  verifyByMail,
 } from './lib/steps.mjs';
 import { waitForMail } from './lib/mail.mjs';
 
@@ -52,6 +54,37 @@ test('a person signs up, verifies the address from the mail, and logs in', async
   assert.ok(main.includes(ada.email) && main.includes(ada.name), 'the portal shows who is logged in');
   assert.ok(main.includes(t(lang, 'account-email-verified')));
   await shoot(page, 'account-en', { mobile: true, mask: accountMasks(page, lang) });
+  await context.close();
+});
+
+test('with the Daemun account, the person logs in to the example application and writes an article', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+
+  // Writing needs a login: the application sends the browser to its login page.
+  await page.goto(`${articlesUrl}/articles/new`);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await shoot(page, 'articles-login-en');
+  await follow(page, page.getByRole('button', { name: 'Log in with Daemun' }));
+
+  // At Daemun: login, then consent for the application.
+  assert.equal(new URL(page.url()).origin, daemunUrl);
+  await logIn(page, lang, ada.email, ada.password);
+  await assertHeading(page, lang, 'consent-heading', { app: 'Articles' });
+  await shoot(page, 'consent-articles-en', { mobile: true });
+  await follow(page, page.getByRole('button', { name: t(lang, 'consent-allow'), exact: true }));
+
+  // Back at the application, logged in, on the page asked for first.
+  assert.equal(page.url(), `${articlesUrl}/articles/new`);
+  assert.equal((await page.locator('header .who').textContent()).trim(), ada.name);
+  await shoot(page, 'articles-new-en');
+  await page.fill('#title', 'Notes on the Analytical Engine');
+  await page.fill('#body', 'It might act upon other things besides number.');
+  await follow(page, page.getByRole('button', { name: 'Publish' }));
+  assert.match(new URL(page.url()).pathname, /^\/articles\/[^/]+$/);
+  assert.equal(await heading(page), 'Notes on the Analytical Engine');
+  assert.equal((await page.locator('.author').textContent()).trim(), ada.name);
+  await shoot(page, 'articles-article-en', { mask: [page.locator('.meta')] });
   await context.close();
 });
 

@@ -20,8 +20,8 @@ export const docsDir = required('BROWSER_DOCS_DIR');
 export const repoRoot = required('BROWSER_REPO_ROOT');
 /** When scripts/test-browser started the run (unix milliseconds). */
 export const runStartedMs = Number(required('BROWSER_RUN_STARTED_MS'));
-/** The example application's address, when scripts/test-browser started it. */
-export const articlesUrl = process.env.BROWSER_ARTICLES_URL || '';
+/** The example application (examples/articles), registered as the client "Articles". */
+export const articlesUrl = required('BROWSER_ARTICLES_URL');
 
 const CHROMIUM = '/usr/bin/chromium';
 export const DESKTOP = { width: 1280, height: 800 };
