@@ -13,6 +13,7 @@ mod config;
 mod csrf;
 mod db_outage;
 mod fuzz_requests;
+mod guide_rust;
 mod hygiene;
 mod i18n;
 mod licenses;
