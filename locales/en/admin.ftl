@@ -170,6 +170,7 @@ admin-outbox-retry = Retry now
 
 ## Flash messages
 
+flash-admin-reauth = Confirm your password to continue: administrator actions need a recent login. Then repeat the action.
 flash-admin-not-yourself = You cannot do this to your own account here. Use the command line (daemun user …) if you really mean it.
 flash-admin-user-disabled = The account is disabled; its sessions have ended and its tokens are revoked.
 flash-admin-user-enabled = The account is enabled.

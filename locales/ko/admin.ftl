@@ -155,6 +155,7 @@ admin-outbox-retry = 지금 다시 보내기
 
 ## 알림 메시지
 
+flash-admin-reauth = 계속하려면 비밀번호를 확인하세요. 관리 작업에는 최근 로그인이 필요합니다. 확인한 뒤 작업을 다시 하세요.
 flash-admin-not-yourself = 여기서는 자신의 계정에 이 작업을 할 수 없습니다. 정말 필요하다면 명령줄(daemun user …)을 사용하세요.
 flash-admin-user-disabled = 계정을 비활성화했습니다. 세션이 모두 끝나고 토큰이 폐기되었습니다.
 flash-admin-user-enabled = 계정을 활성화했습니다.

@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
+use crate::domain::clock::MINUTE;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::{Authenticated, CurrentUser};
@@ -23,17 +24,31 @@ use crate::http::{AppState, PageCtx, PageError, audit as trail};
 pub const PAGE_SIZE: i64 = 25;
 
 /// A logged-in administrator. Anonymous visitors are sent to the login page (and back);
-/// everyone else gets `403`.
+/// everyone else gets `403`. An action (any method but GET and HEAD) also needs a recent
+/// login: after `session.admin_reauth_minutes` the administrator confirms the password first
+/// (`/login?reauth=1`, which renews `auth_time`) and comes back to the page, so a session left
+/// open on a shared machine cannot be used to change accounts or keys.
 #[derive(Debug, Clone)]
 pub struct Admin(pub Authenticated);
 
-impl<S: Send + Sync> FromRequestParts<S> for Admin {
+impl FromRequestParts<AppState> for Admin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentUser(auth) = CurrentUser::from_request_parts(parts, state).await?;
         if !auth.user.is_admin || !auth.user.is_active {
             return Err(PageError::forbidden().into_response());
+        }
+        let minutes = state.config.session.admin_reauth_minutes;
+        let stale = minutes > 0 && state.now() - auth.session.auth_time > minutes * MINUTE;
+        if stale && !parts.method.is_safe() {
+            let next: String =
+                url::form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
+            let to = format!("/login?reauth=1&next={next}");
+            return Err(done(state, &to, FlashKind::Info, "flash-admin-reauth"));
         }
         Ok(Admin(auth))
     }

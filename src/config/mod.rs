@@ -134,6 +134,9 @@ pub struct SessionConfig {
     pub absolute_hours: i64,
     pub remember_idle_days: i64,
     pub remember_absolute_days: i64,
+    /// An admin console action needs a login (or a password confirmation) at most this many
+    /// minutes old; 0 turns the check off.
+    pub admin_reauth_minutes: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -297,6 +300,7 @@ impl Default for SessionConfig {
             absolute_hours: 12,
             remember_idle_days: 14,
             remember_absolute_days: 30,
+            admin_reauth_minutes: 15,
         }
     }
 }

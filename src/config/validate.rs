@@ -140,6 +140,13 @@ impl Config {
                 return Err(bad(key, v, "a positive number"));
             }
         }
+        if !(0..=24 * 60).contains(&se.admin_reauth_minutes) {
+            return Err(bad(
+                "session.admin_reauth_minutes",
+                se.admin_reauth_minutes,
+                "0 (off) to 1440",
+            ));
+        }
         let a = &self.accounts;
         if !(8..=256).contains(&a.password_min_length) {
             return Err(bad(

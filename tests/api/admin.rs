@@ -572,3 +572,60 @@ async fn failed_mail_is_listed_and_retried() {
     let r = admin.post("/admin/outbox", &[("mail_id", "x")]).await;
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn an_old_login_confirms_the_password_before_an_admin_action() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    let page = admin.get("/admin/keys").await.text().await.unwrap();
+    let token = csrf_token(&page).unwrap();
+    // Sixteen minutes later the session is alive (idle limit 2 h), the login is not fresh.
+    app.clock.advance_secs(16 * 60);
+    assert_eq!(
+        admin.get("/admin/keys").await.status(),
+        200,
+        "pages still show"
+    );
+    let r = admin
+        .client
+        .post(app.url("/admin/keys"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("action", "rotate"), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login?reauth=1&next=%2Fadmin%2Fkeys");
+    assert_eq!(
+        app.state.store.all_signing_keys().await.unwrap().len(),
+        2,
+        "nothing rotated"
+    );
+    let login = follow(&admin, r).await;
+    assert!(
+        login.contains("Confirm your password to continue"),
+        "{login}"
+    );
+    let r = admin
+        .submit(
+            "/login?reauth=1&next=%2Fadmin%2Fkeys",
+            "/login",
+            &[
+                ("identifier", ADMIN),
+                ("password", PASSWORD),
+                ("reauth", "1"),
+                ("next", "/admin/keys"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/keys", "back to the page");
+    let r = admin
+        .submit("/admin/keys", "/admin/keys", &[("action", "rotate")])
+        .await;
+    assert!(
+        follow(&admin, r)
+            .await
+            .contains("New signing keys are published")
+    );
+    assert_eq!(admin_events(&app, "key.rotated", &admin_sub).await, 2);
+}
