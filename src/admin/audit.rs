@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::{Admin, PAGE_SIZE, page_number};
 use crate::domain::clock::{DAY, Millis, format_utc};
-use crate::domain::{email_address, username};
 use crate::http::{AppState, PageCtx, PageError};
 use crate::store::audit::AuditFilter;
 
@@ -115,21 +114,7 @@ pub async fn audit_page(
 /// The account id and `sub` that `who` names: an email address, a username, or a `sub`
 /// (also of a deleted account, whose events keep it).
 async fn person(state: &AppState, who: &str) -> Result<(Option<i64>, String), PageError> {
-    let found = if who.contains('@') {
-        match email_address::normalize(who) {
-            Some(key) => state.store.user_by_email(&key).await?,
-            None => None,
-        }
-    } else {
-        match state
-            .store
-            .credentials(&username::normalize(who), false)
-            .await?
-        {
-            Some((u, _)) => Some(u),
-            None => state.store.user_by_sub(who).await?,
-        }
-    };
+    let found = state.store.user_by_identifier(who).await?;
     Ok(match found {
         Some(u) => (Some(u.user_id), u.sub),
         None => (None, who.to_owned()),

@@ -13,7 +13,7 @@ use crate::accounts::portal::{Errors, field_error};
 use crate::domain::clock::format_utc;
 use crate::http::client::ClientInfo;
 use crate::http::flash::FlashKind;
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
+use crate::http::{AppState, PageCtx, PageError, form::PageForm};
 use crate::oidc::registration::{self, RegistrationError};
 use crate::store::clients::ClientRow;
 
@@ -94,9 +94,11 @@ pub async fn create_client(
                 } else {
                     "public"
                 };
-                let detail = admin.detail(&format!("name={} {kind}", r.client.name));
+                let extra = format!("name={} {kind}", r.client.name);
                 let id = &r.client.client_id;
-                audit::record_for_client(&state, "client.added", None, id, &client, &detail).await;
+                admin
+                    .record_client(&state, "client.added", id, &client, &extra)
+                    .await;
                 return Ok(secret_page(&state, &ctx, &r.client, r.secret, true));
             }
             Err(e) => refused(e, &ctx, &mut errors)?,
@@ -171,16 +173,9 @@ pub async fn client_action(
             if let Some(spec) = action.form.spec(ctx.lang, &mut errors) {
                 match registration::update(&state.store, id, &spec, state.now()).await {
                     Ok(Some(_)) => {
-                        let detail = admin.detail("");
-                        audit::record_for_client(
-                            &state,
-                            "client.updated",
-                            None,
-                            id,
-                            &client,
-                            &detail,
-                        )
-                        .await;
+                        admin
+                            .record_client(&state, "client.updated", id, &client, "")
+                            .await;
                         return Ok(done(
                             &state,
                             &here,
@@ -213,8 +208,8 @@ pub async fn client_action(
                     "flash-admin-client-public",
                 ));
             };
-            let detail = admin.detail("");
-            audit::record_for_client(&state, "client.secret_rotated", None, id, &client, &detail)
+            admin
+                .record_client(&state, "client.secret_rotated", id, &client, "")
                 .await;
             Ok(secret_page(&state, &ctx, &c, Some(secret), false))
         }
@@ -230,8 +225,10 @@ pub async fn client_action(
             if !state.store.delete_client_and_grants(id).await? {
                 return Err(PageError::not_found());
             }
-            let detail = admin.detail(&format!("name={}", c.name));
-            audit::record_for_client(&state, "client.removed", None, id, &client, &detail).await;
+            let extra = format!("name={}", c.name);
+            admin
+                .record_client(&state, "client.removed", id, &client, &extra)
+                .await;
             Ok(done(
                 &state,
                 "/admin/clients",

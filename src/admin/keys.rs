@@ -25,13 +25,7 @@ pub async fn keys_page(
         .await?
         .iter()
         .map(|k| {
-            // One of: signing, published (signs later), verifying (until), retired.
-            let status = match k.publish_until {
-                Some(t) if t <= now => "retired",
-                Some(_) => "verifying",
-                None if k.sign_from > now => "published",
-                None => "signing",
-            };
+            let status = k.state(now).as_str();
             context! {
                 kid => k.kid.clone(),
                 alg => k.alg.clone(),

@@ -39,7 +39,8 @@ impl FromRequestParts<AppState> for Admin {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let CurrentUser(auth) = CurrentUser::from_request_parts(parts, state).await?;
-        if !auth.user.is_admin || !auth.user.is_active {
+        // Disabled accounts have no session at all (the session layer loads active ones).
+        if !auth.user.is_admin {
             return Err(PageError::forbidden().into_response());
         }
         let minutes = state.config.session.admin_reauth_minutes;
@@ -75,6 +76,19 @@ impl Admin {
         extra: &str,
     ) {
         trail::record(state, event, user_id, client, &self.detail(extra)).await;
+    }
+
+    /// Records an admin action about the application `client_id`.
+    pub async fn record_client(
+        &self,
+        state: &AppState,
+        event: &str,
+        client_id: &str,
+        client: &ClientInfo,
+        extra: &str,
+    ) {
+        let detail = self.detail(extra);
+        trail::record_for_client(state, event, None, client_id, client, &detail).await;
     }
 }
 

@@ -193,11 +193,7 @@ pub async fn user_action(
             ("password.reset_requested", "flash-admin-reset-sent")
         }
         "end_sessions" => {
-            let sessions = state.store.sessions_of_user(u.user_id).await?;
-            for s in &sessions {
-                state.store.revoke_session_grants(&s.sid).await?;
-            }
-            let ended = state.store.delete_user_sessions(u.user_id).await?;
+            let ended = state.store.end_sessions_of_user(u.user_id).await?;
             admin
                 .record(
                     &state,

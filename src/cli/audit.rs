@@ -8,7 +8,6 @@ use serde_json::json;
 use super::{fail, open_store};
 use crate::config::Config;
 use crate::domain::clock::Millis;
-use crate::domain::{email_address, username};
 use crate::store::audit::AuditEvent;
 use crate::store::{Store, StoreResult};
 
@@ -75,17 +74,7 @@ async fn find_person(store: &Store, who: &str) -> StoreResult<Option<(Option<i64
     if who.is_empty() {
         return Ok(None);
     }
-    let found = if who.contains('@') {
-        match email_address::normalize(who) {
-            Some(key) => store.credentials(&key, true).await?.map(|(u, _)| u),
-            None => None,
-        }
-    } else {
-        match store.credentials(&username::normalize(who), false).await? {
-            Some((u, _)) => Some(u),
-            None => store.user_by_sub(who).await?,
-        }
-    };
+    let found = store.user_by_identifier(who).await?;
     if let Some(u) = found {
         return Ok(Some((Some(u.user_id), u.sub)));
     }

@@ -9,6 +9,7 @@ use crate::domain::clock::format_utc;
 use crate::domain::clock::{Clock, SECOND, SystemClock};
 use crate::keys::Kek;
 use crate::keys::keyring::KeyRing;
+use crate::store::signing_keys::KeyState;
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
@@ -43,13 +44,14 @@ pub async fn run(config: Config, cmd: KeysCommand) -> ExitCode {
         KeysCommand::List => match store.all_signing_keys().await {
             Ok(rows) => {
                 for k in rows {
-                    let state = match k.publish_until {
-                        Some(t) if t <= now => format!("retired {}", format_utc(t)),
-                        Some(t) => format!("verifying until {}", format_utc(t)),
-                        None if k.sign_from > now => {
+                    let until = format_utc(k.publish_until.unwrap_or_default());
+                    let state = match k.state(now) {
+                        KeyState::Retired => format!("retired {until}"),
+                        KeyState::Verifying => format!("verifying until {until}"),
+                        KeyState::Published => {
                             format!("published, signs from {}", format_utc(k.sign_from))
                         }
-                        None => "signing".to_owned(),
+                        KeyState::Signing => "signing".to_owned(),
                     };
                     println!("{}  {}  {state}", k.alg, k.kid);
                 }

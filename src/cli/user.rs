@@ -8,11 +8,11 @@ use serde_json::json;
 use super::{fail, open_store, prompt, record_user};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::domain::email_address::{self, EmailAddress};
+use crate::domain::email_address::EmailAddress;
 use crate::domain::password::{self, HashParams, Password, PasswordPolicy};
 use crate::domain::secret::random_id;
 use crate::domain::user::{MAX_NAME_LEN, User};
-use crate::domain::username::{self, Username};
+use crate::domain::username::Username;
 use crate::store::users::NewUser;
 use crate::store::{Store, StoreError};
 
@@ -327,27 +327,16 @@ async fn delete(store: &Store, who: &str, yes: bool) -> Result<(), String> {
 
 /// The account `who` names: an email address, a username or a `sub`.
 async fn find(store: &Store, who: &str) -> Result<User, String> {
-    let who = who.trim();
-    let found = if who.is_empty() {
-        None
-    } else if who.contains('@') {
-        match email_address::normalize(who) {
-            Some(key) => store.user_by_email(&key).await.map_err(|e| e.to_string())?,
-            None => None,
-        }
-    } else {
-        match store
-            .credentials(&username::normalize(who), false)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            Some((u, _)) => Some(u),
-            None => store.user_by_sub(who).await.map_err(|e| e.to_string())?,
-        }
-    };
-    found.ok_or_else(|| {
-        format!("no account matches {who:?} (give an email address, a username or a sub)")
-    })
+    store
+        .user_by_identifier(who)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "no account matches {:?} (give an email address, a username or a sub)",
+                who.trim()
+            )
+        })
 }
 
 /// The values a password must not resemble, as in the account portal.

@@ -111,6 +111,34 @@ impl Store {
             .map(|r| r.rows_affected()))?)
     }
 
+    /// Logs the person out everywhere, in one transaction: every session ends, and every token
+    /// issued in one of them is revoked (as at logout). Returns the number of sessions ended.
+    pub async fn end_sessions_of_user(&self, user_id: i64) -> StoreResult<u64> {
+        const ACCESS: &str = concat!(
+            "DELETE FROM access_token WHERE grant_id IN (",
+            "SELECT grant_id FROM refresh_token WHERE sid IN ",
+            "(SELECT sid FROM browser_session WHERE user_id = $1))"
+        );
+        const REFRESH: &str = concat!(
+            "DELETE FROM refresh_token WHERE grant_id IN (",
+            "SELECT grant_id FROM refresh_token WHERE sid IN ",
+            "(SELECT sid FROM browser_session WHERE user_id = $1))"
+        );
+        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for sql in [ACCESS, REFRESH] {
+                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
+            }
+            let ended = sqlx::query(SESSIONS)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await.map(|()| ended)
+        })?)
+    }
+
     /// Ends the session with public id `sid` only if it belongs to `user_id`; returns whether
     /// one was ended (another person's `sid` ends nothing).
     pub async fn delete_session_of_user(&self, user_id: i64, sid: &str) -> StoreResult<bool> {

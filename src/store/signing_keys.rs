@@ -14,6 +14,41 @@ pub struct SigningKeyRow {
     pub publish_until: Option<i64>,
 }
 
+/// Where a key is in its life, at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    /// Published and used for new tokens.
+    Signing,
+    /// Published; signs from `sign_from` on (after a rotation).
+    Published,
+    /// Still published so tokens it signed verify, until `publish_until`; signs no more.
+    Verifying,
+    /// Out of the JWKS.
+    Retired,
+}
+
+impl KeyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Signing => "signing",
+            KeyState::Published => "published",
+            KeyState::Verifying => "verifying",
+            KeyState::Retired => "retired",
+        }
+    }
+}
+
+impl SigningKeyRow {
+    pub fn state(&self, now: Millis) -> KeyState {
+        match self.publish_until {
+            Some(t) if t <= now => KeyState::Retired,
+            Some(_) => KeyState::Verifying,
+            None if self.sign_from > now => KeyState::Published,
+            None => KeyState::Signing,
+        }
+    }
+}
+
 /// Held while a node creates the first signing keys, so that nodes starting together on one
 /// PostgreSQL database create them once (on SQLite there is one node and nothing to hold).
 /// The lock belongs to a connection of its own: it ends with that connection, on release or

@@ -3,8 +3,9 @@ use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, map_err, on_db};
 use crate::domain::clock::Millis;
-use crate::domain::email_address::EmailAddress;
+use crate::domain::email_address::{self, EmailAddress};
 use crate::domain::user::User;
+use crate::domain::username;
 
 /// The columns of [`UserRow`], as a literal so queries can `concat!` it.
 macro_rules! user_columns {
@@ -260,6 +261,25 @@ impl Store {
         let row: Option<(i64,)> =
             on_db!(self, |pool| sqlx::query_as(SQL).fetch_optional(pool).await)?;
         Ok(row.is_some())
+    }
+
+    /// The account that `who` names, as operators write it: an email address (any case or
+    /// Unicode form), a username, or a `sub`.
+    pub async fn user_by_identifier(&self, who: &str) -> StoreResult<Option<User>> {
+        let who = who.trim();
+        if who.is_empty() {
+            return Ok(None);
+        }
+        if who.contains('@') {
+            return match email_address::normalize(who) {
+                Some(key) => self.user_by_email(&key).await,
+                None => Ok(None),
+            };
+        }
+        match self.credentials(&username::normalize(who), false).await? {
+            Some((u, _)) => Ok(Some(u)),
+            None => self.user_by_sub(who).await,
+        }
     }
 
     /// Accounts whose email, username or display name contains `search` (ignoring ASCII

@@ -1,6 +1,5 @@
 //! The admin console: who may use it, CSRF, and every action on accounts, signing keys, the
 //! audit trail and the mail outbox. (Applications: `admin_clients.rs`.)
-use base64::Engine;
 use daemun::store::audit::AuditFilter;
 use serde_json::Value;
 
@@ -26,6 +25,12 @@ pub async fn admin<'a>(app: &'a TestApp) -> (Browser<'a>, String) {
 pub async fn follow(b: &Browser<'_>, r: reqwest::Response) -> String {
     assert_eq!(r.status(), 303, "an action answers with a redirect");
     b.get(&location(&r)).await.text().await.unwrap()
+}
+
+/// Submits the form on `page` with `fields` and returns the page its redirect leads to.
+pub async fn act(b: &Browser<'_>, page: &str, fields: &[(&str, &str)]) -> String {
+    let r = b.submit(page, page, fields).await;
+    follow(b, r).await
 }
 
 /// Events named `event` whose detail says which administrator acted.
@@ -147,33 +152,6 @@ async fn users_are_searched_and_paged() {
     assert!(ko.contains("계정 31개"), "{ko}");
 }
 
-/// A confidential first-party client and tokens for `email` (logged in with `app.client`).
-async fn tokens(app: &TestApp) -> (String, String, String) {
-    let (id, secret) = register_client(app, |s| s.first_party = true).await;
-    let secret = secret.unwrap();
-    let q = format!(
-        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid",
-        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
-    );
-    let code = location_params(&app.get(&q).await).remove("code").unwrap();
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    let v: Value = new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (id, secret, v["access_token"].as_str().unwrap().to_owned())
-}
-
 async fn userinfo_status(app: &TestApp, access: &str) -> u16 {
     new_client()
         .get(app.url("/userinfo"))
@@ -190,7 +168,7 @@ async fn disabling_ends_sessions_and_tokens_and_enabling_lets_the_person_back() 
     let app = TestApp::spawn().await;
     let (admin, admin_sub) = admin(&app).await;
     let session = logged_in_user(&app, "bob@example.com", "Bob").await;
-    let (_, _, access) = tokens(&app).await;
+    let access = grant(&app).await.access;
     assert_eq!(userinfo_status(&app, &access).await, 200);
     let bob = app.user("bob@example.com").await.unwrap();
     let here = format!("/admin/users/{}", bob.sub);
@@ -217,8 +195,11 @@ async fn disabling_ends_sessions_and_tokens_and_enabling_lets_the_person_back() 
         .await;
     assert_eq!(r.status(), 400, "a disabled account cannot log in");
 
-    let r = admin.submit(&here, &here, &[("action", "enable")]).await;
-    assert!(follow(&admin, r).await.contains("The account is enabled"));
+    assert!(
+        act(&admin, &here, &[("action", "enable")])
+            .await
+            .contains("The account is enabled")
+    );
     Browser::new(&app).login("bob@example.com", PASSWORD).await;
     assert_eq!(admin_events(&app, "user.disabled", &admin_sub).await, 1);
     assert_eq!(admin_events(&app, "user.enabled", &admin_sub).await, 1);
@@ -252,29 +233,31 @@ async fn verification_reset_and_session_actions_reach_the_person() {
     let new = app.user("new@example.com").await.unwrap();
     let here = format!("/admin/users/{}", new.sub);
 
-    let r = admin
-        .submit(&here, &here, &[("action", "resend_verification")])
-        .await;
     assert!(
-        follow(&admin, r)
+        act(&admin, &here, &[("action", "resend_verification")])
             .await
             .contains("verification mail is on its way")
     );
     let mails = app.wait_for_mails("new@example.com", 2).await;
     assert!(mails[1].text.contains("/verify/"));
 
-    let r = admin.submit(&here, &here, &[("action", "verify")]).await;
-    assert!(follow(&admin, r).await.contains("marked as verified"));
+    assert!(
+        act(&admin, &here, &[("action", "verify")])
+            .await
+            .contains("marked as verified")
+    );
     assert!(app.user("new@example.com").await.unwrap().email_verified);
-    let r = admin
-        .submit(&here, &here, &[("action", "resend_verification")])
-        .await;
-    assert!(follow(&admin, r).await.contains("already verified"));
+    assert!(
+        act(&admin, &here, &[("action", "resend_verification")])
+            .await
+            .contains("already verified")
+    );
 
-    let r = admin
-        .submit(&here, &here, &[("action", "send_reset")])
-        .await;
-    assert!(follow(&admin, r).await.contains("password reset mail"));
+    assert!(
+        act(&admin, &here, &[("action", "send_reset")])
+            .await
+            .contains("password reset mail")
+    );
     let link = mailed_link(&app, "new@example.com", 3, "/password/reset/").await;
     assert_eq!(app.get(&link).await.status(), 200, "the reset link works");
 
@@ -282,24 +265,31 @@ async fn verification_reset_and_session_actions_reach_the_person() {
     let two = Browser::new(&app);
     one.login("new@example.com", PASSWORD).await;
     two.login("new@example.com", PASSWORD).await;
-    let r = admin
-        .submit(&here, &here, &[("action", "end_sessions")])
-        .await;
-    assert!(follow(&admin, r).await.contains("Every session"));
+    assert_eq!(app.login("new@example.com", PASSWORD).await.status(), 303);
+    let access = grant(&app).await.access;
+    assert_eq!(userinfo_status(&app, &access).await, 200);
+    assert!(
+        act(&admin, &here, &[("action", "end_sessions")])
+            .await
+            .contains("Every session")
+    );
     for b in [&one, &two] {
         assert_eq!(b.get("/account").await.status(), 303, "logged out");
     }
+    assert_eq!(
+        userinfo_status(&app, &access).await,
+        401,
+        "tokens issued in those sessions are revoked"
+    );
 
-    let r = admin
-        .submit(&here, &here, &[("action", "grant_admin")])
-        .await;
-    assert!(follow(&admin, r).await.contains("now an administrator"));
-    assert!(app.user("new@example.com").await.unwrap().is_admin);
-    let r = admin
-        .submit(&here, &here, &[("action", "revoke_admin")])
-        .await;
     assert!(
-        follow(&admin, r)
+        act(&admin, &here, &[("action", "grant_admin")])
+            .await
+            .contains("now an administrator")
+    );
+    assert!(app.user("new@example.com").await.unwrap().is_admin);
+    assert!(
+        act(&admin, &here, &[("action", "revoke_admin")])
             .await
             .contains("no longer an administrator")
     );
@@ -327,14 +317,15 @@ async fn deleting_needs_the_address_typed_and_retires_the_sub() {
     app.verified_user("gone@example.com", "Gone").await;
     let u = app.user("gone@example.com").await.unwrap();
     let here = format!("/admin/users/{}", u.sub);
-    let r = admin
-        .submit(
+    assert!(
+        act(
+            &admin,
             &here,
-            &here,
-            &[("action", "delete"), ("confirm", "other@example.com")],
+            &[("action", "delete"), ("confirm", "other@example.com")]
         )
-        .await;
-    assert!(follow(&admin, r).await.contains("was not deleted"));
+        .await
+        .contains("was not deleted")
+    );
     assert!(app.user("gone@example.com").await.is_some());
     let r = admin
         .submit(
@@ -390,11 +381,8 @@ async fn keys_are_rotated_and_retired_from_the_console() {
     for kid in &before {
         assert!(page.contains(kid.as_str()));
     }
-    let r = admin
-        .submit("/admin/keys", "/admin/keys", &[("action", "rotate")])
-        .await;
     assert!(
-        follow(&admin, r)
+        act(&admin, "/admin/keys", &[("action", "rotate")])
             .await
             .contains("New signing keys are published")
     );
@@ -403,14 +391,11 @@ async fn keys_are_rotated_and_retired_from_the_console() {
     assert_eq!(admin_events(&app, "key.rotated", &admin_sub).await, 2);
 
     let old = &before[0];
-    let r = admin
-        .submit(
-            "/admin/keys",
-            "/admin/keys",
-            &[("action", "retire"), ("kid", old)],
-        )
-        .await;
-    assert!(follow(&admin, r).await.contains("The key is retired"));
+    assert!(
+        act(&admin, "/admin/keys", &[("action", "retire"), ("kid", old)])
+            .await
+            .contains("The key is retired")
+    );
     assert!(!jwks(&app).await.contains(old));
     assert_eq!(admin_events(&app, "key.retired", &admin_sub).await, 1);
     // The last key of an algorithm stays: retiring it is refused and nothing changes.
@@ -438,14 +423,15 @@ async fn keys_are_rotated_and_retired_from_the_console() {
         }
         found.unwrap()
     };
-    let r = admin
-        .submit(
+    assert!(
+        act(
+            &admin,
             "/admin/keys",
-            "/admin/keys",
-            &[("action", "retire"), ("kid", &same_alg)],
+            &[("action", "retire"), ("kid", &same_alg)]
         )
-        .await;
-    assert!(follow(&admin, r).await.contains("cannot be retired"));
+        .await
+        .contains("cannot be retired")
+    );
     assert!(jwks(&app).await.contains(&same_alg));
 }
 
@@ -553,14 +539,11 @@ async fn failed_mail_is_listed_and_retried() {
         !page.contains("secret link"),
         "the text of a mail is never shown"
     );
-    let r = admin
-        .submit(
-            "/admin/outbox",
-            "/admin/outbox",
-            &[("mail_id", &id.to_string())],
-        )
-        .await;
-    assert!(follow(&admin, r).await.contains("queued to be sent again"));
+    assert!(
+        act(&admin, "/admin/outbox", &[("mail_id", &id.to_string())])
+            .await
+            .contains("queued to be sent again")
+    );
     let mails = app.wait_for_mails("lost@example.com", 1).await;
     assert_eq!(mails[0].subject, "Lost mail");
     assert_eq!(admin_events(&app, "mail.retried", &admin_sub).await, 1);
@@ -619,11 +602,8 @@ async fn an_old_login_confirms_the_password_before_an_admin_action() {
         )
         .await;
     assert_eq!(location(&r), "/admin/keys", "back to the page");
-    let r = admin
-        .submit("/admin/keys", "/admin/keys", &[("action", "rotate")])
-        .await;
     assert!(
-        follow(&admin, r)
+        act(&admin, "/admin/keys", &[("action", "rotate")])
             .await
             .contains("New signing keys are published")
     );

@@ -3,7 +3,7 @@
 use base64::Engine;
 use serde_json::Value;
 
-use crate::admin::{admin, admin_events, follow};
+use crate::admin::{act, admin, admin_events, follow};
 use crate::helpers::*;
 
 /// The text between `<code class="break-anywhere secret">` and `</code>`.
@@ -38,6 +38,20 @@ async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> u16 {
         .await
         .status()
         .as_u16()
+}
+
+/// Registers [`NEW_CLIENT`] through the form; its id and secret.
+async fn register_service(admin: &Browser<'_>) -> (String, String) {
+    let html = admin
+        .submit("/admin/clients/new", "/admin/clients/new", &NEW_CLIENT)
+        .await
+        .text()
+        .await
+        .unwrap();
+    (
+        shown_client_id(&html),
+        shown_secret(&html).expect("a secret"),
+    )
 }
 
 const NEW_CLIENT: [(&str, &str); 8] = [
@@ -200,14 +214,7 @@ async fn bad_registrations_are_explained_under_their_fields_and_nothing_is_writt
 async fn settings_are_changed_and_the_secret_rotated() {
     let app = TestApp::spawn().await;
     let (admin, admin_sub) = admin(&app).await;
-    let html = admin
-        .submit("/admin/clients/new", "/admin/clients/new", &NEW_CLIENT)
-        .await
-        .text()
-        .await
-        .unwrap();
-    let id = shown_client_id(&html);
-    let old_secret = shown_secret(&html).unwrap();
+    let (id, old_secret) = register_service(&admin).await;
     let here = format!("/admin/clients/{id}");
 
     let bad = admin
@@ -230,9 +237,9 @@ async fn settings_are_changed_and_the_secret_rotated() {
         ["https://svc.example/cb", "http://127.0.0.1/cb"]
     );
 
-    let r = admin
-        .submit(
-            &here,
+    assert!(
+        act(
+            &admin,
             &here,
             &[
                 ("action", "save"),
@@ -248,10 +255,11 @@ async fn settings_are_changed_and_the_secret_rotated() {
                 ("auth_method", "client_secret_basic"),
                 ("id_token_alg", "RS256"),
                 ("home_uri", "https://svc.example/"),
-            ],
+            ]
         )
-        .await;
-    assert!(follow(&admin, r).await.contains("settings are saved"));
+        .await
+        .contains("settings are saved")
+    );
     let after = app.state.store.client(&id).await.unwrap().unwrap();
     assert_eq!(after.name, "Service 2");
     assert_eq!(after.redirect_uri_list(), ["https://svc.example/callback"]);
@@ -293,14 +301,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
 async fn a_deleted_client_takes_its_tokens_with_it() {
     let app = TestApp::spawn().await;
     let (admin, admin_sub) = admin(&app).await;
-    let html = admin
-        .submit("/admin/clients/new", "/admin/clients/new", &NEW_CLIENT)
-        .await
-        .text()
-        .await
-        .unwrap();
-    let id = shown_client_id(&html);
-    let secret = shown_secret(&html).unwrap();
+    let (id, secret) = register_service(&admin).await;
     let v: Value = client_credentials_token(&app, &id, &secret)
         .await
         .json()
@@ -308,10 +309,15 @@ async fn a_deleted_client_takes_its_tokens_with_it() {
         .unwrap();
     let access = v["access_token"].as_str().unwrap().to_owned();
     let here = format!("/admin/clients/{id}");
-    let r = admin
-        .submit(&here, &here, &[("action", "delete"), ("confirm", "Servic")])
-        .await;
-    assert!(follow(&admin, r).await.contains("was not deleted"));
+    assert!(
+        act(
+            &admin,
+            &here,
+            &[("action", "delete"), ("confirm", "Servic")]
+        )
+        .await
+        .contains("was not deleted")
+    );
     assert!(app.state.store.client(&id).await.unwrap().is_some());
     let r = admin
         .submit(

@@ -1,68 +1,11 @@
 //! The portal's effect on what applications hold: a password change or reset revokes every
 //! refresh and access token of the person; a deletion also forgets consents, and the deleted
 //! account's tokens fail at the token endpoint.
-use base64::Engine;
 use serde_json::Value;
 
 use crate::helpers::*;
 
 const NEW: &str = "another-Quiet-river-42";
-
-struct Grant {
-    id: String,
-    secret: String,
-    access: String,
-    refresh: String,
-}
-
-/// Signs `email` in to a fresh client through the whole code flow.
-async fn grant(app: &TestApp) -> Grant {
-    let (id, secret) = register_client(app, |s| s.first_party = true).await;
-    let secret = secret.unwrap();
-    let q = format!(
-        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid",
-        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
-    );
-    let code = location_params(&app.get(&q).await)
-        .remove("code")
-        .expect("a code");
-    let v: Value = post_token(
-        app,
-        &id,
-        &secret,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-        ],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    Grant {
-        id,
-        secret,
-        access: v["access_token"].as_str().unwrap().to_owned(),
-        refresh: v["refresh_token"].as_str().unwrap().to_owned(),
-    }
-}
-
-async fn post_token(
-    app: &TestApp,
-    id: &str,
-    secret: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn assert_revoked(app: &TestApp, g: &Grant) {
     let r = new_client()

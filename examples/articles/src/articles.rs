@@ -116,10 +116,33 @@ pub async fn show(
 }
 
 pub async fn new_form(State(state): State<AppState>, me: CurrentUser) -> Response {
-    let user = user_ctx(&me.user, &me.csrf);
-    state
-        .pages
-        .page("form.html", context! { user, action => "/articles" })
+    form_page(&state, &me, None, "", "", None)
+}
+
+/// The article form: new (`article_id` none) or editing one, with what was typed and the
+/// reason it was refused (then `400`).
+fn form_page(
+    state: &AppState,
+    me: &CurrentUser,
+    article_id: Option<i64>,
+    title: &str,
+    body: &str,
+    error: Option<&str>,
+) -> Response {
+    let action = match article_id {
+        Some(id) => format!("/articles/{id}/edit"),
+        None => "/articles".to_owned(),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let ctx = context! {
+        user => user_ctx(&me.user, &me.csrf), editing => article_id.is_some(),
+        action, title, body, error,
+    };
+    state.pages.render(status, "form.html", ctx)
 }
 
 #[derive(Deserialize)]
@@ -142,15 +165,7 @@ pub async fn create(
     }
     let (title, body) = match validate(&form.title, &form.body) {
         Ok(v) => v,
-        Err(error) => {
-            let ctx = context! {
-                user => user_ctx(&me.user, &me.csrf), action => "/articles",
-                title => form.title, body => form.body, error,
-            };
-            return state
-                .pages
-                .render(StatusCode::BAD_REQUEST, "form.html", ctx);
-        }
+        Err(error) => return form_page(&state, &me, None, &form.title, &form.body, Some(error)),
     };
     match state
         .store
@@ -171,12 +186,8 @@ pub async fn edit_form(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let ctx = context! {
-        user => user_ctx(&me.user, &me.csrf), editing => true,
-        action => format!("/articles/{}/edit", article.article_id),
-        title => article.title, body => article.body,
-    };
-    state.pages.page("form.html", ctx)
+    let id = Some(article.article_id);
+    form_page(&state, &me, id, &article.title, &article.body, None)
 }
 
 pub async fn update(
@@ -195,14 +206,8 @@ pub async fn update(
     let (title, body) = match validate(&form.title, &form.body) {
         Ok(v) => v,
         Err(error) => {
-            let ctx = context! {
-                user => user_ctx(&me.user, &me.csrf), editing => true,
-                action => format!("/articles/{}/edit", article.article_id),
-                title => form.title, body => form.body, error,
-            };
-            return state
-                .pages
-                .render(StatusCode::BAD_REQUEST, "form.html", ctx);
+            let id = Some(article.article_id);
+            return form_page(&state, &me, id, &form.title, &form.body, Some(error));
         }
     };
     let id = article.article_id;
