@@ -183,8 +183,12 @@ pub struct LimitsConfig {
     pub edge_authorize_per_minute: u32,
     pub edge_token_per_minute: u32,
     pub edge_introspect_per_minute: u32,
-    /// Token, revocation and introspection requests per OAuth client and minute.
+    /// Token, revocation and introspection requests per OAuth client and minute, counted only
+    /// once the client has authenticated (public clients are limited per address only).
     pub token_per_client_per_minute: u32,
+    /// Failed client authentications per client address and confidential client and minute;
+    /// beyond them that address gets `429` for that client (other addresses never do).
+    pub client_auth_failures_per_minute: u32,
     /// Password-reset requests per email address and per client IP.
     pub reset_per_address: i64,
     pub reset_per_ip: i64,
@@ -341,6 +345,7 @@ impl Default for LimitsConfig {
             edge_token_per_minute: 600_000,
             edge_introspect_per_minute: 600_000,
             token_per_client_per_minute: 600_000,
+            client_auth_failures_per_minute: 20,
             reset_per_address: 3,
             reset_per_ip: 20,
             email_change_per_account: 5,

@@ -5,7 +5,7 @@
 //! nodes, live in the database instead.
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
@@ -17,6 +17,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::PageError;
 use super::client::client_info;
+use super::failure_window::FailureWindow;
 use super::state::AppState;
 use crate::config::LimitsConfig;
 
@@ -76,6 +77,8 @@ pub struct EdgeLimits {
     token: Limiter<IpAddr>,
     introspect: Limiter<IpAddr>,
     per_client: Limiter<String>,
+    /// Wrong secrets per (client address, confidential client).
+    client_failures: FailureWindow<(IpAddr, String)>,
 }
 
 impl EdgeLimits {
@@ -89,6 +92,7 @@ impl EdgeLimits {
             token: limiter(l.edge_token_per_minute),
             introspect: limiter(l.edge_introspect_per_minute),
             per_client: limiter(l.token_per_client_per_minute),
+            client_failures: FailureWindow::new(l.client_auth_failures_per_minute),
         }
     }
 
@@ -109,11 +113,22 @@ impl EdgeLimits {
         check(self.for_group(group), &ip)
     }
 
-    /// `Err(seconds to wait)` when the OAuth client `client_id` is over its limit.
+    /// `Err(seconds to wait)` when the OAuth client `client_id` is over its limit. Called only
+    /// for a client that has authenticated, so nobody can use up another client's allowance.
     pub fn check_client(&self, client_id: &str) -> Result<(), u64> {
-        // Bounded key: an attacker inventing ids cannot grow one entry beyond this.
-        let key: String = client_id.chars().take(128).collect();
-        check(&self.per_client, &key)
+        check(&self.per_client, &client_id.to_owned())
+    }
+
+    /// `Err(seconds to wait)` while `ip` has used up its wrong secrets for `client_id`.
+    pub fn client_failures_blocked(&self, ip: IpAddr, client_id: &str) -> Result<(), u64> {
+        self.client_failures
+            .blocked(&(ip, client_id.to_owned()), Instant::now())
+    }
+
+    /// Counts a wrong secret from `ip` for the existing confidential client `client_id`.
+    pub fn count_client_failure(&self, ip: IpAddr, client_id: &str) {
+        self.client_failures
+            .record((ip, client_id.to_owned()), Instant::now());
     }
 
     /// Forgets addresses whose allowance is full again (called by the janitor).
@@ -137,6 +152,7 @@ impl EdgeLimits {
             l.retain_recent();
             l.shrink_to_fit();
         }
+        self.client_failures.forget_idle(Instant::now());
     }
 }
 

@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod edge_limit;
 pub mod error;
+pub mod failure_window;
 pub mod flash;
 pub mod form;
 pub mod headers;

@@ -1,15 +1,21 @@
 //! The consent page: which application asks for what, in plain words. The choice is remembered
 //! per person, client and scopes; "deny" answers `access_denied` (RFC 6749 §4.1.2.1).
+//!
+//! The page shows and accepts a parked request only while the authorization endpoint's own
+//! rule (`authorize::decision`) says consent is what it waits for; otherwise (a fresh login is
+//! still owed, or no consent is needed) it sends the browser back through that endpoint.
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::authorize::decision::{Step, next_step};
 use super::authorize::request::{self, AuthRequest};
-use super::authorize::{EXPIRED_REQUEST, issue_code, reject, respond};
+use super::authorize::{EXPIRED_REQUEST, RESUME_PREFIX, issue_code, reject, respond};
 use super::error::OAuthError;
 use crate::http::client::ClientInfo;
+use crate::http::session::Authenticated;
 use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
 use crate::store::grants::PendingRow;
@@ -27,26 +33,37 @@ pub struct ConsentForm {
     decision: String,
 }
 
-async fn load(state: &AppState, id: &str) -> Result<(PendingRow, AuthRequest), Response> {
+/// The parked request, if it waits for this person's consent now; otherwise the response that
+/// sends the browser where the request stands.
+async fn load(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+) -> Result<(PendingRow, AuthRequest), Response> {
     let pending = match state.store.pending(id, state.now()).await {
         Ok(Some(p)) => p,
         Ok(None) => return Err(EXPIRED_REQUEST.into_response()),
         Err(e) => return Err(PageError::from(e).into_response()),
     };
     let params: Vec<(String, String)> = serde_json::from_str(&pending.params).unwrap_or_default();
-    match request::parse(&state.store, &params).await {
-        Ok(req) => Ok((pending, req)),
-        Err(r) => Err(reject(state, r)),
+    let req = match request::parse(&state.store, &params).await {
+        Ok(req) => req,
+        Err(r) => return Err(reject(state, r)),
+    };
+    match next_step(state, &req, auth, Some(&pending)).await {
+        Step::Consent => Ok((pending, req)),
+        // Login owed, nothing to consent to, or an error to answer: the endpoint decides.
+        _ => Err(Redirect::to(&format!("{RESUME_PREFIX}{}", pending.pending_id)).into_response()),
     }
 }
 
 pub async fn consent_form(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(_auth): CurrentUser,
+    CurrentUser(auth): CurrentUser,
     Query(q): Query<ConsentQuery>,
 ) -> Response {
-    let (pending, req) = match load(&state, &q.request).await {
+    let (pending, req) = match load(&state, &auth, &q.request).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
@@ -74,7 +91,7 @@ pub async fn consent(
     client: ClientInfo,
     PageForm(form): PageForm<ConsentForm>,
 ) -> Response {
-    let (pending, req) = match load(&state, &form.request).await {
+    let (pending, req) = match load(&state, &auth, &form.request).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };

@@ -6,12 +6,9 @@ use axum::Form;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
 use minijinja::context;
-use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
-use openidconnect::{ClientId, IdTokenVerifier, IssuerUrl, Nonce};
 
-use super::id_token::DaemunIdToken;
+use super::id_token_hint::verify_hint;
 use super::token::param;
 use crate::http::client::ClientInfo;
 use crate::http::session::{self, MaybeUser};
@@ -22,50 +19,6 @@ pub const UNREGISTERED_LOGOUT_URI: PageError = PageError::new(
     "error-title-authorize",
     "error-body-bad-logout-uri",
 );
-
-/// What a verified hint says.
-struct Hint {
-    client_id: String,
-    sub: String,
-}
-
-/// Checks the hint's signature against our own keys (RS256/ES256 only, never `none`) and its
-/// issuer. An expired hint is still a hint (§2: it identifies a past login).
-fn verify_hint(state: &AppState, raw: &str) -> Option<Hint> {
-    let token: DaemunIdToken = raw.parse().ok()?;
-    let payload = raw.split('.').nth(1)?;
-    let claims: serde_json::Value = {
-        use base64::Engine;
-        serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(payload)
-                .ok()?,
-        )
-        .ok()?
-    };
-    let iat = DateTime::<Utc>::from_timestamp(claims["iat"].as_i64()?, 0)?;
-    let jwks: CoreJsonWebKeySet = serde_json::from_slice(&state.keys.jwks_json()).ok()?;
-    let aud = match &claims["aud"] {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a.first()?.as_str()?.to_owned(),
-        _ => return None,
-    };
-    let verifier = IdTokenVerifier::new_public_client(
-        ClientId::new(aud.clone()),
-        IssuerUrl::new(state.config.issuer().to_owned()).ok()?,
-        jwks,
-    )
-    .set_allowed_algs([
-        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-    ])
-    .set_time_fn(move || iat);
-    let verified = token.claims(&verifier, |_: Option<&Nonce>| Ok(())).ok()?;
-    Some(Hint {
-        client_id: aud,
-        sub: verified.subject().to_string(),
-    })
-}
 
 pub async fn end_session_get(
     State(state): State<AppState>,

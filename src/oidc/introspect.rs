@@ -10,14 +10,16 @@ use super::error::OAuthError;
 use super::token::{authenticated_form, json_no_store, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
+use crate::http::client::ClientInfo;
 
 pub async fn introspect(
     State(state): State<AppState>,
+    peer: ClientInfo,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, q.as_deref(), &body).await {
+    match handle(&state, &peer, &headers, q.as_deref(), &body).await {
         Ok(v) => json_no_store(v),
         Err(e) => e.into_response(),
     }
@@ -25,11 +27,12 @@ pub async fn introspect(
 
 async fn handle(
     state: &AppState,
+    peer: &ClientInfo,
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Value, OAuthError> {
-    let (params, client) = authenticated_form(state, headers, query, body).await?;
+    let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
     if client.is_public() {
         return Err(OAuthError::new(
             "unauthorized_client",

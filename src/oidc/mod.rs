@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod end_session;
 pub mod error;
 pub mod id_token;
+pub mod id_token_hint;
 pub mod introspect;
 pub mod jwks;
 pub mod registration;

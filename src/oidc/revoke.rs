@@ -9,14 +9,16 @@ use super::error::OAuthError;
 use super::token::{authenticated_form, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
+use crate::http::client::ClientInfo;
 
 pub async fn revoke(
     State(state): State<AppState>,
+    peer: ClientInfo,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, q.as_deref(), &body).await {
+    match handle(&state, &peer, &headers, q.as_deref(), &body).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => e.into_response(),
     }
@@ -24,11 +26,12 @@ pub async fn revoke(
 
 async fn handle(
     state: &AppState,
+    peer: &ClientInfo,
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<(), OAuthError> {
-    let (params, client) = authenticated_form(state, headers, query, body).await?;
+    let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
     let raw =
         param(&params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let Some(token) = SecretToken::from_untrusted(raw) else {

@@ -11,9 +11,11 @@ use crate::http::session::{Authenticated, MaybeUser};
 use crate::http::{AppState, PageError};
 use crate::store::grants::{CodeRow, PendingRow};
 
+pub mod decision;
 pub mod request;
 pub mod respond;
 
+use decision::{Step, next_step};
 use request::{AuthRequest, Rejection};
 
 pub const RESUME_PREFIX: &str = "/authorize/resume/";
@@ -55,7 +57,7 @@ async fn start(
         return reject(state, Rejection::Page(PageError::bad_request()));
     }
     match request::parse(&state.store, &params).await {
-        Ok(req) => decide(state, req, auth, None, &params).await,
+        Ok(req) => decide(state, req, auth, None).await,
         Err(r) => reject(state, r),
     }
 }
@@ -73,7 +75,7 @@ pub async fn resume(
     };
     let params: Vec<(String, String)> = serde_json::from_str(&pending.params).unwrap_or_default();
     match request::parse(&state.store, &params).await {
-        Ok(req) => decide(&state, req, auth, Some(pending), &params).await,
+        Ok(req) => decide(&state, req, auth, Some(pending)).await,
         Err(r) => reject(&state, r),
     }
 }
@@ -91,9 +93,7 @@ async fn decide(
     req: AuthRequest,
     auth: Option<Authenticated>,
     pending: Option<PendingRow>,
-    params: &[(String, String)],
 ) -> Response {
-    let now = state.now();
     let interaction = |code: &'static str, what: &str| {
         respond::error(
             state,
@@ -105,64 +105,44 @@ async fn decide(
         if req.prompt.none {
             return interaction("login_required", "the person is not logged in");
         }
-        return park_and_go(state, &req, pending, params, |id| {
+        return park_and_go(state, &req, pending, |id| {
             format!("/login?next={RESUME_PREFIX}{id}")
         })
         .await;
     };
-    // prompt=login is satisfied only by a login made after the request was parked (no loop).
-    let logged_in_since = pending
-        .as_ref()
-        .is_some_and(|p| auth.session.auth_time >= p.created_at);
-    let stale = req
-        .max_age
-        .is_some_and(|m| now - auth.session.auth_time > m * SECOND);
-    if (req.prompt.login && !logged_in_since) || stale {
-        if req.prompt.none {
-            return interaction("login_required", "the login is older than max_age");
+    match next_step(state, &req, &auth, pending.as_ref()).await {
+        Step::BadHint => interaction(
+            "invalid_request",
+            "id_token_hint is not an ID token issued by this provider",
+        ),
+        Step::WrongPerson => interaction(
+            "login_required",
+            "the person logged in is not the one named by id_token_hint",
+        ),
+        Step::Reauth if req.prompt.none => interaction(
+            "login_required",
+            "a new login is needed (max_age, or id_token_hint names another person)",
+        ),
+        Step::Reauth => {
+            park_and_go(state, &req, pending, |id| {
+                format!("/login?reauth=1&next={RESUME_PREFIX}{id}")
+            })
+            .await
         }
-        return park_and_go(state, &req, pending, params, |id| {
-            format!("/login?reauth=1&next={RESUME_PREFIX}{id}")
-        })
-        .await;
-    }
-    if needs_consent(state, &req, &auth).await.unwrap_or(true) {
-        if req.prompt.none {
-            return interaction(
-                "consent_required",
-                "the person has not allowed this application yet",
-            );
+        Step::Consent if req.prompt.none => interaction(
+            "consent_required",
+            "the person has not allowed this application yet",
+        ),
+        Step::Consent => {
+            park_and_go(state, &req, pending, |id| format!("/consent?request={id}")).await
         }
-        return park_and_go(state, &req, pending, params, |id| {
-            format!("/consent?request={id}")
-        })
-        .await;
+        Step::Ready => {
+            if let Some(p) = pending {
+                let _ = state.store.delete_pending(&p.pending_id).await;
+            }
+            issue_code(state, &req, &auth).await
+        }
     }
-    if let Some(p) = pending {
-        let _ = state.store.delete_pending(&p.pending_id).await;
-    }
-    issue_code(state, &req, &auth).await
-}
-
-async fn needs_consent(
-    state: &AppState,
-    req: &AuthRequest,
-    auth: &Authenticated,
-) -> Result<bool, crate::store::StoreError> {
-    if req.target.client.first_party {
-        return Ok(false);
-    }
-    if req.prompt.consent {
-        return Ok(true);
-    }
-    let granted = state
-        .store
-        .consent(auth.user.user_id, &req.target.client.client_id)
-        .await?;
-    Ok(match granted {
-        Some(g) => !req.scopes.iter().all(|s| g.split(' ').any(|x| x == s)),
-        None => true,
-    })
 }
 
 /// Parks the request (once) and redirects to the page that must come first.
@@ -170,7 +150,6 @@ async fn park_and_go(
     state: &AppState,
     req: &AuthRequest,
     pending: Option<PendingRow>,
-    params: &[(String, String)],
     to: impl Fn(&str) -> String,
 ) -> Response {
     let id = match pending {
@@ -180,7 +159,7 @@ async fn park_and_go(
             let row = PendingRow {
                 pending_id: random_id(),
                 client_id: req.target.client.client_id.clone(),
-                params: serde_json::to_string(params).unwrap_or_default(),
+                params: serde_json::to_string(&req.parked).unwrap_or_default(),
                 created_at: now,
                 expires_at: now + state.config.tokens.pending_request_secs * SECOND,
             };

@@ -33,6 +33,11 @@ pub const SINGLE: [&str; 16] = [
 
 const MAX_STATE: usize = 2048;
 const MAX_NONCE: usize = 512;
+/// Any other understood value, in bytes; an `id_token_hint` is a signed JWT and may be longer.
+const MAX_VALUE: usize = 2048;
+const MAX_ID_TOKEN_HINT: usize = 4096;
+/// All understood values together: the most a parked request may store.
+pub const MAX_PARKED: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseMode {
@@ -66,6 +71,11 @@ pub struct AuthRequest {
     pub prompt: Prompt,
     /// Seconds (OIDC Core §3.1.2.1).
     pub max_age: Option<i64>,
+    /// The raw ID token the application sent to say who it thinks is logged in.
+    pub id_token_hint: Option<String>,
+    /// The parameters Daemun understands, as they came: what a parked request stores, so an
+    /// unknown or oversized parameter never reaches the database.
+    pub parked: Vec<(String, String)>,
 }
 
 /// Why a request failed: before the redirect URI is trusted (a page) or after (a redirect).
@@ -147,6 +157,28 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             &format!("{name} must not be repeated"),
         );
     }
+    let parked: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, v)| SINGLE.contains(&k.as_str()) && !v.is_empty())
+        .cloned()
+        .collect();
+    if let Some((k, _)) = parked.iter().find(|(k, v)| {
+        let cap = match k.as_str() {
+            "nonce" => MAX_NONCE,
+            "id_token_hint" => MAX_ID_TOKEN_HINT,
+            _ => MAX_VALUE,
+        };
+        v.len() > cap
+    }) {
+        return fail(&target, "invalid_request", &format!("{k} is too long"));
+    }
+    if parked.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() > MAX_PARKED {
+        return fail(
+            &target,
+            "invalid_request",
+            "the authorization request is too large",
+        );
+    }
     if !matches!(
         get(params, "response_mode"),
         None | Some("query" | "form_post")
@@ -212,9 +244,6 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         );
     }
     let nonce = get(params, "nonce").map(str::to_owned);
-    if nonce.as_ref().is_some_and(|n| n.len() > MAX_NONCE) {
-        return fail(&target, "invalid_request", "nonce is too long");
-    }
     let challenge = get(params, "code_challenge").map(str::to_owned);
     match (challenge.as_deref(), get(params, "code_challenge_method")) {
         (None, None) if target.client.require_pkce => {
@@ -299,5 +328,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         code_challenge: challenge,
         prompt,
         max_age,
+        id_token_hint: get(params, "id_token_hint").map(str::to_owned),
+        parked,
     })
 }

@@ -1,5 +1,14 @@
 //! Client authentication at the token, revocation and introspection endpoints
 //! (RFC 6749 §2.3.1, OIDC Core §9): `client_secret_basic`, `client_secret_post` or `none`.
+//!
+//! Correct credentials are never refused because of somebody else's failures: wrong secrets
+//! are counted per (client address, confidential client) in memory, public clients and unknown
+//! ids are never counted, and the per-client request limit applies only once a client has
+//! authenticated. Secrets are 256-bit random values, so a lock-out per client id would protect
+//! nothing and would let anyone who knows an id lock its application out (RFC 6749 §10.10 asks
+//! only that guessing be infeasible).
+use std::net::IpAddr;
+
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use base64::Engine;
@@ -9,12 +18,8 @@ use super::param;
 use crate::domain::client::client_id_is_plausible;
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
-use crate::http::rate_limit::over_limit;
 use crate::oidc::error::OAuthError;
 use crate::store::clients::ClientRow;
-
-/// Failed authentications per client and window before further attempts are refused unseen.
-const FAILURES_PER_WINDOW: i64 = 100;
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
 pub(crate) fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
@@ -45,10 +50,13 @@ pub(crate) fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAu
     Ok(Some((dec(id), dec(secret))))
 }
 
-/// The authenticated client, or `invalid_client` (401) / `invalid_request`.
+/// The authenticated client, or `invalid_client` (401) / `invalid_request`; `429` while
+/// `ip` (the request's limit key) has used up its wrong secrets for this client, or once the
+/// authenticated client is over its request limit.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
+    ip: IpAddr,
     params: &[(String, String)],
 ) -> Result<ClientRow, OAuthError> {
     let header = basic(headers)?;
@@ -80,28 +88,40 @@ pub async fn authenticate(
     if !client_id_is_plausible(&client_id) {
         return Err(OAuthError::invalid_client());
     }
-    if let Err(wait) = state.edge.check_client(&client_id) {
-        return Err(OAuthError::too_many_requests(wait));
+    let Some(client) = state.store.client(&client_id).await? else {
+        // Unknown ids are not counted anywhere: inventing them creates no state.
+        return Err(OAuthError::invalid_client());
+    };
+    let counted = !client.is_public();
+    if counted {
+        state
+            .edge
+            .client_failures_blocked(ip, &client.client_id)
+            .map_err(OAuthError::too_many_requests)?;
     }
-    let bucket = format!("client_auth:{client_id}");
-    if state.store.throttle_count(&bucket, state.now()).await? >= FAILURES_PER_WINDOW {
+    let ok = client
+        .token_endpoint_auth_method
+        .split(' ')
+        .any(|m| m == method)
+        && match &secret {
+            Some(s) => client
+                .secret_hash
+                .as_ref()
+                .is_some_and(|h| constant_time_eq(h, &sha256(s.as_bytes()))),
+            None => client.is_public(),
+        };
+    if !ok {
+        if counted {
+            state.edge.count_client_failure(ip, &client.client_id);
+        }
         return Err(OAuthError::invalid_client());
     }
-    let client = state.store.client(&client_id).await?;
-    let ok = match (&client, &secret) {
-        (Some(c), _) if !c.token_endpoint_auth_method.split(' ').any(|m| m == method) => false,
-        (Some(c), Some(s)) => c
-            .secret_hash
-            .as_ref()
-            .is_some_and(|h| constant_time_eq(h, &sha256(s.as_bytes()))),
-        (Some(c), None) => c.is_public(),
-        (None, _) => false,
-    };
-    match client {
-        Some(c) if ok => Ok(c),
-        _ => {
-            let _ = over_limit(state, &bucket, FAILURES_PER_WINDOW).await;
-            Err(OAuthError::invalid_client())
-        }
+    // A public client's id proves nothing, so its requests are limited per address only.
+    if counted {
+        state
+            .edge
+            .check_client(&client.client_id)
+            .map_err(OAuthError::too_many_requests)?;
     }
+    Ok(client)
 }

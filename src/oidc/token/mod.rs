@@ -12,6 +12,7 @@ use super::error::OAuthError;
 use crate::domain::clock::{DAY, Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
+use crate::http::client::ClientInfo;
 use crate::http::form::MAX_FORM_FIELDS;
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
@@ -37,12 +38,17 @@ pub fn require_grant(client: &ClientRow, grant: &str) -> Result<(), OAuthError> 
 /// client authentication (token, revocation and introspection endpoints alike).
 pub async fn authenticated_form(
     state: &AppState,
+    peer: &ClientInfo,
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
     let params = form_params(headers, query, body)?;
-    let client = client_auth::authenticate(state, headers, &params).await?;
+    let ip = peer
+        .ip
+        .parse()
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let client = client_auth::authenticate(state, headers, ip, &params).await?;
     Ok((params, client))
 }
 
@@ -98,11 +104,12 @@ pub fn form_params(
 
 pub async fn token(
     State(state): State<AppState>,
+    peer: ClientInfo,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    match handle(&state, &headers, q.as_deref(), &body).await {
+    match handle(&state, &peer, &headers, q.as_deref(), &body).await {
         Ok(v) => json_no_store(v),
         Err(e) => e.into_response(),
     }
@@ -110,11 +117,12 @@ pub async fn token(
 
 async fn handle(
     state: &AppState,
+    peer: &ClientInfo,
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<Value, OAuthError> {
-    let (params, client) = authenticated_form(state, headers, query, body).await?;
+    let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
     match param(&params, "grant_type") {
         Some("authorization_code") => authorization_code::grant(state, &client, &params).await,
         Some("refresh_token") => refresh_token::grant(state, &client, &params).await,

@@ -280,19 +280,27 @@ async fn b9_62_token_and_introspection_are_limited_per_address_and_per_client() 
     assert_eq!(post("/introspect", "a").await.unwrap().status(), 401);
     assert_eq!(post("/introspect", "a").await.unwrap().status(), 429);
 
-    // Per client: many addresses guessing one client's secret are stopped too.
+    // Per client: only an authenticated client's own requests count against its limit, so
+    // guesses under a claimed id use up nothing (B13 #1).
     let app = TestApp::spawn_with(|c| c.limits.token_per_client_per_minute = 2).await;
-    let post = |id: &'static str| {
+    let (id, secret) = register_client(&app, |s| {
+        s.grant_types = vec!["client_credentials".into()];
+    })
+    .await;
+    let post = |secret: String| {
         app.client
             .post(app.url("/token"))
-            .basic_auth(id, Some("guess"))
+            .basic_auth(id.clone(), Some(secret))
             .form(&[("grant_type", "client_credentials")])
             .send()
     };
-    assert_eq!(post("victim").await.unwrap().status(), 401);
-    assert_eq!(post("victim").await.unwrap().status(), 401);
-    let r = post("victim").await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(post("guess".into()).await.unwrap().status(), 401);
+    }
+    let secret = secret.unwrap();
+    assert_eq!(post(secret.clone()).await.unwrap().status(), 200);
+    assert_eq!(post(secret.clone()).await.unwrap().status(), 200);
+    let r = post(secret).await.unwrap();
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
-    assert_eq!(post("another").await.unwrap().status(), 401);
 }
