@@ -53,7 +53,7 @@ pub async fn remove(
     // Keyed on the session's user: another person's grant is simply not found.
     if !state
         .store
-        .remove_client_access(auth.user.user_id, &form.client_id)
+        .remove_client_access(auth.user.user_id, &form.client_id, state.now())
         .await?
     {
         return Err(PageError::not_found());

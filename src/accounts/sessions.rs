@@ -69,7 +69,7 @@ pub async fn end_session(
     if form.others == "1" {
         let ended = state
             .store
-            .delete_other_sessions(user_id, &auth.session.session_hash)
+            .end_other_sessions(user_id, &auth.session.session_hash, state.now())
             .await?;
         audit::record(
             &state,
@@ -92,7 +92,7 @@ pub async fn end_session(
     }
     if !state
         .store
-        .delete_session_of_user(user_id, &form.sid)
+        .end_session_of_user(user_id, &form.sid, state.now())
         .await?
     {
         // Unknown, already ended, or someone else's: the same 404, and nothing ends.

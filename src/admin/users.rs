@@ -193,7 +193,10 @@ pub async fn user_action(
             ("password.reset_requested", "flash-admin-reset-sent")
         }
         "end_sessions" => {
-            let ended = state.store.end_sessions_of_user(u.user_id).await?;
+            let ended = state
+                .store
+                .end_sessions_of_user(u.user_id, state.now())
+                .await?;
             admin
                 .record(
                     &state,

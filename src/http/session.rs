@@ -89,7 +89,10 @@ fn absolute_ms(state: &AppState, remember: bool) -> Millis {
 }
 
 /// Starts a session for `user` and sets its cookie on `resp`. Any session the browser had
-/// before is deleted (no fixation), and the CSRF cookie is renewed.
+/// before is replaced (a new secret id: no fixation), and the CSRF cookie is renewed. A new
+/// login of the same person continues their session under the same public `sid`, so the
+/// grants made in it end with it later; a login as someone else ends the previous session
+/// and its grants.
 pub async fn start(
     state: &AppState,
     resp: &mut Response,
@@ -99,17 +102,26 @@ pub async fn start(
     remember: bool,
     client: &ClientInfo,
 ) -> Result<SessionRecord, StoreError> {
-    if let Some(old) = previous {
-        state
-            .store
-            .delete_session(&old.session.session_hash)
-            .await?;
-    }
     let now = state.now();
+    let mut sid = None;
+    if let Some(old) = previous {
+        if old.user.user_id == user.user_id {
+            state
+                .store
+                .replace_session(&old.session.session_hash)
+                .await?;
+            sid = Some(old.session.sid.clone());
+        } else {
+            state
+                .store
+                .end_session(&old.session.session_hash, now)
+                .await?;
+        }
+    }
     let token = SecretToken::generate();
     let record = SessionRecord {
         session_hash: token.hash(),
-        sid: random_id(),
+        sid: sid.unwrap_or_else(random_id),
         user_id: user.user_id,
         auth_time: now,
         amr: amr.join(" "),
@@ -135,7 +147,8 @@ pub async fn start(
     Ok(record)
 }
 
-/// Ends the session server-side, revokes the refresh tokens issued in it, and clears the cookie.
+/// Ends the session server-side with every grant made in it (codes, access and refresh
+/// tokens), and clears the cookie.
 pub async fn end(
     state: &AppState,
     resp: &mut Response,
@@ -143,9 +156,8 @@ pub async fn end(
 ) -> Result<(), StoreError> {
     state
         .store
-        .delete_session(&auth.session.session_hash)
+        .end_session(&auth.session.session_hash, state.now())
         .await?;
-    state.store.revoke_session_grants(&auth.session.sid).await?;
     cookies::remove(resp, cookies::SESSION, state.config.https());
     Ok(())
 }

@@ -46,7 +46,7 @@ async fn handle(
                 "the token was issued to another client",
             ));
         }
-        state.store.revoke_grant(&row.grant_id).await?;
+        state.store.revoke_grant(&row.grant_id, state.now()).await?;
         return Ok(());
     }
     if let Some(row) = state.store.access_token(&hash, i64::MIN).await? {

@@ -2,6 +2,7 @@
 //! token, deletion. Each change that must be all-or-nothing runs in one transaction, and a
 //! mailed token is spent by a conditional UPDATE inside it, so two uses cannot both succeed.
 use super::email_tokens::TokenPurpose;
+use super::revocation::{BY_USER, revoke_grants};
 use super::{Store, StoreError, StoreResult, map_err, on_db};
 use crate::domain::clock::Millis;
 
@@ -38,17 +39,12 @@ pub struct Deleted {
     pub unsent_mails: u64,
 }
 
-/// Ends every grant of a user: applications must sign the person in again (password change,
-/// reset, deletion).
-const REVOKE_GRANTS: [&str; 2] = [
-    "DELETE FROM refresh_token WHERE user_id = $1",
-    "DELETE FROM access_token WHERE user_id = $1",
-];
-
-/// What else an account deletion removes: consents and codes not yet redeemed.
-const FORGET_GRANTS: [&str; 2] = [
+/// What else an account deletion removes, once its grants are revoked: consents, codes and
+/// the grants themselves.
+const FORGET_GRANTS: [&str; 3] = [
     "DELETE FROM consent WHERE user_id = $1",
     "DELETE FROM authorization_code WHERE user_id = $1",
+    "DELETE FROM oauth_grant WHERE user_id = $1",
 ];
 
 impl Store {
@@ -104,9 +100,7 @@ impl Store {
                 .bind(TokenPurpose::ResetPassword.as_str())
                 .execute(&mut *tx)
                 .await?;
-            for sql in REVOKE_GRANTS {
-                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
-            }
+            revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)
     }
@@ -162,9 +156,7 @@ impl Store {
                 .bind(purpose)
                 .execute(&mut *tx)
                 .await?;
-            for sql in REVOKE_GRANTS {
-                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
-            }
+            revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await?;
             Ok(Some(user_id))
         })
@@ -283,7 +275,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            for sql in REVOKE_GRANTS.into_iter().chain(FORGET_GRANTS) {
+            revoke_grants!(tx, BY_USER, user_id, now);
+            for sql in FORGET_GRANTS {
                 sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
             }
             sqlx::query(ACCOUNT).bind(user_id).execute(&mut *tx).await?;
@@ -313,9 +306,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            for sql in REVOKE_GRANTS {
-                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
-            }
+            revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)
     }

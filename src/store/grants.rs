@@ -36,9 +36,11 @@ pub struct CodeRow {
 pub enum Redemption {
     /// First use: the code's bindings.
     Fresh(Box<CodeRow>),
-    /// The code was used before (its grant should be revoked).
+    /// The code was used before by its own client (its grant should be revoked).
     Replayed { grant_id: String },
-    /// No such code.
+    /// The code belongs to another client: nothing was spent or revoked.
+    OtherClient,
+    /// No such code, or its grant was revoked.
     Unknown,
 }
 
@@ -81,53 +83,80 @@ impl Store {
         Ok(())
     }
 
+    /// Stores a code and the grant it starts, in one transaction.
     pub async fn insert_code(&self, c: &CodeRow) -> StoreResult<()> {
+        const GRANT: &str = "INSERT INTO oauth_grant (grant_id, client_id, user_id, sid, created_at) \
+             VALUES ($1, $2, $3, $4, $5)";
         const SQL: &str = "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, \
              redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&c.code_hash)
-            .bind(&c.grant_id)
-            .bind(&c.client_id)
-            .bind(c.user_id)
-            .bind(&c.sid)
-            .bind(&c.redirect_uri)
-            .bind(&c.scopes)
-            .bind(&c.nonce)
-            .bind(&c.code_challenge)
-            .bind(c.auth_time)
-            .bind(&c.amr)
-            .bind(c.created_at)
-            .bind(c.expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(GRANT)
+                .bind(&c.grant_id)
+                .bind(&c.client_id)
+                .bind(c.user_id)
+                .bind(&c.sid)
+                .bind(c.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(SQL)
+                .bind(&c.code_hash)
+                .bind(&c.grant_id)
+                .bind(&c.client_id)
+                .bind(c.user_id)
+                .bind(&c.sid)
+                .bind(&c.redirect_uri)
+                .bind(&c.scopes)
+                .bind(&c.nonce)
+                .bind(&c.code_challenge)
+                .bind(c.auth_time)
+                .bind(&c.amr)
+                .bind(c.created_at)
+                .bind(c.expires_at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })?;
         Ok(())
     }
 
-    /// Spends a code with one conditional UPDATE, so two concurrent redemptions can never both
-    /// succeed (RFC 6749 §4.1.2, RFC 9700 §4.2.4). Expiry is the caller's check.
-    pub async fn redeem_code(&self, code_hash: &[u8], now: Millis) -> StoreResult<Redemption> {
+    /// Spends a code of `client_id` with one conditional UPDATE, so two concurrent redemptions
+    /// can never both succeed (RFC 6749 §4.1.2, RFC 9700 §4.2.4). Only the code's own client
+    /// can spend it or, by replaying it, revoke its grant; a code whose grant was revoked is
+    /// unknown. Expiry is the caller's check.
+    pub async fn redeem_code(
+        &self,
+        code_hash: &[u8],
+        client_id: &str,
+        now: Millis,
+    ) -> StoreResult<Redemption> {
         const SPEND: &str = "UPDATE authorization_code SET redeemed_at = $2 \
-             WHERE code_hash = $1 AND redeemed_at IS NULL \
+             WHERE code_hash = $1 AND client_id = $3 AND redeemed_at IS NULL \
+             AND EXISTS (SELECT 1 FROM oauth_grant g \
+             WHERE g.grant_id = authorization_code.grant_id AND g.revoked_at IS NULL) \
              RETURNING code_hash, grant_id, client_id, user_id, sid, redirect_uri, scopes, nonce, \
              code_challenge, auth_time, amr, created_at, expires_at";
-        const USED: &str = "SELECT grant_id FROM authorization_code WHERE code_hash = $1";
+        const USED: &str =
+            "SELECT grant_id, client_id, redeemed_at FROM authorization_code WHERE code_hash = $1";
         let fresh: Option<CodeRow> = on_db!(self, |pool| sqlx::query_as(SPEND)
             .bind(code_hash)
             .bind(now)
+            .bind(client_id)
             .fetch_optional(pool)
             .await)?;
         if let Some(row) = fresh {
             return Ok(Redemption::Fresh(Box::new(row)));
         }
-        let used: Option<(String,)> = on_db!(self, |pool| sqlx::query_as(USED)
-            .bind(code_hash)
-            .fetch_optional(pool)
-            .await)?;
+        let used: Option<(String, String, Option<i64>)> =
+            on_db!(self, |pool| sqlx::query_as(USED)
+                .bind(code_hash)
+                .fetch_optional(pool)
+                .await)?;
         Ok(match used {
-            Some((grant_id,)) => Redemption::Replayed { grant_id },
-            None => Redemption::Unknown,
+            Some((_, owner, _)) if owner != client_id => Redemption::OtherClient,
+            Some((grant_id, _, Some(_))) => Redemption::Replayed { grant_id },
+            _ => Redemption::Unknown,
         })
     }
 
@@ -205,8 +234,15 @@ impl Store {
 
     /// "Remove access": forgets the consent and revokes every token `client_id` holds for the
     /// person, in one transaction. Returns whether there was a consent.
-    pub async fn remove_client_access(&self, user_id: i64, client_id: &str) -> StoreResult<bool> {
+    pub async fn remove_client_access(
+        &self,
+        user_id: i64,
+        client_id: &str,
+        now: Millis,
+    ) -> StoreResult<bool> {
         const CONSENT: &str = "DELETE FROM consent WHERE user_id = $1 AND client_id = $2";
+        const GRANTS: &str = "UPDATE oauth_grant SET revoked_at = $3 \
+             WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL";
         const TOKENS: [&str; 3] = [
             "DELETE FROM refresh_token WHERE user_id = $1 AND client_id = $2",
             "DELETE FROM access_token WHERE user_id = $1 AND client_id = $2",
@@ -220,6 +256,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            sqlx::query(GRANTS)
+                .bind(user_id)
+                .bind(client_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             for sql in TOKENS {
                 sqlx::query(sql)
                     .bind(user_id)

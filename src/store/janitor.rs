@@ -10,7 +10,7 @@ impl Store {
     /// the number of rows removed.
     pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
         // Each statement deletes rows whose instant is at or before its cut-off ($1).
-        let statements: [(&str, Millis); 9] = [
+        let statements: [(&str, Millis); 10] = [
             (
                 "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
                 now,
@@ -29,6 +29,14 @@ impl Store {
             ),
             ("DELETE FROM access_token WHERE expires_at <= $1", now),
             ("DELETE FROM refresh_token WHERE expires_at <= $1", now),
+            // A grant goes once nothing of it is left (codes are kept a day past expiry).
+            (
+                "DELETE FROM oauth_grant WHERE created_at <= $1 \
+                 AND NOT EXISTS (SELECT 1 FROM authorization_code c WHERE c.grant_id = oauth_grant.grant_id) \
+                 AND NOT EXISTS (SELECT 1 FROM access_token a WHERE a.grant_id = oauth_grant.grant_id) \
+                 AND NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.grant_id = oauth_grant.grant_id)",
+                now - DAY,
+            ),
             (
                 "DELETE FROM mail_outbox WHERE sent_at <= $1 OR failed_at <= $1",
                 now - SENT_MAIL_RETENTION,

@@ -19,6 +19,7 @@ pub mod grants;
 pub mod janitor;
 pub mod login_guard;
 pub mod outbox;
+pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;
 pub mod throttle;

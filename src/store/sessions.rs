@@ -2,6 +2,7 @@
 //! and each row says who, since when, how they proved it, and from where.
 use sqlx::FromRow;
 
+use super::revocation::{BY_SESSION, revoke_grants};
 use super::{Store, StoreResult, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::user::User;
@@ -91,8 +92,9 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes one session; returns whether it existed.
-    pub async fn delete_session(&self, session_hash: &[u8]) -> StoreResult<bool> {
+    /// Deletes one session row only: the browser's session continues under the same `sid` in
+    /// a new row (a renewed login), so its grants stay.
+    pub async fn replace_session(&self, session_hash: &[u8]) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1";
         let done = on_db!(self, |pool| sqlx::query(SQL)
             .bind(session_hash)
@@ -102,65 +104,88 @@ impl Store {
         Ok(done > 0)
     }
 
-    pub async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1";
-        Ok(on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
-    }
-
-    /// Logs the person out everywhere, in one transaction: every session ends, and every token
-    /// issued in one of them is revoked (as at logout). Returns the number of sessions ended.
-    pub async fn end_sessions_of_user(&self, user_id: i64) -> StoreResult<u64> {
-        const ACCESS: &str = concat!(
-            "DELETE FROM access_token WHERE grant_id IN (",
-            "SELECT grant_id FROM refresh_token WHERE sid IN ",
-            "(SELECT sid FROM browser_session WHERE user_id = $1))"
-        );
-        const REFRESH: &str = concat!(
-            "DELETE FROM refresh_token WHERE grant_id IN (",
-            "SELECT grant_id FROM refresh_token WHERE sid IN ",
-            "(SELECT sid FROM browser_session WHERE user_id = $1))"
-        );
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
+    /// Ends one session (logout): it is deleted and every grant made in it is revoked, in one
+    /// transaction. Returns whether it existed. (Each of these transactions writes first, so a
+    /// SQLite transaction never has to upgrade from reading to writing.)
+    pub async fn end_session(&self, session_hash: &[u8], now: Millis) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1 RETURNING sid";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for sql in [ACCESS, REFRESH] {
-                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
+            let sids: Vec<(String,)> = sqlx::query_as(SQL)
+                .bind(session_hash)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (sid,) in &sids {
+                revoke_grants!(tx, BY_SESSION, sid, now);
             }
-            let ended = sqlx::query(SESSIONS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await.map(|()| ended)
+            tx.commit().await.map(|()| !sids.is_empty())
         })?)
     }
 
-    /// Ends the session with public id `sid` only if it belongs to `user_id`; returns whether
-    /// one was ended (another person's `sid` ends nothing).
-    pub async fn delete_session_of_user(&self, user_id: i64, sid: &str) -> StoreResult<bool> {
-        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
-        let done = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(sid)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(done > 0)
+    /// Logs the person out everywhere, in one transaction: every session ends, and every grant
+    /// made in one of them is revoked. Returns the number of sessions ended.
+    pub async fn end_sessions_of_user(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 RETURNING sid";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let sids: Vec<(String,)> = sqlx::query_as(SQL)
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (sid,) in &sids {
+                revoke_grants!(tx, BY_SESSION, sid, now);
+            }
+            tx.commit().await.map(|()| sids.len() as u64)
+        })?)
     }
 
-    /// Ends every session of the user except the one whose hash is `keep`.
-    pub async fn delete_other_sessions(&self, user_id: i64, keep: &[u8]) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND session_hash <> $2";
-        Ok(on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(keep)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
+    /// Ends the session with public id `sid` only if it belongs to `user_id`, revoking its
+    /// grants in the same transaction; returns whether one was ended (another person's `sid`
+    /// ends and revokes nothing).
+    pub async fn end_session_of_user(
+        &self,
+        user_id: i64,
+        sid: &str,
+        now: Millis,
+    ) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let ended = sqlx::query(SQL)
+                .bind(user_id)
+                .bind(sid)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if ended > 0 {
+                revoke_grants!(tx, BY_SESSION, sid, now);
+            }
+            tx.commit().await.map(|()| ended > 0)
+        })?)
+    }
+
+    /// Ends every session of the user except the one whose hash is `keep`, revoking their
+    /// grants in the same transaction.
+    pub async fn end_other_sessions(
+        &self,
+        user_id: i64,
+        keep: &[u8],
+        now: Millis,
+    ) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND session_hash <> $2 \
+             RETURNING sid";
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let sids: Vec<(String,)> = sqlx::query_as(SQL)
+                .bind(user_id)
+                .bind(keep)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (sid,) in &sids {
+                revoke_grants!(tx, BY_SESSION, sid, now);
+            }
+            tx.commit().await.map(|()| sids.len() as u64)
+        })?)
     }
 
     pub async fn sessions_of_user(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {

@@ -1,7 +1,9 @@
 //! Access and refresh tokens (opaque; only SHA-256 stored). A grant id ties together everything
-//! one authorization produced, so a replayed code or a reused refresh token revokes it all.
+//! one authorization produced, so a replayed code or a reused refresh token revokes it all, and
+//! a token counts only while its grant is not revoked (see `revocation`).
 use sqlx::FromRow;
 
+use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
 use super::{Store, StoreResult, on_db};
 use crate::domain::clock::Millis;
 
@@ -42,32 +44,110 @@ pub enum RefreshUse {
     Unknown,
 }
 
+/// Columns of `refresh_token` as [`RefreshTokenRow`] reads them (alias `t`).
+macro_rules! refresh_columns {
+    () => {
+        "t.token_hash, t.grant_id, t.client_id, t.user_id, t.sid, t.scopes, t.auth_time, t.amr, \
+         t.created_at, t.expires_at"
+    };
+}
+
+const INSERT_ACCESS: &str = "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, \
+     scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Only under a grant that is not revoked: a request that raced a revocation inserts nothing.
+const INSERT_ACCESS_IN_GRANT: &str = concat!(
+    "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at) ",
+    "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
+    "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
+);
+const INSERT_REFRESH_IN_GRANT: &str = concat!(
+    "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, ",
+    "auth_time, amr, created_at, expires_at) ",
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
+    "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
+);
+
+/// Binds an [`AccessTokenRow`] to [`INSERT_ACCESS`] or [`INSERT_ACCESS_IN_GRANT`].
+macro_rules! bind_access {
+    ($sql:expr, $t:expr) => {
+        sqlx::query($sql)
+            .bind(&$t.token_hash)
+            .bind(&$t.grant_id)
+            .bind(&$t.client_id)
+            .bind($t.user_id)
+            .bind(&$t.scopes)
+            .bind($t.created_at)
+            .bind($t.expires_at)
+    };
+}
+
+/// Binds a [`RefreshTokenRow`] to [`INSERT_REFRESH_IN_GRANT`].
+macro_rules! bind_refresh {
+    ($t:expr) => {
+        sqlx::query(INSERT_REFRESH_IN_GRANT)
+            .bind(&$t.token_hash)
+            .bind(&$t.grant_id)
+            .bind(&$t.client_id)
+            .bind($t.user_id)
+            .bind(&$t.sid)
+            .bind(&$t.scopes)
+            .bind($t.auth_time)
+            .bind(&$t.amr)
+            .bind($t.created_at)
+            .bind($t.expires_at)
+    };
+}
+
 impl Store {
-    pub async fn insert_access_token(&self, t: &AccessTokenRow) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&t.token_hash)
-            .bind(&t.grant_id)
-            .bind(&t.client_id)
-            .bind(t.user_id)
-            .bind(&t.scopes)
-            .bind(t.created_at)
-            .bind(t.expires_at)
+    /// An access token that belongs to no person's grant (client credentials).
+    pub async fn insert_client_access_token(&self, t: &AccessTokenRow) -> StoreResult<()> {
+        on_db!(self, |pool| bind_access!(INSERT_ACCESS, t)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    /// A live access token.
+    /// The tokens a grant's code produced, in one transaction, only while the grant is not
+    /// revoked. Returns `false` (nothing written) when it was revoked meanwhile.
+    pub async fn insert_grant_tokens(
+        &self,
+        access: &AccessTokenRow,
+        refresh: Option<&RefreshTokenRow>,
+    ) -> StoreResult<bool> {
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut written = bind_access!(INSERT_ACCESS_IN_GRANT, access)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if let Some(r) = refresh {
+                written &= bind_refresh!(r).execute(&mut *tx).await?.rows_affected() == 1;
+            }
+            if written {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok::<_, sqlx::Error>(written)
+        })
+        .map_err(Into::into)
+    }
+
+    /// A live access token: not expired, and its grant (if any) not revoked.
     pub async fn access_token(
         &self,
         token_hash: &[u8],
         now: Millis,
     ) -> StoreResult<Option<AccessTokenRow>> {
-        const SQL: &str = "SELECT token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at \
-             FROM access_token WHERE token_hash = $1 AND expires_at > $2";
+        const SQL: &str = concat!(
+            "SELECT t.token_hash, t.grant_id, t.client_id, t.user_id, t.scopes, t.created_at, ",
+            "t.expires_at FROM access_token t WHERE t.token_hash = $1 AND t.expires_at > $2 ",
+            "AND (t.grant_id IS NULL OR ",
+            grant_is_live!(),
+            ")"
+        );
         Ok(on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(token_hash)
             .bind(now)
@@ -75,43 +155,51 @@ impl Store {
             .await)?)
     }
 
-    pub async fn insert_refresh_token(&self, t: &RefreshTokenRow) -> StoreResult<()> {
-        const SQL: &str = "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, \
-             auth_time, amr, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&t.token_hash)
-            .bind(&t.grant_id)
-            .bind(&t.client_id)
-            .bind(t.user_id)
-            .bind(&t.sid)
-            .bind(&t.scopes)
-            .bind(t.auth_time)
-            .bind(&t.amr)
-            .bind(t.created_at)
-            .bind(t.expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Rotates a refresh token out with one conditional UPDATE (concurrent uses: one wins, the
-    /// other is a reuse). Expiry and client binding are the caller's checks.
-    pub async fn use_refresh_token(
+    /// Rotates a refresh token out and stores its successor and the new access token, in one
+    /// transaction: the conditional UPDATE lets one of two concurrent uses win (the other is a
+    /// reuse), and nothing is rotated or written under a revoked grant. Expiry and client
+    /// binding are the caller's checks, made on the row read before.
+    pub async fn rotate_refresh_token(
         &self,
         token_hash: &[u8],
         now: Millis,
+        access: &AccessTokenRow,
+        successor: &RefreshTokenRow,
     ) -> StoreResult<RefreshUse> {
         const ROTATE: &str = "UPDATE refresh_token SET rotated_at = $2 \
-             WHERE token_hash = $1 AND rotated_at IS NULL \
-             RETURNING token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, amr, created_at, expires_at";
+             WHERE token_hash = $1 AND rotated_at IS NULL AND EXISTS (SELECT 1 FROM oauth_grant g \
+             WHERE g.grant_id = refresh_token.grant_id AND g.revoked_at IS NULL) \
+             RETURNING token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, amr, \
+             created_at, expires_at";
         const SEEN: &str = "SELECT grant_id FROM refresh_token WHERE token_hash = $1";
-        let row: Option<RefreshTokenRow> = on_db!(self, |pool| sqlx::query_as(ROTATE)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?;
-        if let Some(r) = row {
+        let rotated: Option<RefreshTokenRow> = on_db!(self, |pool| async {
+            let mut tx = pool.begin().await?;
+            let row: Option<RefreshTokenRow> = sqlx::query_as(ROTATE)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if row.is_none() {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            let written = bind_access!(INSERT_ACCESS_IN_GRANT, access)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                + bind_refresh!(successor)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if written != 2 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(row)
+        }
+        .await)?;
+        if let Some(r) = rotated {
             return Ok(RefreshUse::Rotated(Box::new(r)));
         }
         let seen: Option<(String,)> = on_db!(self, |pool| sqlx::query_as(SEEN)
@@ -124,13 +212,18 @@ impl Store {
         })
     }
 
-    /// A refresh token without using it (introspection, revocation).
+    /// A refresh token of a live grant without using it (introspection, revocation, the
+    /// checks before rotation); the flag says whether it is the family's current one.
     pub async fn refresh_token(
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<(RefreshTokenRow, bool)>> {
-        const SQL: &str = "SELECT token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, amr, \
-             created_at, expires_at, rotated_at FROM refresh_token WHERE token_hash = $1";
+        const SQL: &str = concat!(
+            "SELECT ",
+            refresh_columns!(),
+            ", t.rotated_at FROM refresh_token t WHERE t.token_hash = $1 AND ",
+            grant_is_live!()
+        );
         #[derive(FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -144,21 +237,14 @@ impl Store {
         Ok(row.map(|r| (r.token, r.rotated_at.is_none())))
     }
 
-    /// Revokes everything a grant produced: its access tokens and its refresh-token family.
-    pub async fn revoke_grant(&self, grant_id: &str) -> StoreResult<u64> {
-        const STATEMENTS: [&str; 2] = [
-            "DELETE FROM access_token WHERE grant_id = $1",
-            "DELETE FROM refresh_token WHERE grant_id = $1",
-        ];
-        let mut n = 0;
-        for sql in STATEMENTS {
-            n += on_db!(self, |pool| sqlx::query(sql)
-                .bind(grant_id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
-        }
-        Ok(n)
+    /// Revokes a grant: it is marked revoked, and its tokens and unredeemed code are deleted.
+    pub async fn revoke_grant(&self, grant_id: &str, now: Millis) -> StoreResult<()> {
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            revoke_grants!(tx, BY_GRANT, grant_id, now);
+            tx.commit().await
+        })?;
+        Ok(())
     }
 
     /// Deletes one access token; returns whether it existed.
@@ -170,19 +256,5 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         Ok(n > 0)
-    }
-
-    /// Revokes every grant of a user that came from browser session `sid` (at logout).
-    pub async fn revoke_session_grants(&self, sid: &str) -> StoreResult<u64> {
-        const GRANTS: &str = "SELECT DISTINCT grant_id FROM refresh_token WHERE sid = $1";
-        let grants: Vec<(String,)> = on_db!(self, |pool| sqlx::query_as(GRANTS)
-            .bind(sid)
-            .fetch_all(pool)
-            .await)?;
-        let mut n = 0;
-        for (g,) in grants {
-            n += self.revoke_grant(&g).await?;
-        }
-        Ok(n)
     }
 }

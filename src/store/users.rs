@@ -219,7 +219,8 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         if !active {
-            self.delete_user_sessions(user_id).await?;
+            // Disabling ends every session and grant (the same as the console's action).
+            self.disable_account(user_id, now).await?;
         }
         Ok(())
     }

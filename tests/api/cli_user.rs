@@ -251,33 +251,53 @@ async fn disabling_ends_sessions_and_revokes_tokens() {
     let (client_id, _) = register_client(&app, |_| {}).await;
     let now = app.clock_now();
     let store = &app.state.store;
+    // A grant as a code starts it, then its tokens.
     store
-        .insert_access_token(&AccessTokenRow {
-            token_hash: vec![1; 32],
-            grant_id: Some("g1".into()),
-            client_id: client_id.clone(),
-            user_id: Some(u.user_id),
-            scopes: "openid".into(),
-            created_at: now,
-            expires_at: now + 3_600_000,
-        })
-        .await
-        .unwrap();
-    store
-        .insert_refresh_token(&RefreshTokenRow {
-            token_hash: vec![2; 32],
+        .insert_code(&daemun::store::grants::CodeRow {
+            code_hash: vec![3; 32],
             grant_id: "g1".into(),
-            client_id,
+            client_id: client_id.clone(),
             user_id: u.user_id,
             sid: "s1".into(),
+            redirect_uri: crate::helpers::REDIRECT_URI.into(),
             scopes: "openid".into(),
+            nonce: None,
+            code_challenge: None,
             auth_time: now,
             amr: "pwd".into(),
             created_at: now,
-            expires_at: now + 3_600_000,
+            expires_at: now + 60_000,
         })
         .await
         .unwrap();
+    let access = AccessTokenRow {
+        token_hash: vec![1; 32],
+        grant_id: Some("g1".into()),
+        client_id: client_id.clone(),
+        user_id: Some(u.user_id),
+        scopes: "openid".into(),
+        created_at: now,
+        expires_at: now + 3_600_000,
+    };
+    let refresh = RefreshTokenRow {
+        token_hash: vec![2; 32],
+        grant_id: "g1".into(),
+        client_id,
+        user_id: u.user_id,
+        sid: "s1".into(),
+        scopes: "openid".into(),
+        auth_time: now,
+        amr: "pwd".into(),
+        created_at: now,
+        expires_at: now + 3_600_000,
+    };
+    assert!(
+        store
+            .insert_grant_tokens(&access, Some(&refresh))
+            .await
+            .unwrap()
+    );
+    assert!(store.access_token(&[1; 32], now).await.unwrap().is_some());
 
     let (ok, out, err) = user(dir.path(), &db, &["disable", "dana@example.com"]);
     assert!(ok, "{err}");

@@ -396,21 +396,21 @@ async fn sessions_end_only_for_their_owner() {
     }
     assert!(
         !store
-            .delete_session_of_user(a.user_id, &b1.sid)
+            .end_session_of_user(a.user_id, &b1.sid, 0)
             .await
             .unwrap()
     );
     assert_eq!(store.sessions_of_user(b.user_id).await.unwrap().len(), 1);
     assert!(
         store
-            .delete_session_of_user(a.user_id, &a2.sid)
+            .end_session_of_user(a.user_id, &a2.sid, 0)
             .await
             .unwrap()
     );
     store.insert_session(&a2).await.unwrap();
     assert_eq!(
         store
-            .delete_other_sessions(a.user_id, &a1.session_hash)
+            .end_other_sessions(a.user_id, &a1.session_hash, 0)
             .await
             .unwrap(),
         1

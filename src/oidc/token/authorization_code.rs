@@ -2,7 +2,7 @@
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
 use serde_json::{Value, json};
 
-use super::{new_access_token, new_refresh_token, param, refresh_expiry, require_grant};
+use super::{access_token_row, param, refresh_expiry, refresh_token_row, require_grant};
 use crate::domain::pkce;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -22,22 +22,27 @@ pub async fn grant(
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the code is invalid"))?;
     let now = state.now();
-    let row = match state.store.redeem_code(&code.hash(), now).await? {
+    // The client is part of the spending condition: another client's attempt spends nothing.
+    let row = match state
+        .store
+        .redeem_code(&code.hash(), &client.client_id, now)
+        .await?
+    {
         Redemption::Fresh(row) => row,
         Redemption::Replayed { grant_id } => {
-            let revoked = state.store.revoke_grant(&grant_id).await?;
-            tracing::warn!(client_id = %client.client_id, revoked, "authorization code replayed; its tokens were revoked");
+            state.store.revoke_grant(&grant_id, now).await?;
+            tracing::warn!(client_id = %client.client_id, %grant_id, "authorization code replayed; its grant was revoked");
             return Err(OAuthError::invalid_grant("the code was already used"));
+        }
+        Redemption::OtherClient => {
+            return Err(OAuthError::invalid_grant(
+                "the code was issued to another client",
+            ));
         }
         Redemption::Unknown => return Err(OAuthError::invalid_grant("the code is invalid")),
     };
     if row.expires_at <= now {
         return Err(OAuthError::invalid_grant("the code has expired"));
-    }
-    if row.client_id != client.client_id {
-        return Err(OAuthError::invalid_grant(
-            "the code was issued to another client",
-        ));
     }
     if param(params, "redirect_uri") != Some(row.redirect_uri.as_str()) {
         return Err(OAuthError::invalid_grant(
@@ -69,15 +74,14 @@ pub async fn grant(
         .await?
         .filter(|u| u.is_active)
         .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
-    let (access, ttl) = new_access_token(
+    let (access, access_row, ttl) = access_token_row(
         state,
         Some(&row.grant_id),
         &client.client_id,
         Some(user.user_id),
         &row.scopes,
         now,
-    )
-    .await?;
+    );
     let refresh = if client.allows_grant("refresh_token") {
         let template = RefreshTokenRow {
             token_hash: Vec::new(),
@@ -91,10 +95,18 @@ pub async fn grant(
             created_at: now,
             expires_at: refresh_expiry(state, now),
         };
-        Some(new_refresh_token(state, template).await?)
+        Some(refresh_token_row(template))
     } else {
         None
     };
+    // Nothing is written once the grant was revoked (a replay or a logout racing this request).
+    if !state
+        .store
+        .insert_grant_tokens(&access_row, refresh.as_ref().map(|(_, r)| r))
+        .await?
+    {
+        return Err(OAuthError::invalid_grant("the authorization was revoked"));
+    }
     let id_token = sign(
         state,
         &IdTokenInput {
@@ -120,7 +132,7 @@ pub async fn grant(
         "id_token": id_token,
         "scope": row.scopes,
     });
-    if let Some(r) = refresh {
+    if let Some((r, _)) = refresh {
         body["refresh_token"] = json!(r);
     }
     state.metrics.token_issued("authorization_code");

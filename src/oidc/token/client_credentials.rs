@@ -2,7 +2,7 @@
 //! an access token; no refresh token, no ID token.
 use serde_json::{Value, json};
 
-use super::{new_access_token, param};
+use super::{access_token_row, param};
 use crate::domain::client::parse_scopes;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
@@ -32,8 +32,9 @@ pub async fn grant(
         ));
     }
     let scopes = requested.join(" ");
-    let (token, ttl) =
-        new_access_token(state, None, &client.client_id, None, &scopes, state.now()).await?;
+    let (token, row, ttl) =
+        access_token_row(state, None, &client.client_id, None, &scopes, state.now());
+    state.store.insert_client_access_token(&row).await?;
     let mut body = json!({ "access_token": token, "token_type": "Bearer", "expires_in": ttl });
     if !scopes.is_empty() {
         body["scope"] = json!(scopes);

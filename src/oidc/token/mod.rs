@@ -144,46 +144,39 @@ pub fn json_no_store(v: Value) -> Response {
     resp
 }
 
-/// A new opaque access token, stored hashed.
-pub async fn new_access_token(
+/// A new opaque access token and the row that stores its hash; the caller stores it (alone,
+/// or with the grant's other tokens in one transaction). Returns the token and its lifetime.
+pub fn access_token_row(
     state: &AppState,
     grant_id: Option<&str>,
     client_id: &str,
     user_id: Option<i64>,
     scopes: &str,
     now: Millis,
-) -> Result<(String, i64), OAuthError> {
+) -> (String, AccessTokenRow, i64) {
     let token = SecretToken::generate();
     let ttl = state.config.tokens.access_token_secs;
-    state
-        .store
-        .insert_access_token(&AccessTokenRow {
-            token_hash: token.hash(),
-            grant_id: grant_id.map(str::to_owned),
-            client_id: client_id.to_owned(),
-            user_id,
-            scopes: scopes.to_owned(),
-            created_at: now,
-            expires_at: now + ttl * SECOND,
-        })
-        .await?;
-    Ok((token.expose().to_owned(), ttl))
+    let row = AccessTokenRow {
+        token_hash: token.hash(),
+        grant_id: grant_id.map(str::to_owned),
+        client_id: client_id.to_owned(),
+        user_id,
+        scopes: scopes.to_owned(),
+        created_at: now,
+        expires_at: now + ttl * SECOND,
+    };
+    (token.expose().to_owned(), row, ttl)
 }
 
-/// A new refresh token in family `template.grant_id`; the family keeps its absolute expiry.
-pub async fn new_refresh_token(
-    state: &AppState,
-    template: RefreshTokenRow,
-) -> Result<String, OAuthError> {
+/// A new refresh token in family `template.grant_id` (the family keeps its absolute expiry),
+/// and the row that stores its hash.
+pub fn refresh_token_row(template: RefreshTokenRow) -> (String, RefreshTokenRow) {
     let token = SecretToken::generate();
-    state
-        .store
-        .insert_refresh_token(&RefreshTokenRow {
-            token_hash: token.hash(),
-            ..template
-        })
-        .await?;
-    Ok(token.expose().to_owned())
+    let row = RefreshTokenRow {
+        token_hash: token.hash(),
+        ..template
+    };
+    (token.expose().to_owned(), row)
 }
 
 /// When a refresh family started now ends.

@@ -2,7 +2,7 @@
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
 use serde_json::{Value, json};
 
-use super::{new_access_token, new_refresh_token, param, require_grant};
+use super::{access_token_row, param, refresh_token_row, require_grant};
 use crate::domain::client::parse_scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -50,11 +50,35 @@ pub async fn grant(
             asked.join(" ")
         }
     };
-    let row = match state.store.use_refresh_token(&token.hash(), now).await? {
+    let user = state
+        .store
+        .user_by_id(current.user_id)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    let (access, access_row, ttl) = access_token_row(
+        state,
+        Some(&current.grant_id),
+        &client.client_id,
+        Some(user.user_id),
+        &scopes,
+        now,
+    );
+    let (next, next_row) = refresh_token_row(RefreshTokenRow {
+        token_hash: Vec::new(),
+        created_at: now,
+        ..current.clone()
+    });
+    // Rotation and the new tokens are one transaction under a grant that is not revoked.
+    let row = match state
+        .store
+        .rotate_refresh_token(&token.hash(), now, &access_row, &next_row)
+        .await?
+    {
         RefreshUse::Rotated(row) => row,
         RefreshUse::Reused { grant_id } => {
-            let revoked = state.store.revoke_grant(&grant_id).await?;
-            tracing::warn!(client_id = %client.client_id, revoked, "rotated refresh token reused; its family was revoked");
+            state.store.revoke_grant(&grant_id, now).await?;
+            tracing::warn!(client_id = %client.client_id, %grant_id, "rotated refresh token reused; its family was revoked");
             return Err(OAuthError::invalid_grant(
                 "the refresh token was already used",
             ));
@@ -63,30 +87,6 @@ pub async fn grant(
             return Err(OAuthError::invalid_grant("the refresh token is invalid"));
         }
     };
-    let user = state
-        .store
-        .user_by_id(row.user_id)
-        .await?
-        .filter(|u| u.is_active)
-        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
-    let (access, ttl) = new_access_token(
-        state,
-        Some(&row.grant_id),
-        &client.client_id,
-        Some(user.user_id),
-        &scopes,
-        now,
-    )
-    .await?;
-    let next = new_refresh_token(
-        state,
-        RefreshTokenRow {
-            token_hash: Vec::new(),
-            created_at: now,
-            ..(*row).clone()
-        },
-    )
-    .await?;
     let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",
