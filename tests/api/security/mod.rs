@@ -13,5 +13,6 @@ mod b10_input;
 mod b11_exhaustion;
 mod b11_storage;
 mod b12_faults;
+mod b13_pages;
 mod enumeration;
 pub(crate) mod support;
