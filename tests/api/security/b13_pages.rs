@@ -1,4 +1,9 @@
-//! B13: pages and mail. Password guessing at `/verify/<token>` meets the login lock-out.
+//! B13: pages. Password guessing at `/verify/<token>` meets the login lock-out, and error and
+//! other pages link only to this site whatever path was asked for.
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
 use crate::helpers::*;
 
 const WRONG: &str = "wrong-Password-77";
@@ -120,4 +125,123 @@ async fn b13_a_the_right_password_at_the_link_clears_the_count() {
         assert_eq!(login(&b, "v@example.com", WRONG).await.status(), 400);
     }
     assert_eq!(login(&b, "v@example.com", PASSWORD).await.status(), 303);
+}
+
+// ---------- B: links built from the request path ----------
+
+/// Every `href` of `html`, with the HTML escapes minijinja writes undone.
+fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(v, _)| v))
+        .map(|v| {
+            v.replace("&#x2f;", "/")
+                .replace("&#x5c;", "\\")
+                .replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// Asserts that every link of the page at `page_url` leads to this site, as a browser would
+/// resolve it (WHATWG rules: `\` is `/`, tabs and line breaks are dropped), and that the
+/// language links are there.
+fn assert_links_stay_here(app: &TestApp, page_url: &str, html: &str) {
+    let base = url::Url::parse(page_url).expect("page URL");
+    let ours = url::Url::parse(&app.addr).unwrap();
+    let links = hrefs(html);
+    assert!(
+        links.iter().any(|h| h.ends_with("lang=ko")),
+        "{page_url}: the language links are there: {links:?}"
+    );
+    for h in links {
+        assert!(
+            !h.starts_with("//") && !h.starts_with("/\\") && !h.starts_with("\\"),
+            "{page_url}: {h}"
+        );
+        let to = base.join(&h).expect("a valid link");
+        assert_eq!(to.host_str(), ours.host_str(), "{page_url}: {h} → {to}");
+        assert_eq!(to.port(), ours.port(), "{page_url}: {h} → {to}");
+    }
+}
+
+/// Sends `GET <target>` exactly as written (no URL parser in between) and returns the
+/// status code and the body.
+async fn raw_get(app: &TestApp, target: &str) -> (u16, String) {
+    let host = app.addr.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
+    let req = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out))
+        .await
+        .expect("an answer in time")
+        .unwrap();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status line");
+    (status, text)
+}
+
+#[tokio::test]
+async fn b13_b_error_pages_for_crafted_paths_link_only_to_this_site() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "//evil.example/x",
+        "///evil.example/x",
+        "//evil.example/x?a=1&lang=en",
+        "/%2F%2Fevil.example",
+    ] {
+        let page_url = app.url(path);
+        let r = app.client.get(&page_url).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+        assert_links_stay_here(&app, &page_url, &r.text().await.unwrap());
+    }
+    // Backslashes: a URL parser would turn them into slashes before sending, so these go
+    // out as raw bytes. They reach the not-found page…
+    for path in ["/\\evil.example/x", "/\\/evil.example/x"] {
+        let (status, page) = raw_get(&app, path).await;
+        assert_eq!(status, 404, "{path}: {page}");
+        assert_links_stay_here(&app, &app.url(path), &page);
+    }
+    // …while a target that does not start with `/` is refused before any page is built.
+    let (status, page) = raw_get(&app, "\\\\evil.example/x").await;
+    assert_eq!(status, 400);
+    assert!(!page.contains("evil.example"), "{page}");
+}
+
+#[tokio::test]
+async fn b13_b_language_links_keep_the_query_without_lang_and_one_leading_slash() {
+    let app = TestApp::spawn().await;
+    let html = app
+        .get("//evil.example/x?a=1&lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let links = hrefs(&html);
+    assert!(
+        links.contains(&"/evil.example/x?a=1&lang=ko".to_owned()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"/evil.example/x?a=1&lang=en".to_owned()),
+        "{links:?}"
+    );
+    // A real page keeps working as before.
+    let links = hrefs(
+        &app.get("/login?next=%2Faccount")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        links.contains(&"/login?next=%2Faccount&lang=ko".to_owned()),
+        "{links:?}"
+    );
 }
