@@ -86,7 +86,10 @@ async fn notify(state: &AppState, guard: &str, user: &User) -> Result<(), PageEr
         reset_link: mailing::reset_link(state),
     };
     let lang = mailing::lang_for(user, i18n::Lang::default());
-    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
+    // The address may not be verified yet (a sign-up with somebody else's address, locked at
+    // login or at its link): then no name.
+    let name = mailing::greeting_name(user);
+    mailing::queue(state, lang, &user.email, name, kind).await
 }
 
 /// The answer to an attempt during a wait: `page` rendered with the "please wait N minutes"

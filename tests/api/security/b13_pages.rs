@@ -1,5 +1,6 @@
-//! B13: pages. Password guessing at `/verify/<token>` meets the login lock-out, and error and
-//! other pages link only to this site whatever path was asked for.
+//! B13: pages and mail. Password guessing at `/verify/<token>` meets the login lock-out, error
+//! and other pages link only to this site whatever path was asked for, and mail to an address
+//! nobody has proven carries no text a stranger typed.
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -9,6 +10,8 @@ use crate::helpers::*;
 const WRONG: &str = "wrong-Password-77";
 const WAIT_TEXT: &str = "Too many failed attempts";
 const WAIT_TEXT_KO: &str = "로그인 시도가 너무 많이 실패했습니다";
+/// A display name as someone who signs up with another person's address might choose it.
+const STRANGER: &str = "Bank Security Team: call +1 555";
 
 /// Lock-out after 3 counted attempts, waits 30 s, 60 s, 120 s (cap).
 fn lockout(c: &mut daemun::config::Config) {
@@ -243,5 +246,122 @@ async fn b13_b_language_links_keep_the_query_without_lang_and_one_leading_slash(
     assert!(
         links.contains(&"/login?next=%2Faccount&lang=ko".to_owned()),
         "{links:?}"
+    );
+}
+
+// ---------- C: mail to an address nobody has proven ----------
+
+fn assert_no_stranger_text(mail: &daemun::mail::SentMail, what: &str) {
+    for (part, body) in [("text", &mail.text), ("HTML", &mail.html)] {
+        for piece in ["Bank Security", "+1 555", STRANGER] {
+            assert!(
+                !body.contains(piece),
+                "{what}: the {part} part carries {piece:?}: {body}"
+            );
+        }
+    }
+    assert!(!mail.subject.contains("Bank Security"), "{what}");
+    assert!(mail.text.contains("Hello,"), "{what}: {}", mail.text);
+}
+
+#[tokio::test]
+async fn b13_c_the_verification_mail_and_its_resend_carry_no_name_typed_at_sign_up() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.signup("victim@example.com", STRANGER).await.status(),
+        200
+    );
+    let mails = app.wait_for_mails("victim@example.com", 1).await;
+    assert_no_stranger_text(&mails[0], "verification mail");
+    let r = Browser::new(&app)
+        .submit(
+            "/verify/resend",
+            "/verify/resend",
+            &[("email", "victim@example.com")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mails = app.wait_for_mails("victim@example.com", 2).await;
+    assert!(mails[1].text.contains("/verify/"), "a new link");
+    assert_no_stranger_text(&mails[1], "resent verification mail");
+}
+
+#[tokio::test]
+async fn b13_c_the_email_change_link_to_a_new_address_carries_no_name() {
+    let app = TestApp::spawn().await;
+    // The stranger has a verified account of their own, named as they like.
+    logged_in_user(&app, "stranger@example.com", STRANGER).await;
+    let r = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[("new_email", "victim@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mails = app.wait_for_mails("victim@example.com", 1).await;
+    assert!(mails[0].text.contains("/account/email/confirm/"));
+    assert_no_stranger_text(&mails[0], "email-change mail");
+}
+
+#[tokio::test]
+async fn b13_c_no_mail_to_an_unverified_address_carries_the_name() {
+    let app = TestApp::spawn_with(lockout).await;
+    let to = "victim@example.com";
+    assert_eq!(app.signup(to, STRANGER).await.status(), 200);
+    // 2: someone (the owner) tries to sign up with the address.
+    assert_eq!(app.signup(to, "Owner").await.status(), 200);
+    app.wait_for_mails(to, 2).await;
+    // 3: wrong passwords lock the account's login; its address hears of it.
+    for _ in 0..3 {
+        assert_eq!(login(&Browser::new(&app), to, WRONG).await.status(), 400);
+    }
+    app.wait_for_mails(to, 3).await;
+    // 4 and 5: the owner resets the password, and is told it was changed.
+    let r = Browser::new(&app)
+        .submit("/password/reset", "/password/reset", &[("email", to)])
+        .await;
+    assert_eq!(r.status(), 200);
+    let reset = mailed_link(&app, to, 4, "/password/reset/").await;
+    let r = Browser::new(&app)
+        .post(
+            &reset,
+            &[
+                ("password", "owners-New-password-4"),
+                ("password_confirm", "owners-New-password-4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mails = app.wait_for_mails(to, 5).await;
+    assert_eq!(mails.len(), 5);
+    for (mail, what) in mails.iter().zip([
+        "verification",
+        "sign-up attempt",
+        "lock-out notice",
+        "reset link",
+        "password changed",
+    ]) {
+        assert_no_stranger_text(mail, what);
+    }
+}
+
+#[tokio::test]
+async fn b13_c_mail_to_a_verified_address_still_greets_by_name() {
+    let app = TestApp::spawn().await;
+    app.verified_user("ada@example.com", "Ada Lovelace").await;
+    let r = Browser::new(&app)
+        .submit(
+            "/password/reset",
+            "/password/reset",
+            &[("email", "ada@example.com")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mails = app.wait_for_mails("ada@example.com", 2).await;
+    assert!(
+        mails[1].text.contains("Hello Ada Lovelace,"),
+        "{}",
+        mails[1].text
     );
 }
