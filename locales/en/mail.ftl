@@ -1,6 +1,8 @@
 # Emails. Links are inserted by the templates, not by these messages.
 
 mail-greeting = Hello { $name },
+# For mail to an address not proven yet, which must not carry a name someone typed.
+mail-greeting-neutral = Hello,
 mail-link-fallback = If the button doesn't work, copy this link into your browser:
 mail-footer-automated = This is an automated message from Daemun. Replies to this address are not read.
 

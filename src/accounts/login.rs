@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use crate::accounts::mailing;
+use super::lockout::{self, Checked};
 use crate::domain::clock::Millis;
 use crate::domain::email_address;
 use crate::domain::next_path::safe_next;
@@ -21,10 +21,8 @@ use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::{self, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
-use crate::i18n::FluentArg;
-use crate::mail::message::MailKind;
 use crate::store::email_tokens::TokenPurpose;
-use crate::store::login_guard::{self, Attempt, LockoutPolicy};
+use crate::store::login_guard;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -234,44 +232,33 @@ async fn authenticate(
         limits.login_per_ip,
     )
     .await?;
-    let failures = if limited {
-        0
-    } else {
-        match state
-            .store
-            .login_attempt(&guard, state.now(), &lockout_policy(state))
-            .await?
-        {
-            // A locked attempt proves nothing and costs no hashing, for known and unknown
-            // identifiers alike.
-            Attempt::Locked { until } => {
-                return Ok(Step::Locked(until, candidate.map(|(u, _)| u.user_id)));
-            }
-            Attempt::Allowed { failures } => failures,
-        }
-    };
-    // First factor: always one argon2 verification, real or dummy (also when throttled, so a
-    // throttled attempt looks and takes like a wrong password).
+    if limited {
+        // Not counted toward the lock-out, but one dummy verification all the same, so a
+        // throttled attempt looks and takes like a wrong password.
+        state.hasher.verify(password, None).await?;
+        return Ok(match candidate {
+            Some((u, _)) => Step::Failed("rate_limited", Some(u.user_id)),
+            None => Step::Failed("unknown_account", None),
+        });
+    }
+    // First factor: one argon2 verification, real or dummy, unless the lock-out says wait
+    // (then none, for known and unknown identifiers alike).
     let (user, hash) = match candidate {
-        Some((u, h)) if !limited => (Some(u), Some(h)),
-        Some((u, _)) => (Some(u), None),
+        Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
     };
-    let verdict = state.hasher.verify(password.clone(), hash).await?;
+    let checked = lockout::check(state, &guard, user.as_ref(), password.clone(), hash).await?;
+    let id = user.as_ref().map(|u| u.user_id);
+    let verdict = match checked {
+        Checked::Locked { until } => return Ok(Step::Locked(until, id)),
+        Checked::Wrong if id.is_some() => return Ok(Step::Failed("wrong_password", id)),
+        Checked::Wrong => return Ok(Step::Failed("unknown_account", None)),
+        Checked::Right(verdict) => verdict,
+    };
+    // A dummy hash never matches, so a right password always comes with an account.
     let Some(user) = user else {
         return Ok(Step::Failed("unknown_account", None));
     };
-    let id = Some(user.user_id);
-    if limited {
-        return Ok(Step::Failed("rate_limited", id));
-    }
-    if verdict == Verified::No {
-        if lockout_policy(state).wait_after(failures) > 0 {
-            notify_lockout(state, &guard, &user).await?;
-        }
-        return Ok(Step::Failed("wrong_password", id));
-    }
-    state.store.login_succeeded(&guard).await?;
     if !user.is_active {
         return Ok(Step::Failed("disabled", id));
     }
@@ -292,34 +279,6 @@ async fn authenticate(
     })
 }
 
-/// The lock-out settings from `[limits]`.
-pub fn lockout_policy(state: &AppState) -> LockoutPolicy {
-    let l = &state.config.limits;
-    LockoutPolicy {
-        threshold: l.lockout_threshold,
-        base_ms: l.lockout_base_secs * 1000,
-        max_ms: l.lockout_max_secs * 1000,
-        forget_ms: l.lockout_forget_hours * 3_600_000,
-    }
-}
-
-/// Tells the owner, at most once a day, that their account's login is locked for a while.
-async fn notify_lockout(state: &AppState, guard: &str, user: &User) -> Result<(), PageError> {
-    if !user.is_active
-        || !state
-            .store
-            .claim_lockout_notice(guard, state.now(), crate::domain::clock::DAY)
-            .await?
-    {
-        return Ok(());
-    }
-    let kind = MailKind::LoginLockout {
-        reset_link: mailing::reset_link(state),
-    };
-    let lang = mailing::lang_for(user, crate::i18n::Lang::default());
-    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
-}
-
 /// `429` with `Retry-After` and the "please wait" message, the same for every identifier.
 fn locked_page(
     state: &AppState,
@@ -328,26 +287,16 @@ fn locked_page(
     reauth: bool,
     until: Millis,
 ) -> Response {
-    let secs = ((until - state.now()).max(1000) + 999) / 1000;
-    let minutes = (secs + 59) / 60;
-    let msg = crate::i18n::t_args(
-        ctx.lang,
-        "login-error-locked",
-        &[("minutes", FluentArg::Num(minutes as f64))],
-    );
-    let mut resp = render(
-        state,
-        ctx,
-        &form.next,
-        reauth,
-        &form.identifier,
-        Some(msg),
-        false,
-        StatusCode::TOO_MANY_REQUESTS,
-    );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
-        resp.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, v);
-    }
-    resp
+    lockout::wait_page(state, ctx, until, |msg, status| {
+        render(
+            state,
+            ctx,
+            &form.next,
+            reauth,
+            &form.identifier,
+            Some(msg),
+            false,
+            status,
+        )
+    })
 }

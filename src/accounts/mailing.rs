@@ -30,6 +30,18 @@ pub async fn queue(
     Ok(())
 }
 
+/// The name to greet `user` by in mail to the account's address: none until that address is
+/// verified. Until then the account may be a stranger's, made with somebody else's address
+/// and a name of the stranger's choosing, and the mail would carry that text to the address's
+/// owner.
+pub fn greeting_name(user: &User) -> &str {
+    if user.email_verified {
+        &user.display_name
+    } else {
+        ""
+    }
+}
+
 /// Issues a verification token for the user's current address and queues the mail.
 pub async fn send_verification(state: &AppState, user: &User, lang: Lang) -> Result<(), PageError> {
     let token = SecretToken::generate();
@@ -51,7 +63,8 @@ pub async fn send_verification(state: &AppState, user: &User, lang: Lang) -> Res
         link,
         expires_hours: ttl_hours,
     };
-    queue(state, lang, &user.email, &user.display_name, kind).await
+    // The address is unproven by definition: no name.
+    queue(state, lang, &user.email, "", kind).await
 }
 
 /// Tells the owner of an existing account that someone tried to sign up with their address.
@@ -63,7 +76,7 @@ pub async fn send_signup_attempt(
     let kind = MailKind::SignupAttempt {
         login_link: format!("{}/login", state.config.issuer()),
     };
-    queue(state, lang, &user.email, &user.display_name, kind).await
+    queue(state, lang, &user.email, greeting_name(user), kind).await
 }
 
 /// Issues a reset token (older reset links of the user die) and mails the link.
@@ -95,7 +108,7 @@ pub async fn send_password_reset(
         ),
         expires_minutes: ttl_minutes,
     };
-    queue(state, lang, &user.email, &user.display_name, kind).await
+    queue(state, lang, &user.email, greeting_name(user), kind).await
 }
 
 /// Issues an email-change token (older ones die) and mails the link to the NEW address.
@@ -129,7 +142,9 @@ pub async fn send_email_change(
         expires_hours: ttl_hours,
         new_email: new.as_str().to_owned(),
     };
-    queue(state, lang, new.as_str(), &user.display_name, kind).await
+    // To the new address, not proven yet: no name (the account's owner chose it, but the
+    // owner may be a stranger to whoever reads that mailbox).
+    queue(state, lang, new.as_str(), "", kind).await
 }
 
 /// The link notices offer to someone who did not make the change themselves.

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod email;
 pub mod export;
 pub mod home;
+pub mod lockout;
 pub mod login;
 pub mod logout;
 pub mod mailing;

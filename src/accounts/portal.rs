@@ -6,7 +6,7 @@ use axum::http::HeaderValue;
 use axum::http::header::REFERRER_POLICY;
 use axum::response::Response;
 
-use super::login::lockout_policy;
+use super::lockout::policy as lockout_policy;
 use super::signup::password_message;
 use crate::domain::password::{Password, PasswordPolicy, Verified};
 use crate::domain::user::User;

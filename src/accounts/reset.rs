@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::mailing::{lang_for, queue, reset_link, send_password_reset};
+use super::mailing::{greeting_name, lang_for, queue, reset_link, send_password_reset};
 use super::portal::{Errors, field_error, new_password, no_referrer};
 use crate::domain::email_address::{EmailAddress, EmailError};
 use crate::domain::secret::SecretToken;
@@ -224,11 +224,13 @@ pub async fn reset(
     let kind = MailKind::PasswordChanged {
         reset_link: reset_link(&state),
     };
+    // `user` is as it was before the reset: if the address was unverified until now, the
+    // name on the account may be a stranger's (who signed up with this address), so none.
     queue(
         &state,
         lang_for(&user, ctx.lang),
         &user.email,
-        &user.display_name,
+        greeting_name(&user),
         kind,
     )
     .await?;

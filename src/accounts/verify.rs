@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::lockout::{self, Checked};
 use super::mailing::{lang_for, send_verification};
 use crate::domain::email_address::{EmailAddress, EmailError};
-use crate::domain::password::{Password, Verified};
+use crate::domain::password::Password;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
 use crate::store::email_tokens::TokenPurpose;
+use crate::store::login_guard;
 
 /// The token stays out of `Referer` headers of anything the page links to.
 fn no_referrer(mut resp: Response) -> Response {
@@ -72,21 +74,35 @@ pub struct VerifyForm {
     password: String,
 }
 
-/// Whether `password` is that of the account the live token `hash` belongs to. The link proves
+/// Checks `password` against the account the live token `hash` belongs to. The link proves
 /// the mailbox, the password proves the sign-up: together they stop someone who signed up with
 /// another person's address from having it verified by its owner (security.md B5 #35).
-/// Always one argon2 verification.
-async fn signed_up_by(state: &AppState, hash: &[u8], password: String) -> Result<bool, PageError> {
+///
+/// This form checks the account's password as a login does, so it counts toward the same
+/// lock-out (`lockout::check`): otherwise whoever holds a link could guess the password here
+/// without limit, and then log in with it. An empty or over-long password proves nothing and
+/// is not counted; it costs one dummy verification like a wrong one.
+async fn signed_up_by(
+    state: &AppState,
+    hash: &[u8],
+    password: String,
+) -> Result<Checked, PageError> {
     let pw = Password::new(password);
-    let stored = match state.store.email_token_user(hash).await? {
-        Some(user) if !pw.expose().is_empty() && pw.within_cap() => state
-            .store
-            .credentials(&user.email_normalized, true)
-            .await?
-            .map(|(_, h)| h),
-        _ => None,
+    let well_formed = !pw.expose().is_empty() && pw.within_cap();
+    let user = match state.store.email_token_user(hash).await? {
+        Some(user) if well_formed => user,
+        _ => {
+            state.hasher.verify(pw, None).await?;
+            return Ok(Checked::Wrong);
+        }
     };
-    Ok(state.hasher.verify(pw, stored).await? != Verified::No)
+    let stored = state
+        .store
+        .credentials(&user.email_normalized, true)
+        .await?
+        .map(|(_, h)| h);
+    let guard = login_guard::account_key(user.user_id);
+    lockout::check(state, &guard, Some(&user), pw, stored).await
 }
 
 pub async fn verify(
@@ -107,23 +123,32 @@ pub async fn verify(
         audit::record(&state, "email.verify_failed", None, &client, "").await;
         return Ok(failed(&state, &ctx));
     }
-    if !signed_up_by(&state, &token.hash(), form.password).await? {
-        audit::record(
-            &state,
-            "email.verify_failed",
-            None,
-            &client,
-            "wrong_password",
-        )
-        .await;
-        let msg = ctx.t("verify-confirm-wrong-password");
-        return Ok(confirm_page(
-            &state,
-            &ctx,
-            &token,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        ));
+    match signed_up_by(&state, &token.hash(), form.password).await? {
+        Checked::Right(_) => {}
+        Checked::Locked { until } => {
+            audit::record(&state, "email.verify_failed", None, &client, "locked").await;
+            return Ok(lockout::wait_page(&state, &ctx, until, |msg, status| {
+                confirm_page(&state, &ctx, &token, Some(msg), status)
+            }));
+        }
+        Checked::Wrong => {
+            audit::record(
+                &state,
+                "email.verify_failed",
+                None,
+                &client,
+                "wrong_password",
+            )
+            .await;
+            let msg = ctx.t("verify-confirm-wrong-password");
+            return Ok(confirm_page(
+                &state,
+                &ctx,
+                &token,
+                Some(msg),
+                StatusCode::BAD_REQUEST,
+            ));
+        }
     }
     match state
         .store

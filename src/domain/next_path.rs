@@ -1,4 +1,5 @@
-//! The `next` parameter: where to go after login. Only same-origin relative paths pass.
+//! Local paths. The `next` parameter (where to go after login): only same-origin relative
+//! paths pass. Links to the page being shown: built from its path by [`local_path`].
 //!
 //! Open redirects are refused by accepting a small, strict shape rather than trying to spot
 //! every trick: `/` followed by a path whose second character is not `/` or `\`, no control or
@@ -32,9 +33,41 @@ pub fn safe_next(raw: &str) -> Option<&str> {
     Some(raw)
 }
 
+/// A request's `path` as the start of a link to this site: the same path with exactly one
+/// leading `/`, whatever run of `/` and `\` it began with (`GET //evil.example/x` is a valid
+/// request). A link that begins `//` is a network-path reference, another host; browsers read
+/// `\` as `/` in `http(s)` URLs and drop tabs and line breaks anywhere in them, so `/\host`
+/// and `/<tab>/host` are too. The rest of the path is kept as it came (percent-escapes
+/// included: `%2F` is not a separator to a browser resolving a link).
+pub fn local_path(path: &str) -> String {
+    let rest = path.trim_start_matches(['/', '\\', '\t', '\n', '\r']);
+    format!("/{rest}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{local_path, safe_next};
+
+    #[test]
+    fn local_paths_have_exactly_one_leading_slash() {
+        for (raw, link) in [
+            ("/", "/"),
+            ("", "/"),
+            ("/login", "/login"),
+            ("/a//b", "/a//b"),
+            ("//evil.example/x", "/evil.example/x"),
+            ("///evil.example", "/evil.example"),
+            ("/\\evil.example/x", "/evil.example/x"),
+            ("\\\\evil.example", "/evil.example"),
+            ("/\\/\\evil.example", "/evil.example"),
+            ("/\t/evil.example", "/evil.example"),
+            ("/\r\n/evil.example", "/evil.example"),
+            ("*", "/*"),
+            ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),
+        ] {
+            assert_eq!(local_path(raw), link, "{raw:?}");
+        }
+    }
 
     #[test]
     fn local_paths_are_kept() {

@@ -14,6 +14,7 @@ use super::error::{ErrorMarker, PageError};
 use super::flash::Flash;
 use super::session::Authenticated;
 use super::state::AppState;
+use crate::domain::next_path::local_path;
 use crate::i18n::{self, Lang};
 
 #[derive(Debug, Clone)]
@@ -22,7 +23,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub auth: Option<Authenticated>,
     flash: Option<Flash>,
-    /// Path and query of this request, for the language links.
+    /// Path and query of this request as a local link (see [`here_link`]), for the language
+    /// links.
     here: String,
 }
 
@@ -43,11 +45,7 @@ impl PageCtx {
                 .cloned()
                 .flatten(),
             flash,
-            here: parts
-                .uri
-                .path_and_query()
-                .map_or("/", |p| p.as_str())
-                .to_owned(),
+            here: here_link(parts.uri.path_and_query().map_or("/", |p| p.as_str())),
         }
     }
 
@@ -119,6 +117,16 @@ impl PageCtx {
 
     pub fn ok(&self, state: &AppState, template: &str, extra: Value) -> Response {
         self.render(state, StatusCode::OK, template, extra)
+    }
+}
+
+/// A request's path and query as a link back to the same page, never to another site: the
+/// path through [`local_path`], the query as it came. Every link built from the request path
+/// starts here, so a crafted path (`//evil.example/x`) cannot turn into a link elsewhere.
+fn here_link(path_and_query: &str) -> String {
+    match path_and_query.split_once('?') {
+        Some((path, query)) => format!("{}?{query}", local_path(path)),
+        None => local_path(path_and_query),
     }
 }
 
@@ -203,5 +211,30 @@ mod tests {
             lang_link("/login?next=%2Faccount&lang=en", Lang::Ko),
             "/login?next=%2Faccount&lang=ko"
         );
+    }
+
+    #[test]
+    fn language_links_never_leave_the_site() {
+        for (raw, link) in [
+            ("//evil.example/x", "/evil.example/x?lang=ko"),
+            (
+                "//evil.example/x?a=1&lang=en",
+                "/evil.example/x?a=1&lang=ko",
+            ),
+            ("/\\evil.example/x", "/evil.example/x?lang=ko"),
+            ("///\\//evil.example", "/evil.example?lang=ko"),
+            ("/%2F%2Fevil.example", "/%2F%2Fevil.example?lang=ko"),
+            (
+                "/login?next=//evil.example",
+                "/login?next=%2F%2Fevil.example&lang=ko",
+            ),
+        ] {
+            let href = lang_link(&here_link(raw), Lang::Ko);
+            assert_eq!(href, link, "{raw:?}");
+            assert!(
+                !href.starts_with("//") && !href.starts_with("/\\"),
+                "{raw:?}"
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! rendered in the recipient's language and queued in the outbox.
 use minijinja::context;
 
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::store::outbox::NewMail;
 use crate::templates::{RenderError, Templates};
 
@@ -40,6 +40,16 @@ pub enum MailKind {
 }
 
 impl MailKind {
+    /// Whether the mail goes to an address nobody has proven yet: the address typed at sign-up
+    /// or the new address of an email change. Whoever typed it may be a stranger, so such a
+    /// mail carries none of their words (see [`compose`]).
+    pub fn to_unproven_address(&self) -> bool {
+        matches!(
+            self,
+            MailKind::VerifyEmail { .. } | MailKind::EmailChange { .. }
+        )
+    }
+
     fn template(&self) -> &'static str {
         match self {
             MailKind::VerifyEmail { .. } => "verify_email",
@@ -55,7 +65,14 @@ impl MailKind {
     }
 }
 
-/// Renders `kind` for `to` into a mail ready for the outbox.
+/// Renders `kind` for `to` into a mail ready for the outbox, greeting `name` (a display
+/// name; empty for none).
+///
+/// Anyone can sign up with somebody else's address and a name of their choosing, so a name is
+/// only used when the caller knows the address is proven (see `accounts::mailing`), and never
+/// in a mail that by its kind goes to an unproven address: otherwise the mail would carry a
+/// stranger's text ("Bank Security Team: call …") to the address's owner. Such mail greets
+/// neutrally.
 pub fn compose(
     templates: &Templates,
     issuer: &str,
@@ -96,9 +113,15 @@ pub fn compose(
             (reset_link.as_str(), "", 0, 0)
         }
     };
+    let greeting = if name.is_empty() || kind.to_unproven_address() {
+        i18n::t(lang, "mail-greeting-neutral")
+    } else {
+        i18n::t_args(lang, "mail-greeting", &[("name", name.into())])
+    };
+    // Templates get the finished greeting, not the name: none of them can put it elsewhere.
     let ctx = context! {
         lang => lang.code(),
-        name => name,
+        greeting => greeting,
         link => link,
         email => email,
         username => username,
@@ -115,4 +138,70 @@ pub fn compose(
         body_text: templates.render(&format!("{base}/body.txt"), ctx.clone())?,
         body_html: templates.render(&format!("{base}/body.html"), ctx)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STRANGER: &str = "Bank Security Team: call +1 555";
+
+    fn render(kind: &MailKind, lang: Lang, name: &str) -> NewMail {
+        compose(
+            &Templates::new(),
+            "http://x",
+            lang,
+            "a@example.com",
+            name,
+            kind,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn mail_to_an_unproven_address_greets_without_a_name_whatever_it_is_given() {
+        let kinds = [
+            MailKind::VerifyEmail {
+                link: "http://x/verify/T".into(),
+                expires_hours: 24,
+            },
+            MailKind::EmailChange {
+                link: "http://x/account/email/confirm/T".into(),
+                expires_hours: 24,
+                new_email: "new@example.com".into(),
+            },
+        ];
+        for kind in &kinds {
+            assert!(kind.to_unproven_address());
+            for lang in Lang::ALL {
+                let m = render(kind, lang, STRANGER);
+                let neutral = i18n::t(lang, "mail-greeting-neutral");
+                for body in [&m.body_text, &m.body_html] {
+                    assert!(!body.contains("Bank Security"), "{kind:?} {lang:?}: {body}");
+                    assert!(body.contains(&neutral), "{kind:?} {lang:?}: {body}");
+                }
+                assert!(!m.subject.contains("Bank Security"));
+            }
+        }
+    }
+
+    #[test]
+    fn other_mail_greets_the_name_it_is_given_or_no_one() {
+        let kind = MailKind::PasswordChanged {
+            reset_link: "http://x/password/reset".into(),
+        };
+        assert!(!kind.to_unproven_address());
+        let named = render(&kind, Lang::En, "Ada");
+        assert!(
+            named.body_text.starts_with("Hello Ada,"),
+            "{}",
+            named.body_text
+        );
+        let plain = render(&kind, Lang::Ko, "");
+        assert!(
+            plain.body_text.starts_with("안녕하세요."),
+            "{}",
+            plain.body_text
+        );
+    }
 }

@@ -14,6 +14,7 @@ mod b11_exhaustion;
 mod b11_storage;
 mod b12_faults;
 mod b13_grants;
+mod b13_pages;
 mod b13_protocol;
 mod enumeration;
 pub(crate) mod support;
