@@ -1,4 +1,4 @@
-//! The adversarial suite, organised like the checklist in docs/security.md (B1–B12). Items
+//! The adversarial suite, organised like the checklist in docs/security.md (B1–B13). Items
 //! that other modules already cover are listed in the table there with their test names.
 mod b01_authorize;
 mod b02_token;
