@@ -21,9 +21,11 @@ WORKDIR /var/lib/daemun
 # The working directory holds the SQLite database (data/) and, in development only, the
 # generated key-encryption key (keys/). In production set DAEMUN_KEYS__ENCRYPTION_KEY.
 VOLUME ["/var/lib/daemun"]
+# /metrics has a listener of its own: publish 9464 to the monitoring network only.
 ENV DAEMUN_SERVER__BIND=0.0.0.0:8080 \
+    DAEMUN_SERVER__METRICS_BIND=0.0.0.0:9464 \
     DAEMUN_SERVER__LOG_FORMAT=json
-EXPOSE 8080
+EXPOSE 8080 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s \
     CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 # SIGTERM stops accepting connections and drains requests in flight (server.drain_secs).

@@ -228,7 +228,7 @@ async fn authenticate(
     let limits = &state.config.limits;
     let limited = rate_limit::over_limit(
         state,
-        &format!("login:ip:{}", client.ip),
+        &format!("login:ip:{}", client.limit_key),
         limits.login_per_ip,
     )
     .await?;

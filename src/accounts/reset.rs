@@ -59,7 +59,10 @@ pub async fn request(
     let limited = rate_limit::over_any(
         &state,
         &[
-            (format!("reset:ip:{}", client.ip), limits.reset_per_ip),
+            (
+                format!("reset:ip:{}", client.limit_key),
+                limits.reset_per_ip,
+            ),
             (
                 format!("reset:email:{}", email.normalized()),
                 limits.reset_per_address,

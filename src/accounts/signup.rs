@@ -159,7 +159,7 @@ pub async fn signup(
     }
     if rate_limit::over_limit(
         &state,
-        &format!("signup:ip:{}", client.ip),
+        &format!("signup:ip:{}", client.limit_key),
         state.config.limits.signup_per_ip,
     )
     .await?

@@ -214,7 +214,10 @@ pub async fn resend(
     let limited = rate_limit::over_any(
         &state,
         &[
-            (format!("resend:ip:{}", client.ip), limits.resend_per_ip),
+            (
+                format!("resend:ip:{}", client.limit_key),
+                limits.resend_per_ip,
+            ),
             (
                 format!("resend:email:{}", email.normalized()),
                 limits.resend_per_address,

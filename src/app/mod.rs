@@ -110,7 +110,14 @@ impl App {
             addr: config.server.bind.clone(),
             source: e,
         })?;
-        let metrics_listener = serve::bind_metrics(&config.server.metrics_bind).await?;
+        let metrics_listener = serve::bind_metrics(config.metrics_listener_addr()).await?;
+        if config.metrics_on_public_listener() {
+            tracing::warn!(
+                "metrics are served on the public listener (server.metrics_bind = server.bind)"
+            );
+        } else if config.server.metrics_bind.is_empty() {
+            tracing::info!("metrics are off (server.metrics_bind is empty)");
+        }
         let issuer = config.issuer_url()?;
         let mut allowed_hosts: Vec<String> = config
             .server
@@ -163,7 +170,7 @@ impl App {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// The port of the separate metrics listener, when `server.metrics_bind` is set.
+    /// The port of the separate metrics listener, when there is one.
     pub fn metrics_port(&self) -> Option<u16> {
         Some(self.metrics_listener.as_ref()?.local_addr().ok()?.port())
     }

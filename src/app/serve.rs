@@ -30,16 +30,15 @@ pub struct ConnLimits {
     pub drain: Duration,
 }
 
-/// Binds the separate metrics listener; `None` when `addr` is empty (metrics are then
-/// served on the main listener).
-pub async fn bind_metrics(addr: &str) -> Result<Option<TcpListener>, super::StartError> {
-    if addr.is_empty() {
+/// Binds the separate metrics listener, if `addr` names one.
+pub async fn bind_metrics(addr: Option<&str>) -> Result<Option<TcpListener>, super::StartError> {
+    let Some(addr) = addr else {
         return Ok(None);
-    }
+    };
     match TcpListener::bind(addr).await {
         Ok(l) => Ok(Some(l)),
         Err(source) => Err(super::StartError::Bind {
-            addr: addr.to_owned(),
+            addr: format!("{addr} (server.metrics_bind; empty turns metrics off)"),
             source,
         }),
     }
@@ -55,7 +54,7 @@ pub fn metrics(
     tokio::spawn(async move {
         if let Some(l) = listener {
             if let Ok(addr) = l.local_addr() {
-                tracing::info!(%addr, "metrics are served here only");
+                tracing::info!(metrics = %addr, "metrics are served here only");
             }
             serve(l, crate::http::metrics::router(state), stop, limits).await;
         }

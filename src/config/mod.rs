@@ -32,14 +32,17 @@ pub enum Environment {
     Production,
 }
 
+/// Where `/metrics` is served unless configured otherwise: loopback only.
+pub const DEFAULT_METRICS_BIND: &str = "127.0.0.1:9464";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     pub environment: Environment,
     /// Address to listen on.
     pub bind: String,
-    /// A separate address for `/metrics` (empty: served on `bind`). When set, `/metrics` is
-    /// served only there.
+    /// The management listener for `/metrics`, private by default. Empty turns metrics off;
+    /// the same address as `bind` serves them on the public listener, on purpose only.
     pub metrics_bind: String,
     /// The public origin: `iss` of tokens and the origin of every link in mail.
     pub issuer: String,
@@ -161,6 +164,9 @@ pub struct AccountsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimitsConfig {
+    /// IPv6 sources are counted per prefix of this length by every per-address limit (one
+    /// visitor usually holds a whole /64); IPv4 sources per address.
+    pub ipv6_prefix_len: u8,
     pub window_secs: i64,
     pub signup_per_ip: i64,
     pub resend_per_address: i64,
@@ -254,7 +260,7 @@ impl Default for ServerConfig {
         Self {
             environment: Environment::Development,
             bind: "127.0.0.1:8080".into(),
-            metrics_bind: String::new(),
+            metrics_bind: DEFAULT_METRICS_BIND.into(),
             issuer: "http://127.0.0.1:8080".into(),
             allowed_hosts: vec![],
             trusted_proxies: vec![],
@@ -327,6 +333,7 @@ impl Default for AccountsConfig {
 impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
+            ipv6_prefix_len: crate::domain::client_address::DEFAULT_IPV6_PREFIX,
             window_secs: 3600,
             signup_per_ip: 20,
             resend_per_address: 3,
@@ -427,6 +434,20 @@ impl Config {
             .map_err(|e| ConfigError(format!("invalid configuration: {e}")))?;
         config.validate()?;
         Ok(config)
+    }
+
+    /// Whether `/metrics` is served on the public listener: only when `server.metrics_bind`
+    /// names the same address as `server.bind` (port 0, "any free port", is never the same).
+    pub fn metrics_on_public_listener(&self) -> bool {
+        let s = &self.server;
+        let metrics = s.metrics_bind.parse::<std::net::SocketAddr>().ok();
+        metrics.is_some_and(|m| m.port() != 0) && metrics == s.bind.parse().ok()
+    }
+
+    /// The separate management listener's address, if there is one.
+    pub fn metrics_listener_addr(&self) -> Option<&str> {
+        let m = self.server.metrics_bind.as_str();
+        (!m.is_empty() && !self.metrics_on_public_listener()).then_some(m)
     }
 
     pub fn is_production(&self) -> bool {

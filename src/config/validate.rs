@@ -11,20 +11,13 @@ impl Config {
             .parse::<SocketAddr>()
             .map_err(|_| bad("server.bind", &s.bind, "host:port such as 127.0.0.1:8080"))?;
         if !s.metrics_bind.is_empty() {
-            let m = s.metrics_bind.parse::<SocketAddr>().map_err(|_| {
+            s.metrics_bind.parse::<SocketAddr>().map_err(|_| {
                 bad(
                     "server.metrics_bind",
                     &s.metrics_bind,
-                    "empty or host:port such as 127.0.0.1:9090",
+                    "empty (metrics off) or host:port such as 127.0.0.1:9464",
                 )
             })?;
-            if m.port() != 0 && s.bind.parse::<SocketAddr>().ok() == Some(m) {
-                return Err(bad(
-                    "server.metrics_bind",
-                    &s.metrics_bind,
-                    "an address other than server.bind",
-                ));
-            }
         }
         let issuer = self.issuer_url()?;
         if self.is_production() && issuer.scheme() != "https" {
@@ -220,6 +213,14 @@ impl Config {
             ));
         }
         let l = &self.limits;
+        let min_prefix = crate::domain::client_address::MIN_IPV6_PREFIX;
+        if !(min_prefix..=128).contains(&l.ipv6_prefix_len) {
+            return Err(bad(
+                "limits.ipv6_prefix_len",
+                l.ipv6_prefix_len,
+                &format!("a prefix length from {min_prefix} to 128 (64 groups one subnet)"),
+            ));
+        }
         if l.lockout_threshold < 0 || l.lockout_threshold > 100 {
             // NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts.
             return Err(bad(

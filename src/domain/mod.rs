@@ -1,5 +1,6 @@
 //! Pure types and rules of the product: no I/O, no web or database crates.
 pub mod client;
+pub mod client_address;
 pub mod clock;
 pub mod email_address;
 pub mod next_path;

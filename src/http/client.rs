@@ -7,12 +7,19 @@ use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 
 use super::state::AppState;
+use crate::domain::client_address;
 
 const MAX_USER_AGENT: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct ClientInfo {
+    /// The address as seen, for the audit log and the session list.
     pub ip: String,
+    /// The address per-address limits count by: IPv6 grouped by `limits.ipv6_prefix_len`
+    /// (see [`crate::domain::client_address`]).
+    pub limit_addr: IpAddr,
+    /// [`Self::limit_addr`] as text, for counters kept in the database.
+    pub limit_key: String,
     pub user_agent: String,
 }
 
@@ -23,11 +30,16 @@ impl FromRequestParts<AppState> for ClientInfo {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(client_info(parts, &state.trusted_proxies))
+        Ok(client_info(
+            parts,
+            &state.trusted_proxies,
+            state.config.limits.ipv6_prefix_len,
+        ))
     }
 }
 
-pub fn client_info(parts: &Parts, trusted: &[IpAddr]) -> ClientInfo {
+/// Who sent `parts`; `v6_prefix` is the IPv6 grouping of the limit key.
+pub fn client_info(parts: &Parts, trusted: &[IpAddr], v6_prefix: u8) -> ClientInfo {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -47,6 +59,8 @@ pub fn client_info(parts: &Parts, trusted: &[IpAddr]) -> ClientInfo {
         .collect();
     ClientInfo {
         ip: ip.to_string(),
+        limit_addr: client_address::limit_addr(ip, v6_prefix),
+        limit_key: client_address::limit_key(ip, v6_prefix),
         user_agent,
     }
 }
@@ -85,14 +99,22 @@ mod tests {
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let spoofed = parts("203.0.113.9:5000", Some("198.51.100.1"));
-        assert_eq!(client_info(&spoofed, &[proxy]).ip, "203.0.113.9");
+        assert_eq!(client_info(&spoofed, &[proxy], 64).ip, "203.0.113.9");
         let via_proxy = parts("10.0.0.1:5000", Some("198.51.100.1, 203.0.113.7"));
         assert_eq!(
-            client_info(&via_proxy, &[proxy]).ip,
+            client_info(&via_proxy, &[proxy], 64).ip,
             "203.0.113.7",
             "right-most untrusted hop"
         );
         let no_header = parts("10.0.0.1:5000", None);
-        assert_eq!(client_info(&no_header, &[proxy]).ip, "10.0.0.1");
+        assert_eq!(client_info(&no_header, &[proxy], 64).ip, "10.0.0.1");
+    }
+
+    #[test]
+    fn ipv6_visitors_are_limited_by_their_subnet_but_logged_in_full() {
+        let info = client_info(&parts("[2001:db8:1:2::7]:5000", None), &[], 64);
+        assert_eq!(info.ip, "2001:db8:1:2::7");
+        assert_eq!(info.limit_key, "2001:db8:1:2::/64");
+        assert_eq!(info.limit_addr, "2001:db8:1:2::".parse::<IpAddr>().unwrap());
     }
 }

@@ -171,10 +171,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let ip: IpAddr = client_info(&parts, &state.trusted_proxies)
-        .ip
-        .parse()
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let ip = client_info(
+        &parts,
+        &state.trusted_proxies,
+        state.config.limits.ipv6_prefix_len,
+    )
+    .limit_addr;
     match state.edge.check_ip(group, ip) {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,
         Err(wait) => {

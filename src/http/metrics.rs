@@ -1,8 +1,9 @@
 //! `/metrics` and the layer that counts every request by its route template. The series
 //! themselves are named in [`crate::telemetry::metrics`].
 //!
-//! `/metrics` is for the operator's scraper, not the public: bind it to a private address
-//! with `server.metrics_bind`, or block it at the proxy.
+//! `/metrics` is for the operator's scraper, not the public: it is served on the management
+//! listener (`server.metrics_bind`, loopback by default), and on the public listener only when
+//! an operator sets both to the same address on purpose.
 use std::time::Instant;
 
 use axum::Router;
@@ -33,9 +34,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
-/// `/metrics` on the main listener: there only while no separate address is configured.
+/// `/metrics` on the public listener: `404` unless `server.metrics_bind` is `server.bind`.
 pub async fn on_main_listener(State(state): State<AppState>) -> Response {
-    if state.config.server.metrics_bind.is_empty() {
+    if state.config.metrics_on_public_listener() {
         scrape(State(state)).await
     } else {
         StatusCode::NOT_FOUND.into_response()

@@ -10,6 +10,8 @@ pub fn daemun(dir: &std::path::Path, db: &str) -> Command {
     }
     c.current_dir(dir)
         .env("DAEMUN_DATABASE__URL", db)
+        // Servers started by tests run side by side: no shared management port.
+        .env("DAEMUN_SERVER__METRICS_BIND", "")
         .env("RUST_LOG", "warn");
     c
 }

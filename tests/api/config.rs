@@ -74,42 +74,57 @@ fn check_config_reads_the_file_and_redacts_secrets() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("idle_minuets"));
 }
 
+/// A plain HTTP/1.1 GET over a socket: the whole response as text.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
 #[test]
 fn with_no_configuration_it_serves_health_and_the_signup_page() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = daemun()
         .current_dir(dir.path())
-        // Only the port differs from the defaults, so parallel test runs do not collide.
+        // Only the ports differ from the defaults, so parallel test runs do not collide.
         .env("DAEMUN_SERVER__BIND", "127.0.0.1:0")
+        .env("DAEMUN_SERVER__METRICS_BIND", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut addr = None;
+    let (mut addr, mut metrics) = (None, None);
+    let field = |line: &str, name: &str| {
+        let rest = line.split(&format!(" {name}=")).nth(1)?;
+        Some(rest.split_whitespace().next()?.to_owned())
+    };
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
-        if let Some(rest) = line.split("addr=").nth(1) {
-            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
+        addr = addr.or_else(|| field(&line, "addr"));
+        metrics = metrics.or_else(|| field(&line, "metrics"));
+        if addr.is_some() && metrics.is_some() {
             break;
         }
         assert!(Instant::now() < deadline, "no start-up line");
     }
     let addr = addr.expect("the server logs its address");
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        use std::io::{Read, Write};
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
-    };
+    let metrics = metrics.expect("the server logs its metrics address");
+    let get = |path: &str| http_get(&addr, path);
     assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+    // Metrics are on by default, on the management listener only.
+    assert!(get("/metrics").starts_with("HTTP/1.1 404"));
+    let scraped = http_get(&metrics, "/metrics");
+    assert!(scraped.starts_with("HTTP/1.1 200"), "{scraped}");
+    assert!(scraped.contains("daemun_http_requests_total"));
     let signup = get("/signup");
     assert!(signup.starts_with("HTTP/1.1 200"), "{signup}");
     assert!(signup.contains("name=\"email\""));

@@ -20,6 +20,8 @@ pub const PASSWORD: &str = "correct-Horse-battery-9";
 
 pub struct TestApp {
     pub addr: String,
+    /// The management listener (`server.metrics_bind`), when the app has one.
+    pub metrics_addr: Option<String>,
     pub client: Client,
     pub state: AppState,
     pub clock: FakeClock,
@@ -82,6 +84,8 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     let mut c = Config::default();
     c.server.bind = format!("127.0.0.1:{port}");
     c.server.issuer = format!("http://127.0.0.1:{port}");
+    // A management port of its own, as tests run side by side.
+    c.server.metrics_bind = "127.0.0.1:0".into();
     c.database.url = db_url;
     c.database.max_connections = 4;
     c.mail.transport = "memory".into();
@@ -129,9 +133,11 @@ impl TestApp {
         .expect("app builds");
         let state = app.state();
         let shutdown = app.shutdown_token();
+        let metrics_addr = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         tokio::spawn(app.serve());
         Self {
             addr: format!("http://127.0.0.1:{port}"),
+            metrics_addr,
             client: new_client(),
             state,
             clock,
@@ -147,6 +153,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
+    }
+
+    /// `/metrics` on the management listener.
+    pub fn metrics_url(&self) -> String {
+        let addr = self.metrics_addr.as_deref().expect("a metrics listener");
+        format!("{addr}/metrics")
     }
 
     pub async fn get(&self, path: &str) -> Response {

@@ -1,11 +1,9 @@
 //! `/metrics`: every series is exported, values move with requests, route templates stand in
-//! for raw paths, and the separate metrics listener takes `/metrics` off the main one.
-use std::sync::Arc;
+//! for raw paths, and `/metrics` is on the management listener only, unless an operator puts it
+//! on the public one on purpose (B13 #10 in docs/security.md).
 use std::time::Duration;
 
 use base64::Engine;
-use daemun::app::{App, BuildOptions};
-use daemun::domain::clock::FakeClock;
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -40,7 +38,7 @@ async fn scrape_url(url: &str) -> String {
 }
 
 async fn scrape(app: &TestApp) -> String {
-    scrape_url(&app.url("/metrics")).await
+    scrape_url(&app.metrics_url()).await
 }
 
 /// The value of the sample named exactly `sample` (name and labels as exported), or 0.
@@ -64,7 +62,7 @@ async fn every_series_is_exported_with_help_and_type() {
     assert!(text.ends_with("# EOF\n"));
     // Scrapers call by address, like health probes: any `Host` is answered.
     let by_address = new_client()
-        .get(app.url("/metrics"))
+        .get(app.metrics_url())
         .header("host", "10.1.2.3:8080")
         .send()
         .await
@@ -205,66 +203,16 @@ async fn the_outbox_and_failed_deliveries_are_counted() {
     assert_eq!(value(&text, "daemun_mail_outbox_pending"), 1.0);
 }
 
-/// A running app with `server.metrics_bind` on a port of its own.
-struct Split {
-    addr: String,
-    metrics_addr: String,
-    stop: tokio_util::sync::CancellationToken,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Split {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn spawn_split() -> Split {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut config = base_config(dir.path(), port, test_database_url(dir.path()).await);
-    config.server.metrics_bind = "127.0.0.1:0".into();
-    let app = App::build_with(
-        config,
-        BuildOptions {
-            clock: Some(Arc::new(FakeClock::new())),
-            listener: Some(listener),
-        },
-    )
-    .await
-    .expect("app builds");
-    let metrics_port = app.metrics_port().expect("a metrics listener");
-    assert_ne!(metrics_port, port);
-    let stop = app.shutdown_token();
-    tokio::spawn(app.serve());
-    Split {
-        addr: format!("http://127.0.0.1:{port}"),
-        metrics_addr: format!("http://127.0.0.1:{metrics_port}"),
-        stop,
-        _dir: dir,
-    }
-}
-
 #[tokio::test]
-async fn a_separate_metrics_listener_takes_metrics_off_the_main_one() {
-    let app = spawn_split().await;
-    let client = new_client();
-    let main = client
-        .get(format!("{}/metrics", app.addr))
-        .send()
-        .await
-        .unwrap();
+async fn the_public_listener_answers_404_for_metrics_and_the_management_one_nothing_else() {
+    let app = TestApp::spawn().await;
+    let main = app.get("/metrics").await;
     assert_eq!(main.status(), 404);
     assert!(!main.text().await.unwrap().contains("daemun_"));
-    let healthz = client
-        .get(format!("{}/healthz", app.addr))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(healthz.status(), 200);
-    let text = scrape_url(&format!("{}/metrics", app.metrics_addr)).await;
-    // The main listener's requests are counted, the 404 for `/metrics` among them.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let text = scrape(&app).await;
+    // The public listener's requests are counted, the 404 for `/metrics` among them.
     assert!(
         value(
             &text,
@@ -277,28 +225,60 @@ async fn a_separate_metrics_listener_takes_metrics_off_the_main_one() {
             r#"daemun_http_requests_total{route="/metrics",method="GET",status="404"}"#
         ) >= 1.0
     );
-    // The metrics listener serves nothing else.
-    let other = client
-        .get(format!("{}/healthz", app.metrics_addr))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 404);
+    // The management listener serves nothing else.
+    let metrics_addr = app.metrics_addr.clone().unwrap();
+    for path in ["/healthz", "/signup", "/.well-known/openid-configuration"] {
+        let other = app
+            .client
+            .get(format!("{metrics_addr}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 404, "{path}");
+    }
 }
 
 #[tokio::test]
-async fn metrics_bind_must_be_an_address_other_than_bind() {
+async fn by_default_metrics_are_private_to_the_host() {
+    let defaults = daemun::config::Config::default();
+    assert_eq!(defaults.server.metrics_bind, "127.0.0.1:9464");
+    assert!(!defaults.metrics_on_public_listener());
+    assert_eq!(defaults.metrics_listener_addr(), Some("127.0.0.1:9464"));
+}
+
+#[tokio::test]
+async fn an_empty_metrics_bind_turns_metrics_off() {
+    let app = TestApp::spawn_with(|c| c.server.metrics_bind = String::new()).await;
+    assert!(app.metrics_addr.is_none(), "no management listener");
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn metrics_bind_equal_to_bind_serves_metrics_on_the_public_listener_on_purpose() {
+    let app = TestApp::spawn_with(|c| c.server.metrics_bind = c.server.bind.clone()).await;
+    assert!(app.metrics_addr.is_none(), "no second listener");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let text = scrape_url(&app.url("/metrics")).await;
+    assert!(
+        value(
+            &text,
+            r#"daemun_http_requests_total{route="/healthz",method="GET",status="200"}"#
+        ) >= 1.0
+    );
+}
+
+#[tokio::test]
+async fn metrics_bind_must_be_empty_or_an_address() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = base_config(dir.path(), 0, test_database_url(dir.path()).await);
     config.server.metrics_bind = "nonsense".into();
     let err = config.validate().unwrap_err().to_string();
     assert!(err.contains("server.metrics_bind"), "{err}");
-    config.server.bind = "127.0.0.1:8080".into();
-    config.server.metrics_bind = "127.0.0.1:8080".into();
-    let err = config.validate().unwrap_err().to_string();
-    assert!(err.contains("other than server.bind"), "{err}");
-    config.server.metrics_bind = "127.0.0.1:9090".into();
-    config
-        .validate()
-        .expect("a private metrics address is accepted");
+    for ok in ["", "127.0.0.1:9464", "10.0.0.5:9464", "[::1]:9464"] {
+        config.server.metrics_bind = ok.into();
+        config
+            .validate()
+            .unwrap_or_else(|e| panic!("{ok:?} is accepted: {e}"));
+    }
 }

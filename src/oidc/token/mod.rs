@@ -44,11 +44,7 @@ pub async fn authenticated_form(
     body: &[u8],
 ) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
     let params = form_params(headers, query, body)?;
-    let ip = peer
-        .ip
-        .parse()
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    let client = client_auth::authenticate(state, headers, ip, &params).await?;
+    let client = client_auth::authenticate(state, headers, peer.limit_addr, &params).await?;
     Ok((params, client))
 }
 

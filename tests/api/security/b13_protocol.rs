@@ -4,34 +4,6 @@
 use super::support::*;
 use crate::helpers::*;
 
-/// A server that believes `X-Forwarded-For` from loopback, so one test can speak from several
-/// client addresses.
-async fn behind_proxy(adjust: impl FnOnce(&mut daemun::config::Config)) -> TestApp {
-    TestApp::spawn_with(|c| {
-        c.server.trusted_proxies = vec!["127.0.0.1".into()];
-        adjust(c);
-    })
-    .await
-}
-
-/// POST `path` with Basic credentials from client address `from`.
-async fn from_address(
-    app: &TestApp,
-    path: &str,
-    from: &str,
-    auth: Option<(&str, &str)>,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut req = new_client()
-        .post(app.url(path))
-        .header("x-forwarded-for", from)
-        .form(form);
-    if let Some((id, secret)) = auth {
-        req = req.header("authorization", basic(id, secret));
-    }
-    req.send().await.expect("POST")
-}
-
 /// Rows of `table` (the same SQL on both databases).
 async fn rows(app: &TestApp, table: &str) -> i64 {
     use sqlx::Connection;

@@ -13,6 +13,7 @@ mod b10_input;
 mod b11_exhaustion;
 mod b11_storage;
 mod b12_faults;
+mod b13_edge;
 mod b13_grants;
 mod b13_pages;
 mod b13_protocol;

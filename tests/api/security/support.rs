@@ -109,3 +109,31 @@ pub fn b64(bytes: &[u8]) -> String {
 pub fn urlenc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// A server that believes `X-Forwarded-For` from loopback, so one test can speak from several
+/// client addresses.
+pub async fn behind_proxy(adjust: impl FnOnce(&mut daemun::config::Config)) -> TestApp {
+    TestApp::spawn_with(|c| {
+        c.server.trusted_proxies = vec!["127.0.0.1".into()];
+        adjust(c);
+    })
+    .await
+}
+
+/// POST `path` with Basic credentials from client address `from`.
+pub async fn from_address(
+    app: &TestApp,
+    path: &str,
+    from: &str,
+    auth: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = new_client()
+        .post(app.url(path))
+        .header("x-forwarded-for", from)
+        .form(form);
+    if let Some((id, secret)) = auth {
+        req = req.header("authorization", basic(id, secret));
+    }
+    req.send().await.expect("POST")
+}

@@ -35,6 +35,8 @@ fn daemun_config(dir: &std::path::Path, port: u16) -> DaemunConfig {
     let mut c = DaemunConfig::default();
     c.server.bind = format!("127.0.0.1:{port}");
     c.server.issuer = format!("http://127.0.0.1:{port}");
+    // Providers of parallel tests would share the management port.
+    c.server.metrics_bind = String::new();
     c.database.url = format!("sqlite://{}/daemun.db", dir.display());
     c.database.max_connections = 4;
     c.mail.transport = "memory".into();
