@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
 use super::id_token_hint::verify_hint;
-use super::token::param;
+use super::params::param;
 use crate::http::client::ClientInfo;
 use crate::http::session::{self, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit};

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::OAuthError;
-use super::token::{authenticated_form, json_no_store, param};
+use super::params::{authenticated_form, json_no_store, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::http::client::ClientInfo;

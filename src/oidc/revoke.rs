@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::error::OAuthError;
-use super::token::{authenticated_form, param};
+use super::params::{authenticated_form, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::http::client::ClientInfo;

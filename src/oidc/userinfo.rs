@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::claims::{has_scope, userinfo as claims};
 use super::error::OAuthError;
-use super::token::json_no_store;
+use super::params::json_no_store;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 

@@ -8,6 +8,7 @@ use crate::domain::pkce;
 use crate::http::PageError;
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::error::OAuthError;
+use crate::oidc::params::param;
 use crate::store::Store;
 use crate::store::clients::ClientRow;
 
@@ -101,14 +102,6 @@ pub const DUPLICATE_PARAMETER: PageError = PageError::new(
     "error-body-duplicate-parameter",
 );
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
-}
-
 pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthRequest, Rejection> {
     let duplicated = SINGLE
         .iter()
@@ -117,19 +110,19 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     if matches!(duplicated, Some(&"client_id" | &"redirect_uri")) {
         return Err(Rejection::Page(DUPLICATE_PARAMETER));
     }
-    let client_id = get(params, "client_id").ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
+    let client_id = param(params, "client_id").ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
     let client = store
         .client(client_id)
         .await
         .map_err(|e| Rejection::Page(e.into()))?
         .ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
     // Always required (our policy; OIDC Core §3.1.2.1 requires it for OpenID requests).
-    let redirect_uri = get(params, "redirect_uri").ok_or(Rejection::Page(BAD_REDIRECT_URI))?;
+    let redirect_uri = param(params, "redirect_uri").ok_or(Rejection::Page(BAD_REDIRECT_URI))?;
     if !redirect_uri_matches(&client.redirect_uri_list(), redirect_uri) {
         return Err(Rejection::Page(BAD_REDIRECT_URI));
     }
-    let state = get(params, "state").map(str::to_owned);
-    let mode = match get(params, "response_mode") {
+    let state = param(params, "state").map(str::to_owned);
+    let mode = match param(params, "response_mode") {
         Some("form_post") => ResponseMode::FormPost,
         _ => ResponseMode::Query,
     };
@@ -180,7 +173,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         );
     }
     if !matches!(
-        get(params, "response_mode"),
+        param(params, "response_mode"),
         None | Some("query" | "form_post")
     ) {
         return fail(
@@ -189,21 +182,21 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             "response_mode must be query or form_post",
         );
     }
-    if get(params, "request").is_some() {
+    if param(params, "request").is_some() {
         return fail(
             &target,
             "request_not_supported",
             "request objects are not supported",
         );
     }
-    if get(params, "request_uri").is_some() {
+    if param(params, "request_uri").is_some() {
         return fail(
             &target,
             "request_uri_not_supported",
             "request_uri is not supported",
         );
     }
-    match get(params, "response_type") {
+    match param(params, "response_type") {
         None => return fail(&target, "invalid_request", "response_type is required"),
         Some("code") => {}
         Some(_) => {
@@ -221,7 +214,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             "this client may not use the authorization code grant",
         );
     }
-    let Some(requested) = parse_scopes(get(params, "scope").unwrap_or("")) else {
+    let Some(requested) = parse_scopes(param(params, "scope").unwrap_or("")) else {
         return fail(
             &target,
             "invalid_scope",
@@ -243,9 +236,9 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             &format!("this client may not ask for {s}"),
         );
     }
-    let nonce = get(params, "nonce").map(str::to_owned);
-    let challenge = get(params, "code_challenge").map(str::to_owned);
-    match (challenge.as_deref(), get(params, "code_challenge_method")) {
+    let nonce = param(params, "nonce").map(str::to_owned);
+    let challenge = param(params, "code_challenge").map(str::to_owned);
+    match (challenge.as_deref(), param(params, "code_challenge_method")) {
         (None, None) if target.client.require_pkce => {
             return fail(
                 &target,
@@ -288,7 +281,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         );
     }
     let mut prompt = Prompt::default();
-    for p in get(params, "prompt")
+    for p in param(params, "prompt")
         .unwrap_or("")
         .split(' ')
         .filter(|p| !p.is_empty())
@@ -308,7 +301,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             "prompt=none cannot be combined with other values",
         );
     }
-    let max_age = match get(params, "max_age") {
+    let max_age = match param(params, "max_age") {
         None => None,
         Some(v) => match v.parse::<i64>() {
             Ok(n) if n >= 0 => Some(n),
@@ -328,7 +321,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         code_challenge: challenge,
         prompt,
         max_age,
-        id_token_hint: get(params, "id_token_hint").map(str::to_owned),
+        id_token_hint: param(params, "id_token_hint").map(str::to_owned),
         parked,
     })
 }

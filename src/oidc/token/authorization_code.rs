@@ -1,22 +1,20 @@
 //! The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3.2): the code is spent once;
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
-use serde_json::{Value, json};
-
-use super::{access_token_row, param, refresh_expiry, refresh_token_row, require_grant};
+use super::issue::{Authorization, TokenResponse, mint, new_family};
+use super::require_grant;
 use crate::domain::pkce;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
-use crate::oidc::id_token::{IdTokenInput, sign};
+use crate::oidc::params::param;
 use crate::store::clients::ClientRow;
 use crate::store::grants::Redemption;
-use crate::store::tokens::RefreshTokenRow;
 
 pub async fn grant(
     state: &AppState,
     client: &ClientRow,
     params: &[(String, String)],
-) -> Result<Value, OAuthError> {
+) -> Result<TokenResponse, OAuthError> {
     require_grant(client, "authorization_code")?;
     let code = param(params, "code")
         .and_then(SecretToken::from_untrusted)
@@ -74,67 +72,29 @@ pub async fn grant(
         .await?
         .filter(|u| u.is_active)
         .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
-    let (access, access_row, ttl) = access_token_row(
-        state,
-        Some(&row.grant_id),
-        &client.client_id,
-        Some(user.user_id),
-        &row.scopes,
-        now,
-    );
-    let refresh = if client.allows_grant("refresh_token") {
-        let template = RefreshTokenRow {
-            token_hash: Vec::new(),
-            grant_id: row.grant_id.clone(),
-            client_id: client.client_id.clone(),
-            user_id: user.user_id,
-            sid: row.sid.clone(),
-            scopes: row.scopes.clone(),
-            auth_time: row.auth_time,
-            amr: row.amr.clone(),
-            created_at: now,
-            expires_at: refresh_expiry(state, now),
-        };
-        Some(refresh_token_row(template))
-    } else {
-        None
+    let who = Authorization {
+        grant_id: &row.grant_id,
+        user: &user,
+        sid: &row.sid,
+        auth_time: row.auth_time,
+        amr: &row.amr,
+        nonce: row.nonce.as_deref(),
     };
+    let family = client
+        .allows_grant("refresh_token")
+        .then(|| new_family(state, client, &who, &row.scopes, now));
+    let minted = mint(state, client, Some(&who), &row.scopes, family, now);
     // Nothing is written once the grant was revoked (a replay or a logout racing this request).
     if !state
         .store
-        .insert_grant_tokens(&access_row, refresh.as_ref().map(|(_, r)| r))
+        .insert_grant_tokens(&minted.access_row, minted.refresh_row.as_ref())
         .await?
     {
         return Err(OAuthError::invalid_grant("the authorization was revoked"));
     }
-    let id_token = sign(
-        state,
-        &IdTokenInput {
-            user: &user,
-            client_id: &client.client_id,
-            alg: &client.id_token_alg,
-            scopes: &row.scopes,
-            nonce: row.nonce.as_deref(),
-            auth_time: row.auth_time,
-            amr: &row.amr,
-            sid: &row.sid,
-            access_token: &access,
-        },
-    )?;
     state
         .store
         .record_session_client(&row.sid, &client.client_id, now)
         .await?;
-    let mut body = json!({
-        "access_token": access,
-        "token_type": "Bearer",
-        "expires_in": ttl,
-        "id_token": id_token,
-        "scope": row.scopes,
-    });
-    if let Some((r, _)) = refresh {
-        body["refresh_token"] = json!(r);
-    }
-    state.metrics.token_issued("authorization_code");
-    Ok(body)
+    minted.respond(state, client, "authorization_code", Some(&who))
 }

@@ -1,18 +1,17 @@
 //! The client credentials grant (RFC 6749 §4.4): a confidential client acting for itself gets
 //! an access token; no refresh token, no ID token.
-use serde_json::{Value, json};
-
-use super::{access_token_row, param};
+use super::issue::{TokenResponse, mint};
 use crate::domain::client::parse_scopes;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
+use crate::oidc::params::param;
 use crate::store::clients::ClientRow;
 
 pub async fn grant(
     state: &AppState,
     client: &ClientRow,
     params: &[(String, String)],
-) -> Result<Value, OAuthError> {
+) -> Result<TokenResponse, OAuthError> {
     if client.is_public() || !client.allows_grant("client_credentials") {
         return Err(OAuthError::new(
             "unauthorized_client",
@@ -32,13 +31,10 @@ pub async fn grant(
         ));
     }
     let scopes = requested.join(" ");
-    let (token, row, ttl) =
-        access_token_row(state, None, &client.client_id, None, &scopes, state.now());
-    state.store.insert_client_access_token(&row).await?;
-    let mut body = json!({ "access_token": token, "token_type": "Bearer", "expires_in": ttl });
-    if !scopes.is_empty() {
-        body["scope"] = json!(scopes);
-    }
-    state.metrics.token_issued("client_credentials");
-    Ok(body)
+    let minted = mint(state, client, None, &scopes, None, state.now());
+    state
+        .store
+        .insert_client_access_token(&minted.access_row)
+        .await?;
+    minted.respond(state, client, "client_credentials", None)
 }

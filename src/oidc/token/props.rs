@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
 
 use super::client_auth::basic;
-use super::form_params;
+use crate::oidc::params::form_params;
 use crate::proptest_config::config;
 
 const FORM: &str = "application/x-www-form-urlencoded";

@@ -1,13 +1,12 @@
 //! The refresh token grant (RFC 6749 §6): the token is rotated on every use; presenting a
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
-use serde_json::{Value, json};
-
-use super::{access_token_row, param, refresh_token_row, require_grant};
+use super::issue::{Authorization, TokenResponse, mint};
+use super::require_grant;
 use crate::domain::client::parse_scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
-use crate::oidc::id_token::{IdTokenInput, sign};
+use crate::oidc::params::param;
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{RefreshTokenRow, RefreshUse};
 
@@ -15,7 +14,7 @@ pub async fn grant(
     state: &AppState,
     client: &ClientRow,
     params: &[(String, String)],
-) -> Result<Value, OAuthError> {
+) -> Result<TokenResponse, OAuthError> {
     require_grant(client, "refresh_token")?;
     let token = param(params, "refresh_token")
         .and_then(SecretToken::from_untrusted)
@@ -56,26 +55,31 @@ pub async fn grant(
         .await?
         .filter(|u| u.is_active)
         .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
-    let (access, access_row, ttl) = access_token_row(
-        state,
-        Some(&current.grant_id),
-        &client.client_id,
-        Some(user.user_id),
-        &scopes,
-        now,
-    );
-    let (next, next_row) = refresh_token_row(RefreshTokenRow {
+    let who = Authorization {
+        grant_id: &current.grant_id,
+        user: &user,
+        sid: &current.sid,
+        auth_time: current.auth_time,
+        amr: &current.amr,
+        nonce: None,
+    };
+    // The successor keeps the family's scopes and absolute expiry.
+    let successor = RefreshTokenRow {
         token_hash: Vec::new(),
         created_at: now,
         ..current.clone()
-    });
+    };
+    let minted = mint(state, client, Some(&who), &scopes, Some(successor), now);
+    let Some(next_row) = minted.refresh_row.as_ref() else {
+        return Err(OAuthError::server_error());
+    };
     // Rotation and the new tokens are one transaction under a grant that is not revoked.
-    let row = match state
+    match state
         .store
-        .rotate_refresh_token(&token.hash(), now, &access_row, &next_row)
+        .rotate_refresh_token(&token.hash(), now, &minted.access_row, next_row)
         .await?
     {
-        RefreshUse::Rotated(row) => row,
+        RefreshUse::Rotated(_) => {}
         RefreshUse::Reused { grant_id } => {
             state.store.revoke_grant(&grant_id, now).await?;
             tracing::warn!(client_id = %client.client_id, %grant_id, "rotated refresh token reused; its family was revoked");
@@ -86,31 +90,7 @@ pub async fn grant(
         RefreshUse::Unknown => {
             return Err(OAuthError::invalid_grant("the refresh token is invalid"));
         }
-    };
-    let mut body = json!({
-        "access_token": access,
-        "token_type": "Bearer",
-        "expires_in": ttl,
-        "refresh_token": next,
-        "scope": scopes,
-    });
-    if scopes.split(' ').any(|s| s == "openid") {
-        let id_token = sign(
-            state,
-            &IdTokenInput {
-                user: &user,
-                client_id: &client.client_id,
-                alg: &client.id_token_alg,
-                scopes: &scopes,
-                nonce: None,
-                auth_time: row.auth_time,
-                amr: &row.amr,
-                sid: &row.sid,
-                access_token: &access,
-            },
-        )?;
-        body["id_token"] = json!(id_token);
     }
-    state.metrics.token_issued("refresh_token");
-    Ok(body)
+    let openid = scopes.split(' ').any(|s| s == "openid");
+    minted.respond(state, client, "refresh_token", openid.then_some(&who))
 }

@@ -1,0 +1,155 @@
+//! The one place tokens are made and answered. A grant decides whether and what to issue, then
+//! [`mint`]s the tokens, stores their rows under its grant (in its own transaction), and answers
+//! with [`Minted::respond`], which signs the ID token and writes the [`TokenResponse`].
+use serde::Serialize;
+
+use super::super::error::OAuthError;
+use super::super::id_token::{IdTokenInput, sign};
+use crate::domain::clock::{DAY, Millis, SECOND};
+use crate::domain::secret::SecretToken;
+use crate::domain::user::User;
+use crate::http::AppState;
+use crate::store::clients::ClientRow;
+use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
+
+/// The successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer` (RFC 6750).
+    pub token_type: &'static str,
+    /// Seconds the access token lives.
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// The granted scopes; left out when there are none (RFC 6749 §5.1 makes it optional).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+}
+
+/// A person's authorization as a grant carries it forward, from a code or a refresh token.
+#[derive(Debug, Clone, Copy)]
+pub struct Authorization<'a> {
+    pub grant_id: &'a str,
+    pub user: &'a User,
+    pub sid: &'a str,
+    pub auth_time: Millis,
+    pub amr: &'a str,
+    /// Echoed in the ID token of the code exchange only (OIDC Core §3.1.3.6, §12.2).
+    pub nonce: Option<&'a str>,
+}
+
+/// Tokens made but not stored yet: the grant stores [`Self::access_row`] and
+/// [`Self::refresh_row`], then answers with [`Self::respond`].
+pub struct Minted {
+    access: String,
+    pub access_row: AccessTokenRow,
+    ttl: i64,
+    refresh: Option<String>,
+    pub refresh_row: Option<RefreshTokenRow>,
+}
+
+/// A new opaque access token for `scopes` (for `who`, or for the client itself), and a refresh
+/// token from `refresh` when the grant issues one (its `token_hash` is replaced).
+pub fn mint(
+    state: &AppState,
+    client: &ClientRow,
+    who: Option<&Authorization>,
+    scopes: &str,
+    refresh: Option<RefreshTokenRow>,
+    now: Millis,
+) -> Minted {
+    let token = SecretToken::generate();
+    let ttl = state.config.tokens.access_token_secs;
+    let access_row = AccessTokenRow {
+        token_hash: token.hash(),
+        grant_id: who.map(|w| w.grant_id.to_owned()),
+        client_id: client.client_id.clone(),
+        user_id: who.map(|w| w.user.user_id),
+        scopes: scopes.to_owned(),
+        created_at: now,
+        expires_at: now + ttl * SECOND,
+    };
+    let (refresh, refresh_row) = match refresh {
+        Some(template) => {
+            let token = SecretToken::generate();
+            let row = RefreshTokenRow {
+                token_hash: token.hash(),
+                ..template
+            };
+            (Some(token.expose().to_owned()), Some(row))
+        }
+        None => (None, None),
+    };
+    Minted {
+        access: token.expose().to_owned(),
+        access_row,
+        ttl,
+        refresh,
+        refresh_row,
+    }
+}
+
+/// The first refresh token of a new family for `who` (the family's absolute expiry starts now).
+pub fn new_family(
+    state: &AppState,
+    client: &ClientRow,
+    who: &Authorization,
+    scopes: &str,
+    now: Millis,
+) -> RefreshTokenRow {
+    RefreshTokenRow {
+        token_hash: Vec::new(),
+        grant_id: who.grant_id.to_owned(),
+        client_id: client.client_id.clone(),
+        user_id: who.user.user_id,
+        sid: who.sid.to_owned(),
+        scopes: scopes.to_owned(),
+        auth_time: who.auth_time,
+        amr: who.amr.to_owned(),
+        created_at: now,
+        expires_at: now + state.config.tokens.refresh_token_days * DAY,
+    }
+}
+
+impl Minted {
+    /// The answer to a `grant_type` request, once the rows are stored; with an ID token for
+    /// `id_token_for`, bound to the access token by `at_hash`.
+    pub fn respond(
+        self,
+        state: &AppState,
+        client: &ClientRow,
+        grant_type: &'static str,
+        id_token_for: Option<&Authorization>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let scopes = &self.access_row.scopes;
+        let id_token = match id_token_for {
+            Some(who) => Some(sign(
+                state,
+                &IdTokenInput {
+                    user: who.user,
+                    client_id: &client.client_id,
+                    alg: &client.id_token_alg,
+                    scopes,
+                    nonce: who.nonce,
+                    auth_time: who.auth_time,
+                    amr: who.amr,
+                    sid: who.sid,
+                    access_token: &self.access,
+                },
+            )?),
+            None => None,
+        };
+        state.metrics.token_issued(grant_type);
+        Ok(TokenResponse {
+            scope: self.access_row.scopes,
+            access_token: self.access,
+            token_type: "Bearer",
+            expires_in: self.ttl,
+            refresh_token: self.refresh,
+            id_token,
+        })
+    }
+}
