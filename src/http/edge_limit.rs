@@ -8,8 +8,7 @@ use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -18,6 +17,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use super::PageError;
 use super::client::client_info;
 use super::failure_window::FailureWindow;
+use super::oauth_error::OAuthError;
 use super::state::AppState;
 use crate::config::LimitsConfig;
 
@@ -188,23 +188,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// `429` with `Retry-After`: OAuth JSON for the protocol endpoints, a page for people.
 fn too_many(group: Group, wait: u64) -> Response {
-    let mut resp = if group.is_protocol() {
-        // The shape of `oidc::error::OAuthError::too_many_requests`, which this layer (below
-        // `oidc`) cannot name.
-        let body = serde_json::json!({
-            "error": "temporarily_unavailable",
-            "error_description": "too many requests; retry after the time in the Retry-After header",
-        });
-        let mut r = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-        r.headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        r
-    } else {
-        PageError::too_many().into_response()
-    };
-    resp.headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(wait));
-    resp
+    if group.is_protocol() {
+        return OAuthError::too_many_requests(wait).into_response();
+    }
+    PageError {
+        retry_after: Some(u32::try_from(wait).unwrap_or(u32::MAX)),
+        ..PageError::too_many()
+    }
+    .into_response()
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ pub struct PageError {
     /// Fluent ids of the page title and text.
     pub title: &'static str,
     pub body: &'static str,
+    /// Seconds sent as `Retry-After` (RFC 9110 §10.2.3): set for `429` and `503`.
+    pub retry_after: Option<u32>,
 }
 
 /// Marks a response whose body the `error_pages` layer should render.
@@ -20,10 +22,16 @@ pub struct ErrorMarker(pub PageError);
 
 impl PageError {
     pub const fn new(status: StatusCode, title: &'static str, body: &'static str) -> Self {
+        let retry_after = match status.as_u16() {
+            429 => Some(60),
+            503 => Some(30),
+            _ => None,
+        };
         Self {
             status,
             title,
             body,
+            retry_after,
         }
     }
     pub const fn bad_request() -> Self {
@@ -78,11 +86,14 @@ impl PageError {
     }
     /// Too many password checks at once on this node: come back in a few seconds.
     pub const fn busy() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "error-title-busy",
-            "error-body-busy",
-        )
+        Self {
+            retry_after: Some(2),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error-title-busy",
+                "error-body-busy",
+            )
+        }
     }
     pub const fn link_invalid() -> Self {
         Self::new(
@@ -118,17 +129,10 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut resp = self.status.into_response();
-        // RFC 9110 §10.2.3: tell clients when a `503`/`429` is worth retrying.
-        let retry = match self.status {
-            StatusCode::SERVICE_UNAVAILABLE if self.title == "error-title-busy" => Some("2"),
-            StatusCode::SERVICE_UNAVAILABLE => Some("30"),
-            StatusCode::TOO_MANY_REQUESTS => Some("60"),
-            _ => None,
-        };
-        if let Some(secs) = retry {
+        if let Some(secs) = self.retry_after {
             resp.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static(secs),
+                axum::http::HeaderValue::from(secs),
             );
         }
         resp.extensions_mut().insert(ErrorMarker(self));

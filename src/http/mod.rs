@@ -12,6 +12,7 @@ pub mod form;
 pub mod headers;
 pub mod locale;
 pub mod metrics;
+pub mod oauth_error;
 pub mod page;
 pub mod rate_limit;
 pub mod session;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::authorize::decision::{Step, next_step};
 use super::authorize::request::{self, AuthRequest};
 use super::authorize::{EXPIRED_REQUEST, RESUME_PREFIX, issue_code, reject, respond};
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use crate::http::client::ClientInfo;
 use crate::http::session::Authenticated;
 use crate::http::session::CurrentUser;
@@ -110,7 +110,7 @@ pub async fn consent(
         return respond::error(
             &state,
             &req.target,
-            &OAuthError::new("access_denied", "the person declined"),
+            &OAuthError::new(ErrorCode::AccessDenied, "the person declined"),
         );
     }
     let now = state.now();

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use super::params::{authenticated_form, json_no_store, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -35,7 +35,7 @@ async fn handle(
     let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
     if client.is_public() {
         return Err(OAuthError::new(
-            "unauthorized_client",
+            ErrorCode::UnauthorizedClient,
             "introspection needs a confidential client",
         ));
     }

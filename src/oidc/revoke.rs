@@ -5,7 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use super::params::{authenticated_form, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -42,7 +42,7 @@ async fn handle(
     if let Some((row, _)) = state.store.refresh_token(&hash).await? {
         if row.client_id != client.client_id {
             return Err(OAuthError::new(
-                "unauthorized_client",
+                ErrorCode::UnauthorizedClient,
                 "the token was issued to another client",
             ));
         }
@@ -52,7 +52,7 @@ async fn handle(
     if let Some(row) = state.store.access_token(&hash, i64::MIN).await? {
         if row.client_id != client.client_id {
             return Err(OAuthError::new(
-                "unauthorized_client",
+                ErrorCode::UnauthorizedClient,
                 "the token was issued to another client",
             ));
         }

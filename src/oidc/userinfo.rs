@@ -8,13 +8,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::claims::{has_scope, userinfo as claims};
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use super::params::json_no_store;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 
-/// A Bearer challenge (RFC 6750 §3): no error code when no token was sent at all.
-fn challenge(status: StatusCode, error: Option<(&str, &str)>) -> Response {
+/// A Bearer challenge (RFC 6750 §3): `401` without an error code when no token was sent at
+/// all, else the code's own status (§3.1).
+fn challenge(error: Option<(ErrorCode, &str)>) -> Response {
+    let status = error.map_or(StatusCode::UNAUTHORIZED, |(code, _)| code.status());
     let header = match error {
         None => "Bearer realm=\"daemun\"".to_owned(),
         Some((code, description)) => format!(
@@ -25,7 +27,9 @@ fn challenge(status: StatusCode, error: Option<(&str, &str)>) -> Response {
         None => {
             json!({ "error": "invalid_request", "error_description": "a Bearer access token is required" })
         }
-        Some((code, description)) => json!({ "error": code, "error_description": description }),
+        Some((code, description)) => {
+            json!({ "error": code.as_str(), "error_description": description })
+        }
     };
     let mut resp = (status, axum::Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&header) {
@@ -67,23 +71,23 @@ pub async fn userinfo_post(
         })
         .flatten();
     match (bearer(&headers), from_body) {
-        (Some(_), Some(_)) => challenge(
-            StatusCode::BAD_REQUEST,
-            Some(("invalid_request", "send the token in one place only")),
-        ),
+        (Some(_), Some(_)) => challenge(Some((
+            ErrorCode::InvalidRequest,
+            "send the token in one place only",
+        ))),
         (h, b) => answer(&state, h.or(b)).await,
     }
 }
 
 async fn answer(state: &AppState, token: Option<String>) -> Response {
     let Some(raw) = token else {
-        return challenge(StatusCode::UNAUTHORIZED, None);
+        return challenge(None);
     };
     let invalid = || {
-        challenge(
-            StatusCode::UNAUTHORIZED,
-            Some(("invalid_token", "the access token is invalid or expired")),
-        )
+        challenge(Some((
+            ErrorCode::InvalidToken,
+            "the access token is invalid or expired",
+        )))
     };
     let Some(token) = SecretToken::from_untrusted(&raw) else {
         return invalid();
@@ -94,10 +98,10 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
         Err(e) => return OAuthError::from(e).into_response(),
     };
     if !has_scope(&row.scopes, "openid") {
-        return challenge(
-            StatusCode::FORBIDDEN,
-            Some(("insufficient_scope", "the token lacks the openid scope")),
-        );
+        return challenge(Some((
+            ErrorCode::InsufficientScope,
+            "the token lacks the openid scope",
+        )));
     }
     let Some(user_id) = row.user_id else {
         return invalid();

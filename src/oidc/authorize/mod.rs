@@ -9,6 +9,7 @@ use crate::domain::clock::SECOND;
 use crate::domain::secret::{SecretToken, random_id};
 use crate::http::session::{Authenticated, MaybeUser};
 use crate::http::{AppState, PageError};
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::store::grants::{CodeRow, PendingRow};
 
 pub mod decision;
@@ -94,16 +95,12 @@ async fn decide(
     auth: Option<Authenticated>,
     pending: Option<PendingRow>,
 ) -> Response {
-    let interaction = |code: &'static str, what: &str| {
-        respond::error(
-            state,
-            &req.target,
-            &crate::oidc::error::OAuthError::new(code, what),
-        )
+    let interaction = |code: ErrorCode, what: &str| {
+        respond::error(state, &req.target, &OAuthError::new(code, what))
     };
     let Some(auth) = auth else {
         if req.prompt.none {
-            return interaction("login_required", "the person is not logged in");
+            return interaction(ErrorCode::LoginRequired, "the person is not logged in");
         }
         return park_and_go(state, &req, pending, |id| {
             format!("/login?next={RESUME_PREFIX}{id}")
@@ -112,15 +109,15 @@ async fn decide(
     };
     match next_step(state, &req, &auth, pending.as_ref()).await {
         Step::BadHint => interaction(
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "id_token_hint is not an ID token issued by this provider",
         ),
         Step::WrongPerson => interaction(
-            "login_required",
+            ErrorCode::LoginRequired,
             "the person logged in is not the one named by id_token_hint",
         ),
         Step::Reauth if req.prompt.none => interaction(
-            "login_required",
+            ErrorCode::LoginRequired,
             "a new login is needed (max_age, or id_token_hint names another person)",
         ),
         Step::Reauth => {
@@ -130,7 +127,7 @@ async fn decide(
             .await
         }
         Step::Consent if req.prompt.none => interaction(
-            "consent_required",
+            ErrorCode::ConsentRequired,
             "the person has not allowed this application yet",
         ),
         Step::Consent => {
@@ -199,7 +196,7 @@ pub async fn issue_code(state: &AppState, req: &AuthRequest, auth: &Authenticate
             respond::error(
                 state,
                 &req.target,
-                &crate::oidc::error::OAuthError::new("temporarily_unavailable", "try again"),
+                &OAuthError::new(ErrorCode::TemporarilyUnavailable, "try again"),
             )
         }
     }

@@ -7,7 +7,7 @@ use crate::domain::client::{parse_scopes, redirect_uri_matches};
 use crate::domain::pkce;
 use crate::http::PageError;
 use crate::oidc::SCOPES_SUPPORTED;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
 use crate::store::Store;
 use crate::store::clients::ClientRow;
@@ -132,7 +132,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         state,
         mode,
     };
-    let fail = |t: &Target, code: &'static str, d: &str| {
+    let fail = |t: &Target, code: ErrorCode, d: &str| {
         Err(Rejection::Redirect(
             Box::new(t.clone()),
             OAuthError::new(code, d),
@@ -141,12 +141,12 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     // Stage 2: everything else, answered on the redirect URI.
     if target.state.as_ref().is_some_and(|s| s.len() > MAX_STATE) {
         target.state = None;
-        return fail(&target, "invalid_request", "state is too long");
+        return fail(&target, ErrorCode::InvalidRequest, "state is too long");
     }
     if let Some(name) = duplicated {
         return fail(
             &target,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             &format!("{name} must not be repeated"),
         );
     }
@@ -163,12 +163,16 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         };
         v.len() > cap
     }) {
-        return fail(&target, "invalid_request", &format!("{k} is too long"));
+        return fail(
+            &target,
+            ErrorCode::InvalidRequest,
+            &format!("{k} is too long"),
+        );
     }
     if parked.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() > MAX_PARKED {
         return fail(
             &target,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "the authorization request is too large",
         );
     }
@@ -178,31 +182,37 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     ) {
         return fail(
             &target,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "response_mode must be query or form_post",
         );
     }
     if param(params, "request").is_some() {
         return fail(
             &target,
-            "request_not_supported",
+            ErrorCode::RequestNotSupported,
             "request objects are not supported",
         );
     }
     if param(params, "request_uri").is_some() {
         return fail(
             &target,
-            "request_uri_not_supported",
+            ErrorCode::RequestUriNotSupported,
             "request_uri is not supported",
         );
     }
     match param(params, "response_type") {
-        None => return fail(&target, "invalid_request", "response_type is required"),
+        None => {
+            return fail(
+                &target,
+                ErrorCode::InvalidRequest,
+                "response_type is required",
+            );
+        }
         Some("code") => {}
         Some(_) => {
             return fail(
                 &target,
-                "unsupported_response_type",
+                ErrorCode::UnsupportedResponseType,
                 "only response_type=code is supported",
             );
         }
@@ -210,19 +220,23 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     if !target.client.allows_grant("authorization_code") {
         return fail(
             &target,
-            "unauthorized_client",
+            ErrorCode::UnauthorizedClient,
             "this client may not use the authorization code grant",
         );
     }
     let Some(requested) = parse_scopes(param(params, "scope").unwrap_or("")) else {
         return fail(
             &target,
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             "scope contains characters that are not allowed",
         );
     };
     if !requested.iter().any(|s| s == "openid") {
-        return fail(&target, "invalid_scope", "the openid scope is required");
+        return fail(
+            &target,
+            ErrorCode::InvalidScope,
+            "the openid scope is required",
+        );
     }
     // Unknown scope values are ignored (RFC 6749 §3.3); known ones must be allowed.
     let scopes: Vec<String> = requested
@@ -232,7 +246,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     if let Some(s) = scopes.iter().find(|s| !target.client.allows_scope(s)) {
         return fail(
             &target,
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             &format!("this client may not ask for {s}"),
         );
     }
@@ -242,7 +256,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         (None, None) if target.client.require_pkce => {
             return fail(
                 &target,
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "code challenge required (PKCE with S256)",
             );
         }
@@ -250,7 +264,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         (None, Some(_)) => {
             return fail(
                 &target,
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "code_challenge_method without code_challenge",
             );
         }
@@ -258,14 +272,14 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         (Some(_), Some("plain") | None) => {
             return fail(
                 &target,
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "transform algorithm not supported: use S256",
             );
         }
         (Some(_), Some(_)) => {
             return fail(
                 &target,
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "transform algorithm not supported: use S256",
             );
         }
@@ -276,7 +290,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     {
         return fail(
             &target,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "code_challenge is not a valid S256 challenge",
         );
     }
@@ -291,13 +305,13 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             // select_account is treated as login: there is one account per browser.
             "login" | "select_account" => prompt.login = true,
             "consent" => prompt.consent = true,
-            _ => return fail(&target, "invalid_request", "unknown prompt value"),
+            _ => return fail(&target, ErrorCode::InvalidRequest, "unknown prompt value"),
         }
     }
     if prompt.none && (prompt.login || prompt.consent) {
         return fail(
             &target,
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "prompt=none cannot be combined with other values",
         );
     }
@@ -308,7 +322,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             _ => {
                 return fail(
                     &target,
-                    "invalid_request",
+                    ErrorCode::InvalidRequest,
                     "max_age must be a non-negative integer",
                 );
             }

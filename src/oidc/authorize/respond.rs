@@ -21,7 +21,7 @@ pub fn success(state: &AppState, target: &Target, code: &str) -> Response {
 
 pub fn error(state: &AppState, target: &Target, e: &OAuthError) -> Response {
     let mut params = vec![
-        ("error", e.code.to_owned()),
+        ("error", e.code.as_str().to_owned()),
         ("error_description", e.description.clone()),
     ];
     finish(state, target, &mut params)

@@ -3,7 +3,7 @@
 use super::issue::{TokenResponse, mint};
 use crate::domain::client::parse_scopes;
 use crate::http::AppState;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
 use crate::store::clients::ClientRow;
 
@@ -14,19 +14,19 @@ pub async fn grant(
 ) -> Result<TokenResponse, OAuthError> {
     if client.is_public() || !client.allows_grant("client_credentials") {
         return Err(OAuthError::new(
-            "unauthorized_client",
+            ErrorCode::UnauthorizedClient,
             "this client may not use client_credentials",
         ));
     }
     let requested = parse_scopes(param(params, "scope").unwrap_or(""))
-        .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
+        .ok_or_else(|| OAuthError::new(ErrorCode::InvalidScope, "malformed scope"))?;
     // Person-related scopes mean nothing without a person.
     if let Some(s) = requested
         .iter()
         .find(|s| !client.allows_scope(s) || matches!(s.as_str(), "openid" | "offline_access"))
     {
         return Err(OAuthError::new(
-            "invalid_scope",
+            ErrorCode::InvalidScope,
             format!("scope {s} is not available to this client"),
         ));
     }

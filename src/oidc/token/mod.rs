@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use super::error::OAuthError;
+use super::error::{ErrorCode, OAuthError};
 use super::params::{authenticated_form, json_no_store, param};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
@@ -28,7 +28,7 @@ pub fn require_grant(client: &ClientRow, grant: &str) -> Result<(), OAuthError> 
         Ok(())
     } else {
         Err(OAuthError::new(
-            "unauthorized_client",
+            ErrorCode::UnauthorizedClient,
             format!("this client may not use {grant}"),
         ))
     }
@@ -60,7 +60,7 @@ async fn handle(
         Some("refresh_token") => refresh_token::grant(state, &client, &params).await,
         Some("client_credentials") => client_credentials::grant(state, &client, &params).await,
         Some(_) => Err(OAuthError::new(
-            "unsupported_grant_type",
+            ErrorCode::UnsupportedGrantType,
             "supported: authorization_code, refresh_token, client_credentials",
         )),
         None => Err(OAuthError::invalid_request("grant_type is required")),

@@ -5,7 +5,7 @@ use super::require_grant;
 use crate::domain::client::parse_scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
-use crate::oidc::error::OAuthError;
+use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{RefreshTokenRow, RefreshUse};
@@ -36,13 +36,13 @@ pub async fn grant(
         None => current.scopes.clone(),
         Some(s) => {
             let asked = parse_scopes(s)
-                .ok_or_else(|| OAuthError::new("invalid_scope", "malformed scope"))?;
+                .ok_or_else(|| OAuthError::new(ErrorCode::InvalidScope, "malformed scope"))?;
             if let Some(extra) = asked
                 .iter()
                 .find(|a| !current.scopes.split(' ').any(|g| g == a.as_str()))
             {
                 return Err(OAuthError::new(
-                    "invalid_scope",
+                    ErrorCode::InvalidScope,
                     format!("{extra} was not granted"),
                 ));
             }
