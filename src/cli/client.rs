@@ -19,7 +19,7 @@ pub enum ClientCommand {
     ///
     /// A repeatable flag given at all replaces its whole list (an empty value, as in
     /// `--post-logout-redirect-uri ""`, empties it); `--logo-uri ""` and `--home-uri ""` remove
-    /// the URL. Whether an application is public or confidential cannot change (register a new
+    /// the URL, `--auth-method ""` goes back to both secret methods. Whether an application is public or confidential cannot change (register a new
     /// one instead), and its secret stays as it is (see `rotate-secret`).
     Update(UpdateArgs),
     /// List registered applications.
@@ -102,14 +102,14 @@ struct Settings {
     /// Scopes the client may ask for; repeat for several (new client: all supported).
     #[arg(long = "scope", value_name = "SCOPE")]
     scopes: Vec<String>,
-    /// client_secret_basic, client_secret_post or none (new client: both secret methods, or
-    /// none for a public one).
+    /// client_secret_basic, client_secret_post or none (new client, or "": both secret methods,
+    /// or none for a public one).
     #[arg(long)]
     auth_method: Option<String>,
     /// Require PKCE from a confidential client too.
     #[arg(long)]
     require_pkce: bool,
-    /// RS256 (new client's default) or ES256.
+    /// RS256 (the default, also for "") or ES256.
     #[arg(long, value_name = "ALG")]
     id_token_alg: Option<String>,
     /// The application's logo, an https URL shown on the consent page ("" for none).
@@ -123,7 +123,8 @@ struct Settings {
 impl Settings {
     /// Sets in `spec` what was given on the command line and leaves the rest. A list given at
     /// all replaces the whole list; an empty value in it is dropped, so `--scope ""` alone
-    /// empties the list (and so asks for the default).
+    /// empties the list (and so asks for the default). An empty value of an option asks for
+    /// its default too: none for the URLs, both secret methods for `--auth-method`.
     fn apply(self, spec: &mut ClientSpec) {
         let lists = [
             (self.redirect_uris, &mut spec.redirect_uris),
@@ -146,8 +147,8 @@ impl Settings {
             (self.home_uri, &mut spec.home_uri),
         ];
         for (given, value) in values {
-            if given.is_some() {
-                *value = given;
+            if let Some(v) = given {
+                *value = Some(v).filter(|v| !v.is_empty());
             }
         }
         spec.first_party |= self.first_party;

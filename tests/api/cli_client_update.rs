@@ -121,6 +121,11 @@ async fn each_option_replaces_only_its_own_value() {
     for (args, changes) in cases {
         f.changes_exactly(&args, changes);
     }
+    // An empty value is the default again: both secret methods.
+    f.changes_exactly(
+        &["--auth-method", ""],
+        json!({ "token_endpoint_auth_method": "client_secret_basic client_secret_post" }),
+    );
     let logo = format!("{base}/new-logo.png");
     f.changes_exactly(&["--logo-uri", &logo], json!({ "logo_uri": logo }));
     let home = format!("{base}/home");
