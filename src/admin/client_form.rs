@@ -56,29 +56,27 @@ impl ClientForm {
     }
 
     pub fn from_row(c: &ClientRow) -> Self {
-        let method = &c.token_endpoint_auth_method;
+        let s = ClientSpec::from_row(c);
+        let grant = |g: &str| on(s.grant_types.iter().any(|x| x == g));
+        let scope = |w: &str| on(s.scopes.iter().any(|x| x == w));
         Self {
-            name: c.name.clone(),
-            redirect_uris: c.redirect_uris.clone(),
-            post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
-            public: on(c.is_public()),
-            first_party: on(c.first_party),
-            require_pkce: on(c.require_pkce),
-            grant_authorization_code: on(c.allows_grant("authorization_code")),
-            grant_refresh_token: on(c.allows_grant("refresh_token")),
-            grant_client_credentials: on(c.allows_grant("client_credentials")),
-            scope_openid: on(c.allows_scope("openid")),
-            scope_profile: on(c.allows_scope("profile")),
-            scope_email: on(c.allows_scope("email")),
-            scope_offline_access: on(c.allows_scope("offline_access")),
-            auth_method: if method.contains(' ') || method == "none" {
-                String::new()
-            } else {
-                method.clone()
-            },
-            id_token_alg: c.id_token_alg.clone(),
-            logo_uri: c.logo_uri.clone(),
-            home_uri: c.home_uri.clone(),
+            grant_authorization_code: grant("authorization_code"),
+            grant_refresh_token: grant("refresh_token"),
+            grant_client_credentials: grant("client_credentials"),
+            scope_openid: scope("openid"),
+            scope_profile: scope("profile"),
+            scope_email: scope("email"),
+            scope_offline_access: scope("offline_access"),
+            name: s.name,
+            redirect_uris: s.redirect_uris.join("\n"),
+            post_logout_redirect_uris: s.post_logout_redirect_uris.join("\n"),
+            public: on(s.public),
+            first_party: on(s.first_party),
+            require_pkce: on(s.require_pkce),
+            auth_method: s.auth_method.unwrap_or_default(),
+            id_token_alg: s.id_token_alg.unwrap_or_default(),
+            logo_uri: s.logo_uri.unwrap_or_default(),
+            home_uri: s.home_uri.unwrap_or_default(),
         }
     }
 

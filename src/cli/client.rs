@@ -1,4 +1,4 @@
-//! `daemun client add|list|show|remove|rotate-secret`. Changes are written to the audit log.
+//! `daemun client add|update|list|show|remove|rotate-secret`. Changes are written to the audit log.
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -6,14 +6,22 @@ use serde_json::json;
 
 use super::{fail, open_store, record};
 use crate::config::Config;
-use crate::domain::clock::{Clock, SystemClock};
-use crate::oidc::registration::{ClientSpec, register, rotate_secret};
+use crate::domain::clock::{Clock, Millis, SystemClock};
+use crate::oidc::registration::{self, ClientSpec, register, rotate_secret};
+use crate::store::Store;
 use crate::store::clients::ClientRow;
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Register an application; prints its id and (once) its secret.
     Add(AddArgs),
+    /// Change an application's settings: only the flags given change.
+    ///
+    /// A repeatable flag given at all replaces its whole list (an empty value, as in
+    /// `--post-logout-redirect-uri ""`, empties it); `--logo-uri ""` and `--home-uri ""` remove
+    /// the URL, `--auth-method ""` goes back to both secret methods. Whether an application is public or confidential cannot change (register a new
+    /// one instead), and its secret stays as it is (see `rotate-secret`).
+    Update(UpdateArgs),
     /// List registered applications.
     List {
         #[arg(long)]
@@ -44,40 +52,108 @@ pub enum ClientCommand {
 pub struct AddArgs {
     #[arg(long)]
     name: String,
-    /// Where people are sent back with a code; repeat for several (compared exactly).
-    #[arg(long = "redirect-uri")]
-    redirect_uris: Vec<String>,
-    /// Where people may be sent after logging out; repeat for several.
-    #[arg(long = "post-logout-redirect-uri")]
-    post_logout_redirect_uris: Vec<String>,
-    /// A client without a secret (single-page or native app); PKCE is required.
+    /// A client without a secret (single-page or native app); PKCE is required. Cannot be
+    /// changed later.
     #[arg(long)]
     public: bool,
+    #[command(flatten)]
+    settings: Settings,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[arg(allow_hyphen_values = true)]
+    client_id: String,
+    /// The name people see on the consent page and in their list of connected apps.
+    #[arg(long)]
+    name: Option<String>,
+    #[command(flatten)]
+    settings: Settings,
+    /// No longer a first-party application: people are asked for consent.
+    #[arg(long, conflicts_with = "first_party")]
+    no_first_party: bool,
+    /// A confidential client need not use PKCE (a public client always must).
+    #[arg(long, conflicts_with = "require_pkce")]
+    no_require_pkce: bool,
+    /// Print the changed client as one JSON object (as `client show --json`).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The settings `client add` sets and `client update` changes.
+#[derive(Debug, Default, PartialEq, Args)]
+struct Settings {
+    /// Where people are sent back with a code; repeat for several (compared exactly).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    redirect_uris: Vec<String>,
+    /// Where people may be sent after logging out; repeat for several.
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    post_logout_redirect_uris: Vec<String>,
     /// A trusted application of the same organisation: no consent page.
     #[arg(long)]
     first_party: bool,
-    /// authorization_code, refresh_token, client_credentials; repeat for several.
-    #[arg(long = "grant-type")]
+    /// authorization_code, refresh_token, client_credentials; repeat for several (new client:
+    /// authorization_code and refresh_token).
+    #[arg(long = "grant-type", value_name = "GRANT")]
     grant_types: Vec<String>,
-    /// Scopes the client may ask for; repeat for several (default: all supported).
-    #[arg(long = "scope")]
+    /// Scopes the client may ask for; repeat for several (new client: all supported).
+    #[arg(long = "scope", value_name = "SCOPE")]
     scopes: Vec<String>,
-    /// client_secret_basic, client_secret_post or none (default: both secret methods).
+    /// client_secret_basic, client_secret_post or none (new client, or "": both secret methods,
+    /// or none for a public one).
     #[arg(long)]
     auth_method: Option<String>,
     /// Require PKCE from a confidential client too.
     #[arg(long)]
     require_pkce: bool,
-    /// RS256 (default) or ES256.
-    #[arg(long)]
+    /// RS256 (the default, also for "") or ES256.
+    #[arg(long, value_name = "ALG")]
     id_token_alg: Option<String>,
-    #[arg(long)]
+    /// The application's logo, an https URL shown on the consent page ("" for none).
+    #[arg(long, value_name = "URL")]
     logo_uri: Option<String>,
-    #[arg(long)]
+    /// The application's home page, an https URL ("" for none).
+    #[arg(long, value_name = "URL")]
     home_uri: Option<String>,
-    /// Print one JSON object.
-    #[arg(long)]
-    json: bool,
+}
+
+impl Settings {
+    /// Sets in `spec` what was given on the command line and leaves the rest. A list given at
+    /// all replaces the whole list; an empty value in it is dropped, so `--scope ""` alone
+    /// empties the list (and so asks for the default). An empty value of an option asks for
+    /// its default too: none for the URLs, both secret methods for `--auth-method`.
+    fn apply(self, spec: &mut ClientSpec) {
+        let lists = [
+            (self.redirect_uris, &mut spec.redirect_uris),
+            (
+                self.post_logout_redirect_uris,
+                &mut spec.post_logout_redirect_uris,
+            ),
+            (self.grant_types, &mut spec.grant_types),
+            (self.scopes, &mut spec.scopes),
+        ];
+        for (given, list) in lists {
+            if !given.is_empty() {
+                *list = given.into_iter().filter(|v| !v.is_empty()).collect();
+            }
+        }
+        let values = [
+            (self.auth_method, &mut spec.auth_method),
+            (self.id_token_alg, &mut spec.id_token_alg),
+            (self.logo_uri, &mut spec.logo_uri),
+            (self.home_uri, &mut spec.home_uri),
+        ];
+        for (given, value) in values {
+            if let Some(v) = given {
+                *value = Some(v).filter(|v| !v.is_empty());
+            }
+        }
+        spec.first_party |= self.first_party;
+        spec.require_pkce |= self.require_pkce;
+    }
 }
 
 pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
@@ -88,20 +164,12 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
     let now = SystemClock.now_ms();
     match cmd {
         ClientCommand::Add(a) => {
-            let spec = ClientSpec {
+            let mut spec = ClientSpec {
                 name: a.name,
-                redirect_uris: a.redirect_uris,
-                post_logout_redirect_uris: a.post_logout_redirect_uris,
                 public: a.public,
-                first_party: a.first_party,
-                grant_types: a.grant_types,
-                scopes: a.scopes,
-                auth_method: a.auth_method,
-                require_pkce: a.require_pkce,
-                id_token_alg: a.id_token_alg,
-                logo_uri: a.logo_uri,
-                home_uri: a.home_uri,
+                ..ClientSpec::default()
             };
+            a.settings.apply(&mut spec);
             match register(&store, &spec, now).await {
                 Ok(r) => {
                     let kind = if r.client.is_public() {
@@ -127,6 +195,7 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        ClientCommand::Update(u) => update(&store, u, now).await,
         ClientCommand::List { json } => match store.clients().await {
             Ok(list) if json => {
                 println!(
@@ -192,6 +261,63 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
             }
         }
     }
+}
+
+/// `client update`: the stored client with the given flags applied, under the rules of
+/// registration. A refusal changes nothing.
+async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
+    let id = u.client_id.as_str();
+    let nothing_given = u.name.is_none()
+        && u.settings == Settings::default()
+        && !u.no_first_party
+        && !u.no_require_pkce;
+    if nothing_given {
+        return fail(
+            "nothing to change: give the flags to change (see `daemun client update --help`)",
+        );
+    }
+    let old = match store.client(id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return fail(format!("no client has the id {id}")),
+        Err(e) => return fail(e),
+    };
+    if u.no_require_pkce && old.is_public() {
+        return fail(format!("{id} is a public client: it always requires PKCE"));
+    }
+    let mut spec = ClientSpec::from_row(&old);
+    if let Some(name) = u.name {
+        spec.name = name;
+    }
+    u.settings.apply(&mut spec);
+    spec.first_party &= !u.no_first_party;
+    spec.require_pkce &= !u.no_require_pkce;
+    let new = match registration::update(store, id, &spec, now).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return fail(format!("no client has the id {id}")),
+        Err(e) => return fail(e),
+    };
+    let (before, after) = (describe(&old), describe(&new));
+    let changed: Vec<&str> = after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(*v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let detail = if changed.is_empty() {
+        "unchanged".to_owned()
+    } else {
+        format!("changed={}", changed.join(","))
+    };
+    record(store, "client.updated", Some(id), &detail).await;
+    if u.json {
+        println!("{after}");
+    } else if changed.is_empty() {
+        println!("{id}: nothing changed");
+    } else {
+        println!("updated {id}: {}", changed.join(", "));
+    }
+    ExitCode::SUCCESS
 }
 
 /// Everything about a client except its secret hash.

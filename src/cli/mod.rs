@@ -204,13 +204,15 @@ mod tests {
     #[test]
     fn generated_ids_that_begin_with_a_hyphen_are_values_not_options() {
         // Key ids (RFC 7638 thumbprints) and client ids are base64url: `-` may come first.
-        for args in [
-            ["daemun", "keys", "retire", "-w3x"],
-            ["daemun", "client", "show", "-abc"],
-            ["daemun", "client", "remove", "-abc"],
-            ["daemun", "client", "rotate-secret", "-abc"],
-            ["daemun", "user", "show", "-sub"],
-        ] {
+        let ids: [&[&str]; 6] = [
+            &["daemun", "keys", "retire", "-w3x"],
+            &["daemun", "client", "show", "-abc"],
+            &["daemun", "client", "remove", "-abc"],
+            &["daemun", "client", "rotate-secret", "-abc"],
+            &["daemun", "client", "update", "-abc", "--name", "Board"],
+            &["daemun", "user", "show", "-sub"],
+        ];
+        for args in ids {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }
     }

@@ -34,6 +34,36 @@ pub struct ClientSpec {
     pub home_uri: Option<String>,
 }
 
+impl ClientSpec {
+    /// The request that registers a client like `c` again (its id, secret and dates aside):
+    /// where a change to its settings starts. Defaults stay defaults: the two secret methods
+    /// (or `none` of a public client) give no `auth_method`, so the spec validates as it is.
+    pub fn from_row(c: &ClientRow) -> Self {
+        let words = |s: &str| {
+            s.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let url = |u: &str| Some(u.to_owned()).filter(|u| !u.is_empty());
+        let method = &c.token_endpoint_auth_method;
+        Self {
+            name: c.name.clone(),
+            redirect_uris: c.redirect_uri_list(),
+            post_logout_redirect_uris: c.post_logout_uri_list(),
+            public: c.is_public(),
+            first_party: c.first_party,
+            grant_types: words(&c.grant_types),
+            scopes: words(&c.scopes),
+            auth_method: (!method.contains(' ') && method != "none").then(|| method.clone()),
+            require_pkce: c.require_pkce,
+            id_token_alg: Some(c.id_token_alg.clone()),
+            logo_uri: url(&c.logo_uri),
+            home_uri: url(&c.home_uri),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RegistrationError {
     #[error("the client needs a name (1 to 100 characters)")]
@@ -267,6 +297,66 @@ mod tests {
             err,
             Err(RegistrationError::PublicClientCredentials)
         ));
+    }
+
+    #[test]
+    fn a_row_becomes_the_spec_that_registers_it_again() {
+        let public = |c: ClientRow| ClientRow {
+            secret_hash: None,
+            ..c
+        };
+        let confidential = |c: ClientRow| ClientRow {
+            secret_hash: Some(vec![1; 32]),
+            ..c
+        };
+        let specs = [
+            spec(),
+            ClientSpec {
+                public: true,
+                scopes: vec!["email".into(), "openid".into()],
+                ..spec()
+            },
+            ClientSpec {
+                redirect_uris: vec![
+                    "https://board.example.com/b".into(),
+                    "https://board.example.com/a".into(),
+                ],
+                post_logout_redirect_uris: vec!["https://board.example.com/".into()],
+                first_party: true,
+                grant_types: vec!["refresh_token".into(), "authorization_code".into()],
+                auth_method: Some("client_secret_post".into()),
+                require_pkce: true,
+                id_token_alg: Some("ES256".into()),
+                logo_uri: Some("https://board.example.com/logo.png".into()),
+                home_uri: Some("https://board.example.com/".into()),
+                ..spec()
+            },
+            ClientSpec {
+                redirect_uris: vec![],
+                grant_types: vec!["client_credentials".into()],
+                ..spec()
+            },
+        ];
+        for s in specs {
+            let row = validate(&s, 1).unwrap();
+            let row = if s.public {
+                public(row)
+            } else {
+                confidential(row)
+            };
+            let again = ClientSpec::from_row(&row);
+            assert_eq!(again.public, s.public);
+            let back = validate(&again, 1).unwrap();
+            assert_eq!(
+                ClientRow {
+                    client_id: row.client_id.clone(),
+                    secret_hash: row.secret_hash.clone(),
+                    ..back
+                },
+                row,
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn run(c: &mut Command) -> (bool, String, String) {
 }
 
 /// The newest audit events in `db`, as a management command left them.
-async fn events(db: &str) -> Vec<daemun::store::audit::AuditEvent> {
+pub async fn events(db: &str) -> Vec<daemun::store::audit::AuditEvent> {
     let store = daemun::store::Store::connect(db, 1).await.unwrap();
     let events = store.recent_audit(None, 50).await.unwrap();
     store.close().await;
@@ -34,7 +34,7 @@ async fn events(db: &str) -> Vec<daemun::store::audit::AuditEvent> {
 }
 
 /// Asserts that a management command wrote `event` (about `client_id`, when given).
-fn assert_cli_event(
+pub fn assert_cli_event(
     events: &[daemun::store::audit::AuditEvent],
     event: &str,
     client_id: Option<&str>,

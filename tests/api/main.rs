@@ -8,6 +8,7 @@ mod admin;
 mod admin_clients;
 mod audit;
 mod cli;
+mod cli_client_update;
 mod cli_user;
 mod config;
 mod csrf;
