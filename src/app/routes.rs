@@ -9,7 +9,7 @@ use axum::http::header::{
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -23,117 +23,173 @@ use crate::accounts::{
     verify,
 };
 use crate::admin;
+use crate::http::limiter::Group;
 use crate::http::{AppState, csrf, edge_limit, headers, locale, metrics, page, session};
 use crate::oidc::{
     self, authorize, consent, discovery, end_session, introspect, jwks, revoke, token, userinfo,
 };
 
-/// The route table: every path the product serves.
+/// The route table: every path the product serves. Each line names what the route needs: a
+/// page people read ([`Pages::view`]), a form whose POST is CSRF-checked and perhaps limited
+/// per address ([`Pages::form`], [`Pages::action`]), a request applications send cross-site by
+/// design ([`Pages::rp_initiated`]), or a protocol endpoint with its limit group.
 pub fn routes(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(home::landing))
-        .route("/signup", get(signup::signup_form).post(signup::signup))
-        .route(
+    let pages = Pages::new(&state)
+        .view("/", get(home::landing))
+        .form(
+            "/signup",
+            get(signup::signup_form),
+            post(signup::signup),
+            Some(Group::Signup),
+        )
+        .form(
             "/verify/resend",
-            get(verify::resend_form).post(verify::resend),
+            get(verify::resend_form),
+            post(verify::resend),
+            Some(Group::Resend),
         )
-        .route(
+        .form(
             "/verify/{token}",
-            get(verify::verify_form).post(verify::verify),
+            get(verify::verify_form),
+            post(verify::verify),
+            None,
         )
-        .route("/login", get(login::login_form).post(login::login))
-        .route("/logout", get(logout::logout_form).post(logout::logout))
-        .route("/account", get(home::account))
-        .route("/account/apps", get(apps::apps_page).post(apps::remove))
-        .route(
+        .form(
+            "/login",
+            get(login::login_form),
+            post(login::login),
+            Some(Group::Login),
+        )
+        .form(
+            "/logout",
+            get(logout::logout_form),
+            post(logout::logout),
+            None,
+        )
+        .view("/account", get(home::account))
+        .form(
+            "/account/apps",
+            get(apps::apps_page),
+            post(apps::remove),
+            None,
+        )
+        .form(
             "/consent",
-            get(consent::consent_form).post(consent::consent),
+            get(consent::consent_form),
+            post(consent::consent),
+            None,
         )
-        .route("/end_session/confirm", post(end_session::confirm))
-        .route(
+        .action("/end_session/confirm", post(end_session::confirm), None)
+        .form(
             "/account/profile",
-            get(profile::profile_form).post(profile::profile),
+            get(profile::profile_form),
+            post(profile::profile),
+            None,
         )
-        .route("/account/email", get(email::email_form).post(email::email))
-        .route(
+        .form(
+            "/account/email",
+            get(email::email_form),
+            post(email::email),
+            None,
+        )
+        .form(
             "/account/email/confirm/{token}",
-            get(email::confirm_form).post(email::confirm),
+            get(email::confirm_form),
+            post(email::confirm),
+            None,
         )
-        .route(
+        .form(
             "/account/password",
-            get(password::password_form).post(password::password),
+            get(password::password_form),
+            post(password::password),
+            None,
         )
-        .route(
+        .form(
             "/account/sessions",
-            get(sessions::sessions_page).post(sessions::end_session),
+            get(sessions::sessions_page),
+            post(sessions::end_session),
+            None,
         )
-        .route(
+        .form(
             "/account/delete",
-            get(delete::delete_form).post(delete::delete),
+            get(delete::delete_form),
+            post(delete::delete),
+            None,
         )
-        .route(
+        .form(
             "/account/export",
-            get(export::export_page).post(export::export),
+            get(export::export_page),
+            post(export::export),
+            None,
         )
-        .route(
+        .form(
             "/password/reset",
-            get(reset::request_form).post(reset::request),
+            get(reset::request_form),
+            post(reset::request),
+            Some(Group::Reset),
         )
-        .route(
+        .form(
             "/password/reset/{token}",
-            get(reset::reset_form).post(reset::reset),
+            get(reset::reset_form),
+            post(reset::reset),
+            Some(Group::Reset),
         )
-        .route("/admin", get(admin::overview))
-        .route("/admin/users", get(admin::users::users_page))
-        .route(
+        .view("/admin", get(admin::overview))
+        .view("/admin/users", get(admin::users::users_page))
+        .form(
             "/admin/users/{sub}",
-            get(admin::users::user_page).post(admin::users::user_action),
+            get(admin::users::user_page),
+            post(admin::users::user_action),
+            None,
         )
-        .route("/admin/clients", get(admin::clients::clients_page))
-        .route(
+        .view("/admin/clients", get(admin::clients::clients_page))
+        .form(
             "/admin/clients/new",
-            get(admin::clients::new_client_form).post(admin::clients::create_client),
+            get(admin::clients::new_client_form),
+            post(admin::clients::create_client),
+            None,
         )
-        .route(
+        .form(
             "/admin/clients/{client_id}",
-            get(admin::clients::client_page).post(admin::clients::client_action),
+            get(admin::clients::client_page),
+            post(admin::clients::client_action),
+            None,
         )
-        .route(
+        .form(
             "/admin/keys",
-            get(admin::keys::keys_page).post(admin::keys::key_action),
+            get(admin::keys::keys_page),
+            post(admin::keys::key_action),
+            None,
         )
-        .route("/admin/audit", get(admin::audit::audit_page))
-        .route(
+        .view("/admin/audit", get(admin::audit::audit_page))
+        .form(
             "/admin/outbox",
-            get(admin::outbox::outbox_page).post(admin::outbox::retry),
+            get(admin::outbox::outbox_page),
+            post(admin::outbox::retry),
+            None,
         )
-        .fallback(|| async { StatusCode::NOT_FOUND })
-        // Reached by browsers sent from applications, also by cross-site form POST: the CSRF
-        // layer lets their POSTs through (see `csrf::RP_INITIATED`).
-        .route(
+        .rp_initiated(
             oidc::AUTHORIZE_PATH,
             get(authorize::authorize_get).post(authorize::authorize_post),
+            Some(Group::Authorize),
         )
-        .route("/authorize/resume/{id}", get(authorize::resume))
-        .route(
+        .view("/authorize/resume/{id}", get(authorize::resume))
+        .rp_initiated(
             oidc::END_SESSION_PATH,
             get(end_session::end_session_get).post(end_session::end_session_post),
+            None,
         )
-        .layer(
-            ServiceBuilder::new()
-                .layer(from_fn_with_state(state.clone(), locale::layer))
-                .layer(from_fn_with_state(state.clone(), session::layer))
-                .layer(from_fn_with_state(state.clone(), page::error_pages))
-                .layer(from_fn_with_state(state.clone(), edge_limit::layer))
-                .layer(from_fn_with_state(state.clone(), csrf::layer)),
-        );
+        .finish();
     // Browser JavaScript (single-page apps) may call these (OIDC Discovery §4, RFC 8414 §3,
     // OAuth for browser-based apps §6.1): any origin, never with credentials. Nothing else
     // answers CORS, and `/authorize` must not (RFC 9700 §2.6).
     let browser_callable = Router::new()
         .route(oidc::DISCOVERY_PATH, get(discovery::discovery))
         .route(oidc::JWKS_PATH, get(jwks::jwks))
-        .route(oidc::TOKEN_PATH, post(token::token))
+        .route(
+            oidc::TOKEN_PATH,
+            limited(&state, Some(Group::Token), post(token::token)),
+        )
         .route(
             oidc::USERINFO_PATH,
             get(userinfo::userinfo_get).post(userinfo::userinfo_post),
@@ -147,16 +203,30 @@ pub fn routes(state: AppState) -> Router {
                 .max_age(Duration::from_secs(3600)),
         );
     let protocol = browser_callable
-        .route(oidc::REVOKE_PATH, post(revoke::revoke))
-        .route(oidc::INTROSPECT_PATH, post(introspect::introspect))
-        .layer(from_fn_with_state(state.clone(), edge_limit::layer));
+        .route(
+            oidc::REVOKE_PATH,
+            limited(&state, Some(Group::Token), post(revoke::revoke)),
+        )
+        .route(
+            oidc::INTROSPECT_PATH,
+            limited(
+                &state,
+                Some(Group::Introspect),
+                post(introspect::introspect),
+            ),
+        );
+    // Everything people and applications reach by name: an unknown `Host` is refused.
+    let named = protocol
+        .merge(pages)
+        .layer(from_fn_with_state(state.clone(), headers::host_check));
+    // Probes and scrapers call each node by address, so any `Host` is answered.
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::on_main_listener))
         .route("/static/style.css", get(stylesheet));
     let config = &state.config.server;
-    ops.merge(protocol).merge(pages)
+    ops.merge(named)
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn_with_state(state.clone(), metrics::layer))
@@ -173,7 +243,6 @@ pub fn routes(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn_with_state(state.clone(), headers::security_headers))
                 .layer(axum::middleware::from_fn(headers::uri_limit))
-                .layer(from_fn_with_state(state.clone(), headers::host_check))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(config.request_timeout_secs),
@@ -206,4 +275,94 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../static/style.css"),
     )
+}
+
+/// `route` counted per client address in `group` (none: not limited).
+pub fn limited(
+    state: &AppState,
+    group: Option<Group>,
+    route: MethodRouter<AppState>,
+) -> MethodRouter<AppState> {
+    match group {
+        Some(g) => route.layer(from_fn_with_state((state.clone(), g), edge_limit::layer)),
+        None => route,
+    }
+}
+
+/// The page routes, each declared with its CSRF rule and edge-limit group; [`Pages::finish`]
+/// adds what every page shares (language, session, translated error pages, form tokens).
+pub struct Pages {
+    router: Router<AppState>,
+    state: AppState,
+}
+
+impl Pages {
+    pub fn new(state: &AppState) -> Self {
+        Self {
+            router: Router::new(),
+            state: state.clone(),
+        }
+    }
+
+    /// A page people only read.
+    pub fn view(mut self, path: &str, get: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, get);
+        self
+    }
+
+    /// A form: `get` shows it; `post` is CSRF-checked and, in a `limit` group, counted per
+    /// client address first.
+    pub fn form(
+        self,
+        path: &str,
+        get: MethodRouter<AppState>,
+        post: MethodRouter<AppState>,
+        limit: Option<Group>,
+    ) -> Self {
+        let post = self.checked(limit, post);
+        self.view(path, get.merge(post))
+    }
+
+    /// A POST-only form target (its form is shown on another page).
+    pub fn action(self, path: &str, post: MethodRouter<AppState>, limit: Option<Group>) -> Self {
+        let post = self.checked(limit, post);
+        self.view(path, post)
+    }
+
+    /// A request applications send cross-site by design, GET or POST: an authorization request
+    /// (OIDC Core §3.1.2.1) or an RP-initiated logout (RP-Initiated Logout §2). No CSRF check:
+    /// they change nothing without the person's own session and later choices.
+    pub fn rp_initiated(
+        self,
+        path: &str,
+        route: MethodRouter<AppState>,
+        limit: Option<Group>,
+    ) -> Self {
+        let route = limited(&self.state, limit, route);
+        self.view(path, route)
+    }
+
+    fn checked(
+        &self,
+        limit: Option<Group>,
+        post: MethodRouter<AppState>,
+    ) -> MethodRouter<AppState> {
+        let post = post.layer(from_fn_with_state(self.state.clone(), csrf::check_layer));
+        // The limit counts before the CSRF check, so refused requests are counted too.
+        limited(&self.state, limit, post)
+    }
+
+    /// The routes with the layers every page shares, and a `404` page for unknown paths.
+    pub fn finish(self) -> Router<AppState> {
+        let state = self.state;
+        self.router
+            .fallback(|| async { StatusCode::NOT_FOUND })
+            .layer(
+                ServiceBuilder::new()
+                    .layer(from_fn_with_state(state.clone(), locale::layer))
+                    .layer(from_fn_with_state(state.clone(), session::layer))
+                    .layer(from_fn_with_state(state.clone(), page::error_pages))
+                    .layer(from_fn_with_state(state.clone(), csrf::issue)),
+            )
+    }
 }

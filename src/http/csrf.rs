@@ -26,11 +26,6 @@ pub const FIELD: &str = "csrf_token";
 
 const ONE_YEAR_SECS: i64 = 365 * 24 * 3600;
 
-/// Endpoints that applications may reach with a cross-site form POST by design: an
-/// authorization request (OIDC Core §3.1.2.1) and an RP-initiated logout request (RP-Initiated
-/// Logout §2). They change nothing without the person's own session and choices.
-pub const RP_INITIATED: [&str; 2] = ["/authorize", "/end_session"];
-
 pub fn token_for(key: &[u8; 32], cookie_value: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(b"csrf:");
@@ -38,25 +33,15 @@ pub fn token_for(key: &[u8; 32], cookie_value: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Gives every page request its form token (and the browser its cookie, once). Runs for every
+/// page; whether a POST is checked is the route's own rule ([`check_layer`]).
+pub async fn issue(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let https = state.config.https();
-    let existing = cookies::get(req.headers(), cookies::CSRF, https)
-        .filter(|v| SecretToken::from_untrusted(v).is_some());
-    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && !RP_INITIATED.contains(&req.uri().path());
-    let req = if unsafe_method {
-        match check(&state, existing.as_deref(), req).await {
-            Ok(req) => req,
-            Err(e) => return e.into_response(),
-        }
-    } else {
-        req
-    };
+    let existing = cookie(&req, https);
     let (cookie_value, fresh) = match existing {
         Some(v) => (v, false),
         None => (SecretToken::generate().expose().to_owned(), true),
     };
-    let mut req = req;
     req.extensions_mut()
         .insert(CsrfToken(token_for(&state.csrf_key, &cookie_value)));
     let mut resp = next.run(req).await;
@@ -70,6 +55,27 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         );
     }
     resp
+}
+
+/// The check of a form route's unsafe requests: our own origin, and the token that matches the
+/// browser's cookie; else a `403` page and the handler never runs. Routes that applications
+/// reach cross-site by design (an authorization request, OIDC Core §3.1.2.1, and an
+/// RP-initiated logout request, RP-Initiated Logout §2) are declared without it.
+pub async fn check_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let existing = cookie(&req, state.config.https());
+    match check(&state, existing.as_deref(), req).await {
+        Ok(req) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The browser's CSRF cookie, if it is well-formed.
+fn cookie(req: &Request, https: bool) -> Option<String> {
+    cookies::get(req.headers(), cookies::CSRF, https)
+        .filter(|v| SecretToken::from_untrusted(v).is_some())
 }
 
 /// Checks origin and token; gives the request back with its body restored.

@@ -1,6 +1,7 @@
 //! Shared web plumbing for pages: state, cookies, sessions, CSRF, locale, flash messages,
 //! rendering, error pages, client info, rate limits and security headers.
 pub mod audit;
+pub mod authenticated;
 pub mod client;
 pub mod cookies;
 pub mod csrf;
@@ -10,6 +11,7 @@ pub mod failure_window;
 pub mod flash;
 pub mod form;
 pub mod headers;
+pub mod limiter;
 pub mod locale;
 pub mod metrics;
 pub mod oauth_error;

@@ -8,11 +8,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::{Value, context};
 
+use super::authenticated::Authenticated;
 use super::cookies;
 use super::csrf::CsrfToken;
 use super::error::{ErrorMarker, PageError};
 use super::flash::Flash;
-use super::session::Authenticated;
 use super::state::AppState;
 use crate::domain::next_path::local_path;
 use crate::i18n::{self, Lang};

@@ -14,12 +14,7 @@ use crate::domain::user::User;
 use crate::store::StoreError;
 use crate::store::sessions::SessionRecord;
 
-/// The person behind this request and their session.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub user: User,
-    pub session: SessionRecord,
-}
+pub use super::authenticated::Authenticated;
 
 /// Activity is written back at most this often, to keep reads cheap.
 const TOUCH_EVERY: Millis = MINUTE;

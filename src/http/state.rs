@@ -32,7 +32,7 @@ pub struct Inner {
     /// argon2id on a bounded pool.
     pub hasher: Hasher,
     /// Per-address and per-client limits at the edge (in memory, per node).
-    pub edge: super::edge_limit::EdgeLimits,
+    pub edge: super::limiter::EdgeLimits,
     /// Signing keys and the JWKS.
     pub keys: KeyRing,
     /// The discovery document, serialised once.

@@ -6,8 +6,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::client_auth::authenticated_form;
 use super::error::{ErrorCode, OAuthError};
-use super::params::{authenticated_form, json_no_store, param};
+use super::params::{json_no_store, param};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::http::client::ClientInfo;

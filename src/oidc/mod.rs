@@ -2,6 +2,7 @@
 //! Paths are constants here so the route table and the discovery document cannot drift.
 pub mod authorize;
 pub mod claims;
+pub mod client_auth;
 pub mod consent;
 pub mod discovery;
 pub mod end_session;

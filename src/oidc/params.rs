@@ -1,7 +1,7 @@
 //! What the protocol endpoints share about requests and answers: reading parameters, the form
-//! body RFC 6749 §3.2 asks for, client authentication on top of it, and JSON answers that no
-//! cache keeps (RFC 6749 §5.1). The token, revocation, introspection, UserInfo and logout
-//! endpoints import these by name.
+//! body RFC 6749 §3.2 asks for, and JSON answers that no cache keeps (RFC 6749 §5.1). The
+//! token, revocation, introspection, UserInfo and logout endpoints import these by name;
+//! client authentication on top of the form is the `client_auth` module's.
 use axum::Json;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use axum::http::{HeaderMap, HeaderValue};
@@ -9,25 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::OAuthError;
-use super::token::client_auth;
-use crate::http::AppState;
-use crate::http::client::ClientInfo;
 use crate::http::form::MAX_FORM_FIELDS;
-use crate::store::clients::ClientRow;
-
-/// A form request from an authenticated client: the body checked as RFC 6749 §3.2 asks, then
-/// client authentication (token, revocation and introspection endpoints alike).
-pub async fn authenticated_form(
-    state: &AppState,
-    peer: &ClientInfo,
-    headers: &HeaderMap,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
-    let params = form_params(headers, query, body)?;
-    let client = client_auth::authenticate(state, headers, peer.limit_addr, &params).await?;
-    Ok((params, client))
-}
 
 /// The first value of `name`, if not empty.
 pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -5,8 +5,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::client_auth::authenticated_form;
 use super::error::{ErrorCode, OAuthError};
-use super::params::{authenticated_form, param};
+use super::params::param;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::http::client::ClientInfo;

@@ -40,6 +40,7 @@ mod portal_reset;
 mod portal_sessions;
 mod portal_store;
 mod props_authorize;
+mod route_table;
 mod rp_libraries;
 mod security;
 mod signup;

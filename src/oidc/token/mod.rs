@@ -9,15 +9,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use super::client_auth::authenticated_form;
 use super::error::{ErrorCode, OAuthError};
-use super::params::{authenticated_form, json_no_store, param};
+use super::params::{json_no_store, param};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
 use crate::store::clients::ClientRow;
 use issue::TokenResponse;
 
 pub mod authorization_code;
-pub mod client_auth;
 pub mod client_credentials;
 pub mod issue;
 pub mod refresh_token;

@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
 
-use super::client_auth::basic;
+use crate::oidc::client_auth::basic;
 use crate::oidc::params::form_params;
 use crate::proptest_config::config;
 

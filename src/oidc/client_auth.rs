@@ -14,10 +14,11 @@ use axum::http::header::AUTHORIZATION;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::param;
+use super::params::{form_params, param};
 use crate::domain::client::client_id_is_plausible;
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
+use crate::http::client::ClientInfo;
 use crate::oidc::error::OAuthError;
 use crate::store::clients::ClientRow;
 
@@ -124,4 +125,18 @@ pub async fn authenticate(
             .map_err(OAuthError::too_many_requests)?;
     }
     Ok(client)
+}
+
+/// A form request from an authenticated client: the body checked as RFC 6749 §3.2 asks, then
+/// client authentication (token, revocation and introspection endpoints alike).
+pub async fn authenticated_form(
+    state: &AppState,
+    peer: &ClientInfo,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
+    let params = form_params(headers, query, body)?;
+    let client = authenticate(state, headers, peer.limit_addr, &params).await?;
+    Ok((params, client))
 }
