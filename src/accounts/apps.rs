@@ -6,6 +6,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::domain::clock::format_utc;
+use crate::domain::scope::Scopes;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::CurrentUser;
@@ -20,10 +21,8 @@ pub async fn apps_page(
     let apps: Vec<Value> = rows
         .iter()
         .map(|c| {
-            let scopes: Vec<String> = c
-                .scopes
-                .split(' ')
-                .filter(|s| !s.is_empty())
+            let scopes: Vec<String> = Scopes::stored(&c.scopes)
+                .iter()
                 .map(|s| ctx.t(&format!("consent-scope-{}", s.replace('_', "-"))))
                 .collect();
             context! {

@@ -4,11 +4,78 @@
 //! the port of a loopback IP literal for native apps (RFC 8252 §7.3).
 use url::Url;
 
-/// Grant types a client may be allowed.
-pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+/// The grants of the token endpoint (RFC 6749 §4.1, §4.4, §6). To add one: a variant here,
+/// then its file under `oidc::token` and its arm in `oidc::token::handle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GrantType {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+}
+
+impl GrantType {
+    pub const ALL: [GrantType; 3] = [
+        GrantType::AuthorizationCode,
+        GrantType::RefreshToken,
+        GrantType::ClientCredentials,
+    ];
+
+    /// The registered `grant_type` value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GrantType::AuthorizationCode => "authorization_code",
+            GrantType::RefreshToken => "refresh_token",
+            GrantType::ClientCredentials => "client_credentials",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+/// Grant types a client may be allowed, as written in registrations.
+pub const GRANT_TYPES: [&str; 3] = [
+    GrantType::AuthorizationCode.as_str(),
+    GrantType::RefreshToken.as_str(),
+    GrantType::ClientCredentials.as_str(),
+];
 
 /// Client authentication at the token endpoint (RFC 6749 §2.3, OIDC Core §9).
-pub const AUTH_METHODS: [&str; 3] = ["client_secret_basic", "client_secret_post", "none"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    /// A public client: no secret (PKCE instead).
+    None,
+}
+
+impl AuthMethod {
+    pub const ALL: [AuthMethod; 3] = [
+        AuthMethod::ClientSecretBasic,
+        AuthMethod::ClientSecretPost,
+        AuthMethod::None,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// The methods as written in registrations.
+pub const AUTH_METHODS: [&str; 3] = [
+    AuthMethod::ClientSecretBasic.as_str(),
+    AuthMethod::ClientSecretPost.as_str(),
+    AuthMethod::None.as_str(),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RedirectUriError {
@@ -128,23 +195,6 @@ fn strip_port(raw: &str) -> String {
     format!("http://{host}{path}")
 }
 
-/// Scope values: space-separated, printable ASCII without `"` and `\` (RFC 6749 §3.3).
-pub fn parse_scopes(raw: &str) -> Option<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for s in raw.split(' ').filter(|s| !s.is_empty()) {
-        if !s
-            .bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
-        {
-            return None;
-        }
-        if !out.iter().any(|x| x == s) {
-            out.push(s.to_owned());
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,17 +280,6 @@ mod tests {
             &["http://127.0.0.1".to_owned()],
             "http://127.0.0.1:1\\"
         ));
-    }
-
-    #[test]
-    fn scopes_split_dedupe_and_refuse_bad_characters() {
-        assert_eq!(
-            parse_scopes("openid  email openid").unwrap(),
-            vec!["openid", "email"]
-        );
-        assert_eq!(parse_scopes("").unwrap(), Vec::<String>::new());
-        assert!(parse_scopes("open\"id").is_none());
-        assert!(parse_scopes("openid\u{e9}").is_none());
     }
 }
 

@@ -6,6 +6,7 @@ pub mod email_address;
 pub mod next_path;
 pub mod password;
 pub mod pkce;
+pub mod scope;
 pub mod secret;
 pub mod user;
 pub mod user_agent;

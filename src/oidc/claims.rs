@@ -2,10 +2,12 @@
 //! and locale; `email` gives the address and whether it is verified (true only once it is).
 use serde_json::{Map, Value, json};
 
+use crate::domain::scope::Scopes;
 use crate::domain::user::User;
 
+/// Whether the stored scopes `scopes` hold `scope`.
 pub fn has_scope(scopes: &str, scope: &str) -> bool {
-    scopes.split(' ').any(|s| s == scope)
+    Scopes::stored_contains(scopes, scope)
 }
 
 /// The UserInfo body (OIDC Core §5.3.2): `sub` plus the claims of the granted scopes.

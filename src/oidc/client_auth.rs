@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::params::{form_params, param};
-use crate::domain::client::client_id_is_plausible;
+use crate::domain::client::{AuthMethod, client_id_is_plausible};
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
@@ -75,15 +75,19 @@ pub async fn authenticate(
                     "client_id differs from the authenticated client",
                 ));
             }
-            (id, Some(secret), "client_secret_basic")
+            (id, Some(secret), AuthMethod::ClientSecretBasic)
         }
         (None, Some(secret)) => {
             let id = body_id.ok_or_else(OAuthError::invalid_client)?;
-            (id.to_owned(), Some(secret.to_owned()), "client_secret_post")
+            (
+                id.to_owned(),
+                Some(secret.to_owned()),
+                AuthMethod::ClientSecretPost,
+            )
         }
         (None, None) => {
             let id = body_id.ok_or_else(OAuthError::invalid_client)?;
-            (id.to_owned(), None, "none")
+            (id.to_owned(), None, AuthMethod::None)
         }
     };
     if !client_id_is_plausible(&client_id) {
@@ -100,10 +104,7 @@ pub async fn authenticate(
             .client_failures_blocked(ip, &client.client_id)
             .map_err(OAuthError::too_many_requests)?;
     }
-    let ok = client
-        .token_endpoint_auth_method
-        .split(' ')
-        .any(|m| m == method)
+    let ok = client.allows_auth(method)
         && match &secret {
             Some(s) => client
                 .secret_hash

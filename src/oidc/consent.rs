@@ -116,7 +116,7 @@ pub async fn consent(
     let now = state.now();
     if let Err(e) = state
         .store
-        .save_consent(auth.user.user_id, &client_id, &req.scopes.join(" "), now)
+        .save_consent(auth.user.user_id, &client_id, &req.scopes.to_string(), now)
         .await
     {
         return PageError::from(e).into_response();
@@ -127,7 +127,7 @@ pub async fn consent(
         Some(auth.user.user_id),
         &client_id,
         &client,
-        &req.scopes.join(" "),
+        &req.scopes.to_string(),
     )
     .await;
     issue_code(&state, &req, &auth).await

@@ -1,9 +1,8 @@
 //! Client registration: the one way clients are created and changed (CLI, admin console;
 //! dynamic registration later), with every rule checked and a clear message for each refusal.
-use crate::domain::client::{
-    AUTH_METHODS, GRANT_TYPES, RedirectUri, RedirectUriError, parse_scopes,
-};
+use crate::domain::client::{AUTH_METHODS, GRANT_TYPES, RedirectUri, RedirectUriError};
 use crate::domain::clock::Millis;
+use crate::domain::scope::Scopes;
 use crate::domain::secret::{SecretToken, random_id, sha256};
 use crate::keys::signing::Alg;
 use crate::store::clients::ClientRow;
@@ -188,17 +187,14 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationErr
     if grants.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
         return Err(RegistrationError::NoRedirectUri);
     }
-    let scopes: Vec<String> = if spec.scopes.is_empty() {
-        SCOPES_SUPPORTED.iter().map(|s| (*s).to_owned()).collect()
+    let scopes = if spec.scopes.is_empty() {
+        SCOPES_SUPPORTED.iter().collect()
     } else {
         let joined = spec.scopes.join(" ");
         let parsed =
-            parse_scopes(&joined).ok_or_else(|| RegistrationError::Scope(joined.clone()))?;
-        if let Some(bad) = parsed
-            .iter()
-            .find(|s| !SCOPES_SUPPORTED.contains(&s.as_str()))
-        {
-            return Err(RegistrationError::Scope(bad.clone()));
+            Scopes::parse(&joined).ok_or_else(|| RegistrationError::Scope(joined.clone()))?;
+        if let Some(bad) = parsed.iter().find(|s| !SCOPES_SUPPORTED.contains(s)) {
+            return Err(RegistrationError::Scope(bad.to_owned()));
         }
         parsed
     };
@@ -236,7 +232,7 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationErr
         redirect_uris: redirect_uris.join("\n"),
         post_logout_redirect_uris: post_logout.join("\n"),
         grant_types: grants.join(" "),
-        scopes: scopes.join(" "),
+        scopes: scopes.to_string(),
         token_endpoint_auth_method: auth,
         require_pkce: spec.public || spec.require_pkce,
         first_party: spec.first_party,

@@ -3,7 +3,9 @@
 use sqlx::FromRow;
 
 use super::{Store, StoreResult, map_err, on_db};
+use crate::domain::client::{AuthMethod, GrantType};
 use crate::domain::clock::Millis;
+use crate::domain::scope::Scopes;
 
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct ClientRow {
@@ -40,11 +42,17 @@ impl ClientRow {
             .map(str::to_owned)
             .collect()
     }
-    pub fn allows_grant(&self, grant: &str) -> bool {
-        self.grant_types.split(' ').any(|g| g == grant)
+    pub fn allows_grant(&self, grant: GrantType) -> bool {
+        self.grant_types.split(' ').any(|g| g == grant.as_str())
+    }
+    /// Whether the client authenticates at the token endpoint with `method`.
+    pub fn allows_auth(&self, method: AuthMethod) -> bool {
+        self.token_endpoint_auth_method
+            .split(' ')
+            .any(|m| m == method.as_str())
     }
     pub fn allows_scope(&self, scope: &str) -> bool {
-        self.scopes.split(' ').any(|s| s == scope)
+        Scopes::stored_contains(&self.scopes, scope)
     }
     pub fn is_public(&self) -> bool {
         self.secret_hash.is_none()

@@ -36,7 +36,7 @@ pub const LOGIN_FAILURE_REASONS: [&str; 7] = [
 ];
 
 /// The grant types the token endpoint issues tokens for.
-pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+pub use crate::domain::client::GRANT_TYPES;
 
 /// Request latency buckets in seconds: from a cached page to a slow password hash.
 const LATENCY_BUCKETS: [f64; 12] = [

@@ -2,6 +2,7 @@
 //! by its resumption after login, and by the consent page before it shows or accepts anything,
 //! so that no path skips a fresh login or answers for the wrong person.
 use crate::domain::clock::{Millis, SECOND};
+use crate::domain::scope::Scopes;
 use crate::http::AppState;
 use crate::http::session::Authenticated;
 use crate::oidc::id_token_hint::verify_hint;
@@ -85,7 +86,7 @@ async fn needs_consent(
         .consent(auth.user.user_id, &req.target.client.client_id)
         .await?;
     Ok(match granted {
-        Some(g) => !req.scopes.iter().all(|s| g.split(' ').any(|x| x == s)),
+        Some(g) => req.scopes.first_outside(&Scopes::stored(&g)).is_some(),
         None => true,
     })
 }

@@ -181,7 +181,7 @@ pub async fn issue_code(state: &AppState, req: &AuthRequest, auth: &Authenticate
         user_id: auth.user.user_id,
         sid: auth.session.sid.clone(),
         redirect_uri: req.target.redirect_uri.clone(),
-        scopes: req.scopes.join(" "),
+        scopes: req.scopes.to_string(),
         nonce: req.nonce.clone(),
         code_challenge: req.code_challenge.clone(),
         auth_time: auth.session.auth_time,

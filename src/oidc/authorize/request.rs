@@ -3,8 +3,9 @@
 //! The order matters (RFC 6749 §4.1.2.1, RFC 9700 §4.1): the client and the redirect URI are
 //! checked first and any failure there is an error page, never a redirect. Only then do other
 //! errors go back to the (now trusted) redirect URI.
-use crate::domain::client::{parse_scopes, redirect_uri_matches};
+use crate::domain::client::{GrantType, redirect_uri_matches};
 use crate::domain::pkce;
+use crate::domain::scope::Scopes;
 use crate::http::PageError;
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::error::{ErrorCode, OAuthError};
@@ -66,7 +67,7 @@ pub struct Prompt {
 #[derive(Debug, Clone)]
 pub struct AuthRequest {
     pub target: Target,
-    pub scopes: Vec<String>,
+    pub scopes: Scopes,
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub prompt: Prompt,
@@ -217,21 +218,21 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             );
         }
     }
-    if !target.client.allows_grant("authorization_code") {
+    if !target.client.allows_grant(GrantType::AuthorizationCode) {
         return fail(
             &target,
             ErrorCode::UnauthorizedClient,
             "this client may not use the authorization code grant",
         );
     }
-    let Some(requested) = parse_scopes(param(params, "scope").unwrap_or("")) else {
+    let Some(requested) = Scopes::parse(param(params, "scope").unwrap_or("")) else {
         return fail(
             &target,
             ErrorCode::InvalidScope,
             "scope contains characters that are not allowed",
         );
     };
-    if !requested.iter().any(|s| s == "openid") {
+    if !requested.contains("openid") {
         return fail(
             &target,
             ErrorCode::InvalidScope,
@@ -239,10 +240,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         );
     }
     // Unknown scope values are ignored (RFC 6749 §3.3); known ones must be allowed.
-    let scopes: Vec<String> = requested
-        .into_iter()
-        .filter(|s| SCOPES_SUPPORTED.contains(&s.as_str()))
-        .collect();
+    let scopes = requested.filter(|s| SCOPES_SUPPORTED.contains(&s));
     if let Some(s) = scopes.iter().find(|s| !target.client.allows_scope(s)) {
         return fail(
             &target,

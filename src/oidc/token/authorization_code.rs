@@ -2,6 +2,7 @@
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
 use super::issue::{Authorization, TokenResponse, mint, new_family};
 use super::require_grant;
+use crate::domain::client::GrantType;
 use crate::domain::pkce;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -15,7 +16,7 @@ pub async fn grant(
     client: &ClientRow,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
-    require_grant(client, "authorization_code")?;
+    require_grant(client, GrantType::AuthorizationCode)?;
     let code = param(params, "code")
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the code is invalid"))?;
@@ -81,7 +82,7 @@ pub async fn grant(
         nonce: row.nonce.as_deref(),
     };
     let family = client
-        .allows_grant("refresh_token")
+        .allows_grant(GrantType::RefreshToken)
         .then(|| new_family(state, client, &who, &row.scopes, now));
     let minted = mint(state, client, Some(&who), &row.scopes, family, now);
     // Nothing is written once the grant was revoked (a replay or a logout racing this request).
@@ -96,5 +97,5 @@ pub async fn grant(
         .store
         .record_session_client(&row.sid, &client.client_id, now)
         .await?;
-    minted.respond(state, client, "authorization_code", Some(&who))
+    minted.respond(state, client, GrantType::AuthorizationCode, Some(&who))
 }

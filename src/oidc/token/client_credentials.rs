@@ -1,7 +1,9 @@
 //! The client credentials grant (RFC 6749 §4.4): a confidential client acting for itself gets
 //! an access token; no refresh token, no ID token.
 use super::issue::{TokenResponse, mint};
-use crate::domain::client::parse_scopes;
+use super::require_grant;
+use crate::domain::client::GrantType;
+use crate::domain::scope::Scopes;
 use crate::http::AppState;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
@@ -12,29 +14,30 @@ pub async fn grant(
     client: &ClientRow,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
-    if client.is_public() || !client.allows_grant("client_credentials") {
-        return Err(OAuthError::new(
-            ErrorCode::UnauthorizedClient,
+    // A public client cannot act for itself: it has nothing to prove who it is.
+    if client.is_public() {
+        return Err(OAuthError::unauthorized_client(
             "this client may not use client_credentials",
         ));
     }
-    let requested = parse_scopes(param(params, "scope").unwrap_or(""))
+    require_grant(client, GrantType::ClientCredentials)?;
+    let requested = Scopes::parse(param(params, "scope").unwrap_or(""))
         .ok_or_else(|| OAuthError::new(ErrorCode::InvalidScope, "malformed scope"))?;
     // Person-related scopes mean nothing without a person.
     if let Some(s) = requested
         .iter()
-        .find(|s| !client.allows_scope(s) || matches!(s.as_str(), "openid" | "offline_access"))
+        .find(|s| !client.allows_scope(s) || matches!(*s, "openid" | "offline_access"))
     {
         return Err(OAuthError::new(
             ErrorCode::InvalidScope,
             format!("scope {s} is not available to this client"),
         ));
     }
-    let scopes = requested.join(" ");
+    let scopes = requested.to_string();
     let minted = mint(state, client, None, &scopes, None, state.now());
     state
         .store
         .insert_client_access_token(&minted.access_row)
         .await?;
-    minted.respond(state, client, "client_credentials", None)
+    minted.respond(state, client, GrantType::ClientCredentials, None)
 }

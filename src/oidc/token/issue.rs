@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::super::error::OAuthError;
 use super::super::id_token::{IdTokenInput, sign};
+use crate::domain::client::GrantType;
 use crate::domain::clock::{DAY, Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
@@ -121,7 +122,7 @@ impl Minted {
         self,
         state: &AppState,
         client: &ClientRow,
-        grant_type: &'static str,
+        grant_type: GrantType,
         id_token_for: Option<&Authorization>,
     ) -> Result<TokenResponse, OAuthError> {
         let scopes = &self.access_row.scopes;
@@ -142,7 +143,7 @@ impl Minted {
             )?),
             None => None,
         };
-        state.metrics.token_issued(grant_type);
+        state.metrics.token_issued(grant_type.as_str());
         Ok(TokenResponse {
             scope: self.access_row.scopes,
             access_token: self.access,

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::client_auth::authenticated_form;
 use super::error::{ErrorCode, OAuthError};
 use super::params::{json_no_store, param};
+use crate::domain::client::{GRANT_TYPES, GrantType};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
 use crate::store::clients::ClientRow;
@@ -23,14 +24,14 @@ pub mod issue;
 pub mod refresh_token;
 
 /// `unauthorized_client` unless the client is registered for `grant` (RFC 6749 §5.2).
-pub fn require_grant(client: &ClientRow, grant: &str) -> Result<(), OAuthError> {
+pub fn require_grant(client: &ClientRow, grant: GrantType) -> Result<(), OAuthError> {
     if client.allows_grant(grant) {
         Ok(())
     } else {
-        Err(OAuthError::new(
-            ErrorCode::UnauthorizedClient,
-            format!("this client may not use {grant}"),
-        ))
+        Err(OAuthError::unauthorized_client(format!(
+            "this client may not use {}",
+            grant.as_str()
+        )))
     }
 }
 
@@ -55,15 +56,21 @@ async fn handle(
     body: &[u8],
 ) -> Result<TokenResponse, OAuthError> {
     let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
-    match param(&params, "grant_type") {
-        Some("authorization_code") => authorization_code::grant(state, &client, &params).await,
-        Some("refresh_token") => refresh_token::grant(state, &client, &params).await,
-        Some("client_credentials") => client_credentials::grant(state, &client, &params).await,
-        Some(_) => Err(OAuthError::new(
+    let Some(grant_type) = param(&params, "grant_type") else {
+        return Err(OAuthError::invalid_request("grant_type is required"));
+    };
+    match GrantType::parse(grant_type) {
+        Some(GrantType::AuthorizationCode) => {
+            authorization_code::grant(state, &client, &params).await
+        }
+        Some(GrantType::RefreshToken) => refresh_token::grant(state, &client, &params).await,
+        Some(GrantType::ClientCredentials) => {
+            client_credentials::grant(state, &client, &params).await
+        }
+        None => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
-            "supported: authorization_code, refresh_token, client_credentials",
+            format!("supported: {}", GRANT_TYPES.join(", ")),
         )),
-        None => Err(OAuthError::invalid_request("grant_type is required")),
     }
 }
 

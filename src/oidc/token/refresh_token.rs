@@ -2,7 +2,8 @@
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
 use super::issue::{Authorization, TokenResponse, mint};
 use super::require_grant;
-use crate::domain::client::parse_scopes;
+use crate::domain::client::GrantType;
+use crate::domain::scope::Scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::{ErrorCode, OAuthError};
@@ -15,7 +16,7 @@ pub async fn grant(
     client: &ClientRow,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
-    require_grant(client, "refresh_token")?;
+    require_grant(client, GrantType::RefreshToken)?;
     let token = param(params, "refresh_token")
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the refresh token is invalid"))?;
@@ -35,18 +36,15 @@ pub async fn grant(
     let scopes = match param(params, "scope") {
         None => current.scopes.clone(),
         Some(s) => {
-            let asked = parse_scopes(s)
+            let asked = Scopes::parse(s)
                 .ok_or_else(|| OAuthError::new(ErrorCode::InvalidScope, "malformed scope"))?;
-            if let Some(extra) = asked
-                .iter()
-                .find(|a| !current.scopes.split(' ').any(|g| g == a.as_str()))
-            {
+            if let Some(extra) = asked.first_outside(&Scopes::stored(&current.scopes)) {
                 return Err(OAuthError::new(
                     ErrorCode::InvalidScope,
                     format!("{extra} was not granted"),
                 ));
             }
-            asked.join(" ")
+            asked.to_string()
         }
     };
     let user = state
@@ -91,6 +89,11 @@ pub async fn grant(
             return Err(OAuthError::invalid_grant("the refresh token is invalid"));
         }
     }
-    let openid = scopes.split(' ').any(|s| s == "openid");
-    minted.respond(state, client, "refresh_token", openid.then_some(&who))
+    let openid = Scopes::stored_contains(&scopes, "openid");
+    minted.respond(
+        state,
+        client,
+        GrantType::RefreshToken,
+        openid.then_some(&who),
+    )
 }
