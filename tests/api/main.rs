@@ -39,6 +39,7 @@ mod portal_reset;
 mod portal_sessions;
 mod portal_store;
 mod props_authorize;
+mod rp;
 mod rp_libraries;
 mod security;
 mod signup;

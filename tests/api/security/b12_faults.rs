@@ -4,8 +4,8 @@
 use serde_json::Value;
 use sqlx::Connection;
 
-use super::support::{authorize_path, basic, code, exchange, signed_in, tokens};
 use crate::helpers::*;
+use crate::rp::signed_in;
 
 fn admin_url() -> String {
     postgres_base_url()
@@ -34,29 +34,14 @@ async fn set_database(name: &str, up: bool) {
     }
 }
 
-async fn post_with_auth(
-    app: &TestApp,
-    path: &str,
-    auth: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    new_client()
-        .post(app.url(path))
-        .header("authorization", auth)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_itself() {
     let (name, url) = fresh_postgres_database(&admin_url()).await;
     let app = TestApp::spawn_with(|c| c.database.url = url).await;
-    let (id, secret) = signed_in(&app, "f@example.com").await;
-    let issued: Value = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "f@example.com").await;
+    let issued: Value = rp.tokens(&app, &[]).await;
     let access = issued["access_token"].as_str().unwrap().to_owned();
-    let pending_code = code(&app, &authorize_path(&id, &[])).await;
+    let pending_code = rp.code(&app, &[]).await;
     let b = Browser::new(&app);
     let login_page = b.get("/login").await.text().await.unwrap();
     let token = csrf_token(&login_page).unwrap();
@@ -84,7 +69,7 @@ async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_its
     assert!(!html.contains("correct email or username and password"));
 
     // B12 #75: the exchange fails as a whole: temporarily_unavailable, nothing issued.
-    let (status, body) = exchange(&app, &id, &secret, &pending_code).await;
+    let (status, body) = rp.exchange(&pending_code, None).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (503, Some("temporarily_unavailable"))
@@ -92,14 +77,9 @@ async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_its
     assert!(body.get("access_token").is_none());
 
     // B12 #76: revocation does not claim a success it could not make.
-    let r = post_with_auth(&app, "/revoke", &basic(&id, &secret), &[("token", &access)]).await;
+    let r = rp.post("/revoke", &[("token", &access)]).await;
     assert_eq!(r.status(), 503);
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(&access).await;
     assert_eq!(r.status(), 503, "UserInfo cannot check the token either");
     assert_eq!(app.get("/readyz").await.status(), 503);
     assert_eq!(
@@ -120,14 +100,9 @@ async fn b12_74_75_76_a_database_outage_gives_503s_changes_nothing_and_heals_its
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(ready, "ready again once the database is back");
-    let (status, body) = exchange(&app, &id, &secret, &pending_code).await;
+    let (status, body) = rp.exchange(&pending_code, None).await;
     assert_eq!(status, 200, "{body}");
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(&access).await;
     assert_eq!(r.status(), 200);
     assert!(
         !Browser::new(&app)
