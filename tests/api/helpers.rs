@@ -240,6 +240,21 @@ impl TestApp {
         );
     }
 
+    /// Waits until the outbox holds no undelivered mail, so that `mails_to` shows every mail
+    /// queued so far: how a test sees that a request sent no (more) mail, without sleeping.
+    /// A request queues its mail before it answers, except a password reset, which queues
+    /// it just after (the answer must not wait for it): wait for an expected reset mail with
+    /// `wait_for_mails` first.
+    pub async fn wait_for_empty_outbox(&self) {
+        for _ in 0..200 {
+            if self.state.store.pending_mail_count().await.expect("store") == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the outbox still holds undelivered mail");
+    }
+
     pub fn mails_to(&self, to: &str) -> Vec<SentMail> {
         self.state
             .mailer

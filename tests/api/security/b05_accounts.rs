@@ -208,7 +208,7 @@ async fn b5_39_a_look_alike_address_gets_no_reset_mail() {
     // A case variant matches the account, and the mail goes to the stored address only.
     assert_eq!(request_reset(&app, "MIKE@Example.ORG").await.status(), 200);
     app.wait_for_mails("mike@example.org", 3).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(app.mails_to("mike@example.org").len(), 3);
     let addressed: Vec<String> = app
         .state

@@ -121,7 +121,7 @@ async fn b9_59_the_owner_is_told_once_and_a_reset_ends_the_lock_out() {
     // More failures in the same day send nothing more.
     app.clock.advance_secs(31);
     app.login("o@example.com", WRONG).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(app.mails_to("o@example.com").len(), before + 1);
     // The owner recovers through a password reset, without waiting.
     let b = Browser::new(&app);
