@@ -198,7 +198,8 @@ async fn page(r: reqwest::Response) -> (u16, reqwest::header::HeaderMap, String)
 }
 
 #[tokio::test]
-async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_recovers() {
+async fn b12_74_75_76_stopping_the_database_gives_translated_503s_changes_nothing_and_daemun_recovers()
+ {
     let cluster = blocking(Cluster::start).await;
     let url = cluster.url();
     let app = TestApp::spawn_with(|c| c.database.url = url).await;
@@ -260,6 +261,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         introspect
     );
 
+    // B12 #74: a login fails closed: 503, no session cookie, not "wrong password".
     let login = login.unwrap();
     assert!(set_cookie(&login, "daemun_session").is_none(), "no session");
     let (s, h, html) = page(login).await;
@@ -278,6 +280,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         KO_UNAVAILABLE,
     );
 
+    // B12 #75: the exchange fails as a whole: temporarily_unavailable, nothing issued.
     let (status, body) = exchanged;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -285,6 +288,8 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         "{body}"
     );
     assert!(body.get("access_token").is_none(), "nothing issued");
+    // B12 #76: revocation does not claim a success it could not make, and UserInfo cannot
+    // check a token either.
     for (what, r) in [
         ("/userinfo", userinfo),
         ("/revoke", revoke),
@@ -297,7 +302,11 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
 
     // Probes: not ready, but alive.
     assert_eq!(app.get("/readyz").await.status(), 503);
-    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the process itself is alive"
+    );
 
     // Many routes at once: a 503 where the database is needed, never another 5xx.
     let authorize = rp.authorize_path(&[]);
