@@ -44,6 +44,7 @@ mod rp_libraries;
 mod security;
 mod signup;
 mod smtp;
+mod snapshot;
 mod store;
 mod two_nodes;
 mod verify;
