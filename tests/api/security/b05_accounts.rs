@@ -263,17 +263,13 @@ async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
         .await;
     assert_eq!(r.status(), 200);
     let t = rp.tokens(&app, &[]).await;
+    let at = t["access_token"].as_str().unwrap();
     let c = jwt_claims(t["id_token"].as_str().unwrap());
     assert_eq!(
         (c["email"].as_str(), c["email_verified"].as_bool()),
         (Some("old@example.com"), Some(true))
     );
-    let info: Value = rp
-        .userinfo(t["access_token"].as_str().unwrap())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let info: Value = rp.userinfo(at).await.json().await.unwrap();
     assert_eq!(
         (info["email"].as_str(), info["email_verified"].as_bool()),
         (Some("old@example.com"), Some(true))
@@ -287,12 +283,7 @@ async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
         .pop()
         .unwrap();
     assert!(notice.text.contains("new@example.com"));
-    let info: Value = rp
-        .userinfo(t["access_token"].as_str().unwrap())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let info: Value = rp.userinfo(at).await.json().await.unwrap();
     assert_eq!(
         (info["email"].as_str(), info["email_verified"].as_bool()),
         (Some("new@example.com"), Some(true))
