@@ -1,11 +1,13 @@
 //! The whole code flow with the `openidconnect` crate as the relying party: discovery →
 //! authorize → login → consent → code → token → ID token verified against the JWKS →
 //! userinfo → refresh with rotation.
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreTokenResponse,
+};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
     EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    RedirectUrl, RefreshToken, Scope, TokenResponse,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, TokenResponse,
 };
 
 use crate::helpers::*;
@@ -45,6 +47,22 @@ async fn library_client(
         rp.secret.clone().map(ClientSecret::new),
     )
     .set_redirect_uri(RedirectUrl::new(rp.redirect_uri.clone()).unwrap())
+}
+
+/// The library's code exchange, with the PKCE verifier when the request had a challenge.
+async fn library_exchange(
+    client: &LibraryClient,
+    http: &openidconnect::reqwest::Client,
+    code: &str,
+    verifier: Option<PkceCodeVerifier>,
+) -> CoreTokenResponse {
+    let mut request = client
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .unwrap();
+    if let Some(v) = verifier {
+        request = request.set_pkce_verifier(v);
+    }
+    request.request_async(http).await.unwrap()
 }
 
 /// Follows the browser part: authorize URL → (consent) → redirect with a code.
@@ -111,13 +129,7 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     assert_eq!(params["state"], *csrf.secret());
     assert_eq!(params["iss"], app.addr, "RFC 9207 iss");
 
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], Some(verifier)).await;
     let id_token = tokens.id_token().expect("an ID token");
     let claims = id_token
         .claims(&client.id_token_verifier(), &nonce)
@@ -237,13 +249,7 @@ async fn public_client_with_pkce_and_no_secret() {
         .set_pkce_challenge(challenge)
         .url();
     let params = browser_gets_code(&app, url.as_str()).await;
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], Some(verifier)).await;
     tokens
         .id_token()
         .unwrap()
@@ -271,12 +277,7 @@ async fn es256_clients_get_es256_id_tokens() {
         )
         .url();
     let params = browser_gets_code(&app, url.as_str()).await;
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], None).await;
     let verifier = client.id_token_verifier().set_allowed_algs(vec![
         openidconnect::core::CoreJwsSigningAlgorithm::EcdsaP256Sha256,
     ]);
