@@ -2,7 +2,6 @@
 //! with it: build an authorization request, get the code the person's browser is sent back
 //! with, exchange it at `/token`, refresh, call UserInfo, revoke and introspect. Raw requests
 //! with other credentials (for the endpoints' refusals) go through [`client_post`].
-#![allow(dead_code)]
 
 use base64::Engine;
 use daemun::oidc::registration::{ClientSpec, register};
@@ -229,7 +228,7 @@ async fn send_post(
 }
 
 /// The status and JSON body of an answer (`Null` when the body is not JSON).
-pub async fn read(r: Response) -> (u16, Value) {
+async fn read(r: Response) -> (u16, Value) {
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
