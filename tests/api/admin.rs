@@ -4,6 +4,7 @@ use daemun::store::audit::AuditFilter;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::rp::{Grant, Rp, grant};
 
 pub const ADMIN: &str = "root@example.com";
 
@@ -152,15 +153,8 @@ async fn users_are_searched_and_paged() {
     assert!(ko.contains("계정 31개"), "{ko}");
 }
 
-async fn userinfo_status(app: &TestApp, access: &str) -> u16 {
-    new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+async fn userinfo_status(g: &Grant) -> u16 {
+    g.rp.userinfo(&g.access).await.status().as_u16()
 }
 
 #[tokio::test]
@@ -168,8 +162,8 @@ async fn disabling_ends_sessions_and_tokens_and_enabling_lets_the_person_back() 
     let app = TestApp::spawn().await;
     let (admin, admin_sub) = admin(&app).await;
     let session = logged_in_user(&app, "bob@example.com", "Bob").await;
-    let access = grant(&app).await.access;
-    assert_eq!(userinfo_status(&app, &access).await, 200);
+    let g = grant(&app).await;
+    assert_eq!(userinfo_status(&g).await, 200);
     let bob = app.user("bob@example.com").await.unwrap();
     let here = format!("/admin/users/{}", bob.sub);
     let page = admin.get(&here).await.text().await.unwrap();
@@ -181,11 +175,7 @@ async fn disabling_ends_sessions_and_tokens_and_enabling_lets_the_person_back() 
     assert!(!app.user("bob@example.com").await.unwrap().is_active);
     let r = get_with_session(&app, "/account", &session).await;
     assert_eq!(r.status(), 303, "the session has ended");
-    assert_eq!(
-        userinfo_status(&app, &access).await,
-        401,
-        "the token is revoked"
-    );
+    assert_eq!(userinfo_status(&g).await, 401, "the token is revoked");
     let r = Browser::new(&app)
         .submit(
             "/login",
@@ -266,8 +256,8 @@ async fn verification_reset_and_session_actions_reach_the_person() {
     one.login("new@example.com", PASSWORD).await;
     two.login("new@example.com", PASSWORD).await;
     assert_eq!(app.login("new@example.com", PASSWORD).await.status(), 303);
-    let access = grant(&app).await.access;
-    assert_eq!(userinfo_status(&app, &access).await, 200);
+    let g = grant(&app).await;
+    assert_eq!(userinfo_status(&g).await, 200);
     assert!(
         act(&admin, &here, &[("action", "end_sessions")])
             .await
@@ -277,7 +267,7 @@ async fn verification_reset_and_session_actions_reach_the_person() {
         assert_eq!(b.get("/account").await.status(), 303, "logged out");
     }
     assert_eq!(
-        userinfo_status(&app, &access).await,
+        userinfo_status(&g).await,
         401,
         "tokens issued in those sessions are revoked"
     );
@@ -480,7 +470,7 @@ async fn the_audit_trail_is_filtered_by_person_client_event_and_time() {
     assert!(past.contains("No events"));
     let odd = get("since=yesterday").await;
     assert!(odd.contains("this filter was ignored") && odd.contains("login.success"));
-    let (id, _) = register_client(&app, |_| {}).await;
+    let id = Rp::register(&app, |_| {}).await.id;
     app.state
         .store
         .record_audit(&daemun::store::audit::AuditEvent {

@@ -1,10 +1,10 @@
 //! The admin console's applications: register (the secret is shown once), change redirect
 //! URIs and settings with translated refusals, rotate the secret, delete with its tokens.
-use base64::Engine;
 use serde_json::Value;
 
 use crate::admin::{act, admin, admin_events, follow};
 use crate::helpers::*;
+use crate::rp::Rp;
 
 /// The text between `<code class="break-anywhere secret">` and `</code>`.
 fn shown_secret(html: &str) -> Option<String> {
@@ -21,16 +21,11 @@ fn shown_client_id(html: &str) -> String {
     html[start..start + end].to_owned()
 }
 
-/// A client-credentials request with Basic authentication.
+/// A client-credentials request by the client registered in the console.
 async fn client_credentials_token(app: &TestApp, id: &str, secret: &str) -> reqwest::Response {
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+    Rp::new(&app.addr, id, Some(secret.to_owned()))
+        .token(&[("grant_type", "client_credentials")])
         .await
-        .unwrap()
 }
 
 async fn client_credentials(app: &TestApp, id: &str, secret: &str) -> u16 {

@@ -7,7 +7,8 @@ use daemun::store::audit::AuditEvent;
 use daemun::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
 use crate::cli::{daemun, run};
-use crate::helpers::{PASSWORD, TestApp, get_with_session, logged_in_user, register_client};
+use crate::helpers::{PASSWORD, TestApp, get_with_session, logged_in_user};
+use crate::rp::Rp;
 
 const NEW_PASSWORD: &str = "Lantern-orbit-quiet-77";
 
@@ -248,7 +249,7 @@ async fn disabling_ends_sessions_and_revokes_tokens() {
         200
     );
     let u = app.user("dana@example.com").await.unwrap();
-    let (client_id, _) = register_client(&app, |_| {}).await;
+    let client_id = Rp::register(&app, |_| {}).await.id;
     let now = app.clock_now();
     let store = &app.state.store;
     // A grant as a code starts it, then its tokens.

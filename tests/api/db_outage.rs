@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::helpers::*;
-use crate::security::support::{authorize_path, basic, code, exchange, signed_in, tokens};
+use crate::rp::signed_in;
 
 /// The Korean `error-body-unavailable` (locales/ko/errors.ftl), in part.
 const KO_UNAVAILABLE: &str = "지금은 대문을 이용할 수 없습니다";
@@ -198,16 +198,17 @@ async fn page(r: reqwest::Response) -> (u16, reqwest::header::HeaderMap, String)
 }
 
 #[tokio::test]
-async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_recovers() {
+async fn b12_74_75_76_stopping_the_database_gives_translated_503s_changes_nothing_and_daemun_recovers()
+ {
     let cluster = blocking(Cluster::start).await;
     let url = cluster.url();
     let app = TestApp::spawn_with(|c| c.database.url = url).await;
-    let (id, secret) = signed_in(&app, "o@example.com").await;
-    let access = tokens(&app, &id, &secret, &[]).await["access_token"]
+    let rp = signed_in(&app, "o@example.com").await;
+    let access = rp.tokens(&app, &[]).await["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
-    let pending_code = code(&app, &authorize_path(&id, &[])).await;
+    let pending_code = rp.code(&app, &[]).await;
     let session = Browser::new(&app).login("o@example.com", PASSWORD).await;
     let fresh = Browser::new(&app);
     let csrf = csrf_token(&fresh.get("/login").await.text().await.unwrap()).unwrap();
@@ -244,21 +245,11 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
     let sessions_en = with_session("/account/sessions", "en");
     let profile_ko = with_session("/account/profile", "ko");
     // Applications: JSON `temporarily_unavailable`, and nothing issued.
-    let exchanged = exchange(&app, &id, &secret, &pending_code);
-    let userinfo = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&access)
-        .send();
-    let revoke = new_client()
-        .post(app.url("/revoke"))
-        .header("authorization", basic(&id, &secret))
-        .form(&[("token", access.as_str())])
-        .send();
-    let introspect = new_client()
-        .post(app.url("/introspect"))
-        .header("authorization", basic(&id, &secret))
-        .form(&[("token", access.as_str())])
-        .send();
+    let exchanged = rp.exchange(&pending_code, None);
+    let userinfo = rp.userinfo(&access);
+    let token = [("token", access.as_str())];
+    let revoke = rp.post("/revoke", &token);
+    let introspect = rp.post("/introspect", &token);
     let (login, account_ko, sessions_en, profile_ko, exchanged, userinfo, revoke, introspect) = tokio::join!(
         login,
         account_ko,
@@ -270,6 +261,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         introspect
     );
 
+    // B12 #74: a login fails closed: 503, no session cookie, not "wrong password".
     let login = login.unwrap();
     assert!(set_cookie(&login, "daemun_session").is_none(), "no session");
     let (s, h, html) = page(login).await;
@@ -288,6 +280,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         KO_UNAVAILABLE,
     );
 
+    // B12 #75: the exchange fails as a whole: temporarily_unavailable, nothing issued.
     let (status, body) = exchanged;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -295,10 +288,12 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         "{body}"
     );
     assert!(body.get("access_token").is_none(), "nothing issued");
+    // B12 #76: revocation does not claim a success it could not make, and UserInfo cannot
+    // check a token either.
     for (what, r) in [
-        ("/userinfo", userinfo.unwrap()),
-        ("/revoke", revoke.unwrap()),
-        ("/introspect", introspect.unwrap()),
+        ("/userinfo", userinfo),
+        ("/revoke", revoke),
+        ("/introspect", introspect),
     ] {
         json_503(what, &r);
         let body: Value = r.json().await.unwrap_or(Value::Null);
@@ -307,10 +302,14 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
 
     // Probes: not ready, but alive.
     assert_eq!(app.get("/readyz").await.status(), 503);
-    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the process itself is alive"
+    );
 
     // Many routes at once: a 503 where the database is needed, never another 5xx.
-    let authorize = authorize_path(&id, &[]);
+    let authorize = rp.authorize_path(&[]);
     let gets = [
         "/",
         "/login",
@@ -344,15 +343,11 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         }
     });
     let posts = ["/token", "/revoke", "/introspect", "/userinfo"].map(|path| {
-        let req = new_client()
-            .post(app.url(path))
-            .header("authorization", basic(&id, &secret))
-            .form(&[("grant_type", "client_credentials"), ("token", "x")]);
+        let form = [("grant_type", "client_credentials"), ("token", "x")];
+        let rp = &rp;
         async move {
-            (
-                format!("POST {path}"),
-                req.send().await.unwrap().status().as_u16(),
-            )
+            let status = rp.post(path, &form).await.status().as_u16();
+            (format!("POST {path}"), status)
         }
     });
     let (got, posted) = tokio::join!(
@@ -384,25 +379,15 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_and_daemun_rec
         200
     );
     // The code requested before the outage was not spent by the failed exchange.
-    let (status, body) = exchange(&app, &id, &secret, &pending_code).await;
+    let (status, body) = rp.exchange(&pending_code, None).await;
     assert_eq!(status, 200, "{body}");
     let fresh_access = body["access_token"].as_str().unwrap();
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(fresh_access)
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(fresh_access).await;
     assert_eq!(r.status(), 200);
     let claims: Value = r.json().await.unwrap();
     assert_eq!(claims["email"], "o@example.com");
     // The revocation that failed during the outage did not happen either.
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(&access).await;
     assert_eq!(r.status(), 200);
     assert!(
         !Browser::new(&app)

@@ -14,7 +14,8 @@ use reqwest::Client;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::redirect::Policy;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, csrf_token, register_client};
+use crate::helpers::{Browser, PASSWORD, TestApp, csrf_token};
+use crate::rp::Rp;
 
 /// Every route, with `{t}` where a path segment is a token or id.
 pub const ROUTES: [&str; 41] = [
@@ -163,7 +164,7 @@ async fn fresh_session(app: &TestApp, n: usize) -> String {
 }
 
 async fn known(app: &TestApp) -> Known {
-    let (client_id, secret) = register_client(app, |s| {
+    let rp = Rp::register(app, |s| {
         s.grant_types = vec![
             "authorization_code".into(),
             "refresh_token".into(),
@@ -171,15 +172,7 @@ async fn known(app: &TestApp) -> Known {
         ];
     })
     .await;
-    let client_secret = secret.unwrap();
-    let r = app
-        .client
-        .post(app.url("/token"))
-        .basic_auth(&client_id, Some(&client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let r = rp.token(&[("grant_type", "client_credentials")]).await;
     assert_eq!(r.status(), 200, "client credentials grant");
     let json: serde_json::Value = r.json().await.unwrap();
     let access_token = json["access_token"].as_str().unwrap().to_owned();
@@ -187,8 +180,8 @@ async fn known(app: &TestApp) -> Known {
     let csrf_cookie = crate::helpers::set_cookie(&page, "daemun_csrf").expect("a csrf cookie");
     let csrf_token = csrf_token(&page.text().await.unwrap()).expect("a csrf token");
     Known {
-        client_id,
-        client_secret,
+        client_secret: rp.secret().to_owned(),
+        client_id: rp.id,
         access_token,
         csrf_cookie,
         csrf_token,

@@ -240,6 +240,21 @@ impl TestApp {
         );
     }
 
+    /// Waits until the outbox holds no undelivered mail, so that `mails_to` shows every mail
+    /// queued so far: how a test sees that a request sent no (more) mail, without sleeping.
+    /// A request queues its mail before it answers, except a password reset, which queues
+    /// it just after (the answer must not wait for it): wait for an expected reset mail with
+    /// `wait_for_mails` first.
+    pub async fn wait_for_empty_outbox(&self) {
+        for _ in 0..200 {
+            if self.state.store.pending_mail_count().await.expect("store") == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the outbox still holds undelivered mail");
+    }
+
     pub fn mails_to(&self, to: &str) -> Vec<SentMail> {
         self.state
             .mailer
@@ -316,24 +331,6 @@ pub async fn get_with_session(app: &TestApp, path: &str, session: &str) -> Respo
         .send()
         .await
         .expect("GET")
-}
-
-/// Registers a client directly through the registration function (as the CLI does).
-pub async fn register_client(
-    app: &TestApp,
-    adjust: impl FnOnce(&mut daemun::oidc::registration::ClientSpec),
-) -> (String, Option<String>) {
-    let mut spec = daemun::oidc::registration::ClientSpec {
-        name: "Board".into(),
-        redirect_uris: vec![REDIRECT_URI.into()],
-        post_logout_redirect_uris: vec!["http://127.0.0.1:9/bye".into()],
-        ..Default::default()
-    };
-    adjust(&mut spec);
-    let r = daemun::oidc::registration::register(&app.state.store, &spec, app.clock_now())
-        .await
-        .expect("client registers");
-    (r.client.client_id, r.secret)
 }
 
 pub const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
@@ -448,65 +445,4 @@ pub fn without_csrf(html: &str) -> String {
         Some(t) => html.replace(&t, ""),
         None => html.to_owned(),
     }
-}
-
-// ---------- Applications ----------
-
-/// What an application holds after the person logged in to it (see [`grant`]).
-pub struct Grant {
-    pub id: String,
-    pub secret: String,
-    pub access: String,
-    pub refresh: String,
-}
-
-/// Logs the person signed in with `app.client` in to a fresh first-party client through the
-/// whole code flow.
-pub async fn grant(app: &TestApp) -> Grant {
-    let (id, secret) = register_client(app, |s| s.first_party = true).await;
-    let secret = secret.unwrap();
-    let q = format!(
-        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid",
-        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
-    );
-    let code = location_params(&app.get(&q).await)
-        .remove("code")
-        .expect("a code");
-    let v: serde_json::Value = post_token(
-        app,
-        &id,
-        &secret,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-        ],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    Grant {
-        id,
-        secret,
-        access: v["access_token"].as_str().unwrap().to_owned(),
-        refresh: v["refresh_token"].as_str().unwrap().to_owned(),
-    }
-}
-
-/// A token request with Basic client authentication.
-pub async fn post_token(
-    app: &TestApp,
-    id: &str,
-    secret: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
 }

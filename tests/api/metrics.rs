@@ -3,10 +3,10 @@
 //! on the public one on purpose (B13 #10 in docs/security.md).
 use std::time::Duration;
 
-use base64::Engine;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::rp::Rp;
 
 /// Every series the product exports (without the `_total`, `_bucket`… sample suffixes).
 const SERIES: [&str; 17] = [
@@ -149,20 +149,12 @@ async fn logins_sign_ups_and_route_templates_are_counted() {
 #[tokio::test]
 async fn a_client_credentials_token_is_counted_by_grant_type() {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
     let before = scrape(&app).await;
-    let auth =
-        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{}", secret.unwrap()));
-    let r = new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let r = rp.token(&[("grant_type", "client_credentials")]).await;
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     assert!(body["access_token"].is_string());

@@ -1,20 +1,18 @@
 //! NUL characters in identifiers: PostgreSQL cannot store or compare them, so they must be
 //! refused as bad requests (found by the random-request test), never reported as an outage.
-use crate::helpers::{Browser, PASSWORD, REDIRECT_URI, TestApp, register_client};
+use crate::helpers::{Browser, PASSWORD, TestApp};
+use crate::rp::{Rp, client_post};
 
 #[tokio::test]
 async fn nul_characters_in_ids_are_bad_requests_not_outages() {
     let app = TestApp::spawn().await;
-    let (client_id, secret) = register_client(&app, |_| {}).await;
-    let secret = secret.unwrap();
+    let rp = Rp::register(&app, |_| {}).await;
     let plain = reqwest::Client::new();
     let get = |path: String| plain.get(app.url(&path)).send();
     for path in [
         "/authorize/resume/%00".to_owned(),
         "/authorize/resume/a%00b".to_owned(),
-        format!(
-            "/authorize?client_id=a%00b&redirect_uri={REDIRECT_URI}&response_type=code&scope=openid"
-        ),
+        rp.authorize_path(&[("client_id", "a\0b"), ("scope", "openid")]),
         "/end_session?client_id=a%00b".to_owned(),
         "/verify/a%00b".to_owned(),
         "/password/reset/a%00b".to_owned(),
@@ -26,7 +24,7 @@ async fn nul_characters_in_ids_are_bad_requests_not_outages() {
             assert!(status.as_u16() < 500, "{path}: {status}");
         }
     }
-    for (fields, basic) in [
+    for (fields, with_basic) in [
         (
             vec![
                 ("grant_type", "client_credentials"),
@@ -44,21 +42,12 @@ async fn nul_characters_in_ids_are_bad_requests_not_outages() {
             true,
         ),
     ] {
-        let mut req = plain.post(app.url("/token")).form(&fields);
-        if basic {
-            req = req.basic_auth(&client_id, Some(&secret));
-        }
-        let status = req.send().await.unwrap().status();
+        let auth = with_basic.then(|| rp.basic());
+        let status = client_post(&app, "/token", auth, &fields).await.status();
         assert!(status.is_client_error(), "{fields:?}: {status}");
     }
     for path in ["/revoke", "/introspect"] {
-        let r = plain
-            .post(app.url(path))
-            .basic_auth(&client_id, Some(&secret))
-            .form(&[("token", "a\0b")])
-            .send()
-            .await
-            .unwrap();
+        let r = rp.post(path, &[("token", "a\0b")]).await;
         assert!(
             r.status().is_client_error() || r.status().is_success(),
             "{path}: {}",

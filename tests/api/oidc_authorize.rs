@@ -1,35 +1,28 @@
 //! Authorization endpoint refusals (security checklist B1): every failure before the redirect
 //! URI is trusted is an error page without `Location`; later ones go back with error, state, iss.
-use crate::helpers::*;
+use daemun::oidc::registration::ClientSpec;
 
-fn query(pairs: &[(&str, &str)]) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
+use crate::helpers::*;
+use crate::rp::{Rp, answer_consent, authorize_path_with};
 
 async fn authorize(app: &TestApp, pairs: &[(&str, &str)]) -> reqwest::Response {
-    app.get(&format!("/authorize?{}", query(pairs))).await
+    app.get(&authorize_path_with(pairs)).await
 }
 
-fn base(client_id: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("client_id", client_id),
-        ("redirect_uri", REDIRECT_URI),
-        ("response_type", "code"),
-        ("scope", "openid"),
-        ("state", "s-123"),
-    ]
+/// A client whose requests ask for `openid` with state `s-123`.
+async fn client(app: &TestApp, adjust: impl FnOnce(&mut ClientSpec)) -> Rp {
+    let mut rp = Rp::register(app, adjust).await;
+    rp.scope = "openid".into();
+    rp.state = "s-123".into();
+    rp
 }
 
-async fn logged_in_app() -> (TestApp, String) {
+async fn logged_in_app() -> (TestApp, Rp) {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |s| s.first_party = true).await;
+    let rp = client(&app, |s| s.first_party = true).await;
     app.verified_user("a@example.com", "A").await;
     assert_eq!(app.login("a@example.com", PASSWORD).await.status(), 303);
-    (app, id)
+    (app, rp)
 }
 
 async fn assert_error_page(r: reqwest::Response) {
@@ -45,7 +38,7 @@ async fn assert_error_page(r: reqwest::Response) {
 
 #[tokio::test]
 async fn redirect_uri_variants_get_an_error_page_and_no_code() {
-    let (app, id) = logged_in_app().await;
+    let (app, rp) = logged_in_app().await;
     for variant in [
         "http://127.0.0.1:9/cb/",
         "http://127.0.0.1:9/CB",
@@ -59,12 +52,12 @@ async fn redirect_uri_variants_get_an_error_page_and_no_code() {
         "http://127.0.0.2:9/cb",
         "http://localhost:9/cb",
     ] {
-        let mut q = base(&id);
+        let mut q = rp.authorize_params(&[]);
         q[1] = ("redirect_uri", variant);
         assert_error_page(authorize(&app, &q).await).await;
     }
     // A loopback IP literal may change its port (RFC 8252 §7.3).
-    let mut q = base(&id);
+    let mut q = rp.authorize_params(&[]);
     q[1] = ("redirect_uri", "http://127.0.0.1:4567/cb");
     let r = authorize(&app, &q).await;
     assert_eq!(r.status(), 303);
@@ -73,18 +66,18 @@ async fn redirect_uri_variants_get_an_error_page_and_no_code() {
 
 #[tokio::test]
 async fn unknown_missing_client_or_redirect_uri_get_an_error_page() {
-    let (app, id) = logged_in_app().await;
-    let mut q = base("no-such-client");
+    let (app, rp) = logged_in_app().await;
+    let mut q = rp.authorize_params(&[("client_id", "no-such-client")]);
     assert_error_page(authorize(&app, &q).await).await;
     q.remove(0);
     assert_error_page(authorize(&app, &q).await).await;
-    let mut q = base(&id);
+    let mut q = rp.authorize_params(&[]);
     q.remove(1);
     assert_error_page(authorize(&app, &q).await).await;
-    let mut q = base(&id);
-    q.push(("client_id", &id));
+    let mut q = rp.authorize_params(&[]);
+    q.push(("client_id", &rp.id));
     assert_error_page(authorize(&app, &q).await).await;
-    let mut q = base(&id);
+    let mut q = rp.authorize_params(&[]);
     q.push(("redirect_uri", REDIRECT_URI));
     assert_error_page(authorize(&app, &q).await).await;
 }
@@ -107,65 +100,62 @@ async fn redirect_error(
 
 #[tokio::test]
 async fn later_errors_go_back_with_error_state_and_iss() {
-    let (app, id) = logged_in_app().await;
+    let (app, rp) = logged_in_app().await;
     let challenge = "a".repeat(43);
     let long_nonce = "n".repeat(600);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (
-            base(&id)
+            rp.authorize_params(&[])
                 .into_iter()
                 .filter(|(k, _)| *k != "response_type")
                 .collect(),
             "invalid_request",
         ),
         (
-            replace(base(&id), "response_type", "token"),
+            rp.authorize_params(&[("response_type", "token")]),
             "unsupported_response_type",
         ),
         (
-            replace(base(&id), "response_type", "id_token token"),
+            rp.authorize_params(&[("response_type", "id_token token")]),
             "unsupported_response_type",
         ),
-        (replace(base(&id), "scope", "profile"), "invalid_scope"),
         (
-            with(
-                base(&id),
-                &[
-                    ("code_challenge", &challenge),
-                    ("code_challenge_method", "plain"),
-                ],
-            ),
+            rp.authorize_params(&[("scope", "profile")]),
+            "invalid_scope",
+        ),
+        (
+            rp.authorize_params(&[
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "plain"),
+            ]),
             "invalid_request",
         ),
         (
-            with(
-                base(&id),
-                &[
-                    ("code_challenge", &challenge),
-                    ("code_challenge_method", "S512"),
-                ],
-            ),
+            rp.authorize_params(&[
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "S512"),
+            ]),
             "invalid_request",
         ),
         (
-            with(base(&id), &[("scope", "openid email")]),
+            [rp.authorize_params(&[]), vec![("scope", "openid email")]].concat(),
             "invalid_request",
         ),
         (
-            with(base(&id), &[("request", "eyJhbGciOiJub25lIn0.e30.")]),
+            rp.authorize_params(&[("request", "eyJhbGciOiJub25lIn0.e30.")]),
             "request_not_supported",
         ),
         (
-            with(base(&id), &[("request_uri", "https://x.example/r")]),
+            rp.authorize_params(&[("request_uri", "https://x.example/r")]),
             "request_uri_not_supported",
         ),
         (
-            with(base(&id), &[("prompt", "none login")]),
+            rp.authorize_params(&[("prompt", "none login")]),
             "invalid_request",
         ),
-        (with(base(&id), &[("max_age", "-1")]), "invalid_request"),
+        (rp.authorize_params(&[("max_age", "-1")]), "invalid_request"),
         (
-            with(base(&id), &[("nonce", &long_nonce)]),
+            rp.authorize_params(&[("nonce", &long_nonce)]),
             "invalid_request",
         ),
     ];
@@ -175,47 +165,24 @@ async fn later_errors_go_back_with_error_state_and_iss() {
         assert_eq!(p["state"], "s-123", "{q:?}");
     }
     let long_state = "s".repeat(10_000);
-    let p = redirect_error(&app, &replace(base(&id), "state", &long_state)).await;
+    let p = redirect_error(&app, &rp.authorize_params(&[("state", &long_state)])).await;
     assert_eq!(p["error"], "invalid_request");
     assert!(!p.contains_key("state"));
 }
 
-fn replace<'a>(
-    mut q: Vec<(&'a str, &'a str)>,
-    key: &str,
-    value: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    for p in q.iter_mut() {
-        if p.0 == key {
-            p.1 = value;
-        }
-    }
-    q
-}
-
-fn with<'a>(
-    mut q: Vec<(&'a str, &'a str)>,
-    extra: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
-    q.extend_from_slice(extra);
-    q
-}
-
 #[tokio::test]
 async fn parameters_that_must_be_accepted_are() {
-    let (app, id) = logged_in_app().await;
-    let q = with(
-        replace(base(&id), "scope", "email openid"),
-        &[
-            ("extra", "foobar"),
-            ("display", "popup"),
-            ("ui_locales", "ko"),
-            ("claims_locales", "se"),
-            ("login_hint", "a@example.com"),
-            ("acr_values", "1"),
-            ("scope_unknown", "x"),
-        ],
-    );
+    let (app, rp) = logged_in_app().await;
+    let q = rp.authorize_params(&[
+        ("scope", "email openid"),
+        ("extra", "foobar"),
+        ("display", "popup"),
+        ("ui_locales", "ko"),
+        ("claims_locales", "se"),
+        ("login_hint", "a@example.com"),
+        ("acr_values", "1"),
+        ("scope_unknown", "x"),
+    ]);
     let r = authorize(&app, &q).await;
     assert_eq!(r.status(), 303);
     let p = location_params(&r);
@@ -225,7 +192,7 @@ async fn parameters_that_must_be_accepted_are() {
     let r = app
         .client
         .post(app.url("/authorize"))
-        .form(&base(&id))
+        .form(&rp.authorize_params(&[]))
         .send()
         .await
         .unwrap();
@@ -236,8 +203,8 @@ async fn parameters_that_must_be_accepted_are() {
 #[tokio::test]
 async fn prompt_none_without_a_session_is_login_required() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
-    let p = redirect_error(&app, &with(base(&id), &[("prompt", "none")])).await;
+    let rp = client(&app, |_| {}).await;
+    let p = redirect_error(&app, &rp.authorize_params(&[("prompt", "none")])).await;
     assert_eq!(p["error"], "login_required");
     assert_eq!(p["state"], "s-123");
 }
@@ -245,32 +212,32 @@ async fn prompt_none_without_a_session_is_login_required() {
 #[tokio::test]
 async fn prompt_none_without_consent_is_consent_required() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = client(&app, |_| {}).await;
     app.verified_user("c@example.com", "C").await;
     assert_eq!(app.login("c@example.com", PASSWORD).await.status(), 303);
-    let p = redirect_error(&app, &with(base(&id), &[("prompt", "none")])).await;
+    let p = redirect_error(&app, &rp.authorize_params(&[("prompt", "none")])).await;
     assert_eq!(p["error"], "consent_required");
 }
 
 #[tokio::test]
 async fn public_clients_must_send_a_pkce_challenge() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |s| {
+    let rp = client(&app, |s| {
         s.public = true;
         s.first_party = true;
     })
     .await;
     app.verified_user("p@example.com", "P").await;
     assert_eq!(app.login("p@example.com", PASSWORD).await.status(), 303);
-    let p = redirect_error(&app, &base(&id)).await;
+    let p = redirect_error(&app, &rp.authorize_params(&[])).await;
     assert_eq!(p["error"], "invalid_request");
     assert!(p["error_description"].contains("code challenge required"));
 }
 
 #[tokio::test]
 async fn prompt_login_and_max_age_force_a_new_login_without_a_loop() {
-    let (app, id) = logged_in_app().await;
-    let r = authorize(&app, &with(base(&id), &[("prompt", "login")])).await;
+    let (app, rp) = logged_in_app().await;
+    let r = authorize(&app, &rp.authorize_params(&[("prompt", "login")])).await;
     let to = location(&r);
     assert!(
         to.starts_with("/login?reauth=1&next=/authorize/resume/"),
@@ -298,59 +265,48 @@ async fn prompt_login_and_max_age_force_a_new_login_without_a_loop() {
     );
 
     app.clock.advance_secs(30);
-    let r = authorize(&app, &with(base(&id), &[("max_age", "10")])).await;
+    let r = authorize(&app, &rp.authorize_params(&[("max_age", "10")])).await;
     assert!(
         location(&r).starts_with("/login?reauth=1"),
         "login older than max_age"
     );
     let p = redirect_error(
         &app,
-        &with(base(&id), &[("max_age", "10"), ("prompt", "none")]),
+        &rp.authorize_params(&[("max_age", "10"), ("prompt", "none")]),
     )
     .await;
     assert_eq!(p["error"], "login_required");
-    let r = authorize(&app, &with(base(&id), &[("max_age", "10000")])).await;
+    let r = authorize(&app, &rp.authorize_params(&[("max_age", "10000")])).await;
     assert!(location_params(&r).contains_key("code"), "fresh enough");
 }
 
 #[tokio::test]
 async fn consent_is_asked_remembered_and_can_be_denied() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = client(&app, |_| {}).await;
     app.verified_user("d@example.com", "D").await;
     assert_eq!(app.login("d@example.com", PASSWORD).await.status(), 303);
-    let r = authorize(&app, &base(&id)).await;
+    let r = authorize(&app, &rp.authorize_params(&[])).await;
     let consent = location(&r);
     assert!(consent.starts_with("/consent?request="));
     let page = app.get(&consent).await.text().await.unwrap();
     assert!(page.contains("Board"));
-    let request = consent.split('=').nth(1).unwrap();
-    let r = app
-        .submit(
-            &consent,
-            "/consent",
-            &[("request", request), ("decision", "deny")],
-        )
-        .await;
+    let r = answer_consent(&app, &consent, "deny").await;
     let p = location_params(&r);
     assert_eq!(p["error"], "access_denied");
     assert_eq!(p["state"], "s-123");
 
-    let r = authorize(&app, &base(&id)).await;
+    let r = authorize(&app, &rp.authorize_params(&[])).await;
     let consent = location(&r);
     let request = consent.split('=').nth(1).unwrap().to_owned();
-    let r = app
-        .submit(
-            &consent,
-            "/consent",
-            &[("request", &request), ("decision", "allow")],
-        )
-        .await;
+    let r = answer_consent(&app, &consent, "allow").await;
     assert!(location_params(&r).contains_key("code"));
     // Remembered: no consent page the next time, unless prompt=consent.
-    assert!(location_params(&authorize(&app, &base(&id)).await).contains_key("code"));
     assert!(
-        location(&authorize(&app, &with(base(&id), &[("prompt", "consent")])).await)
+        location_params(&authorize(&app, &rp.authorize_params(&[])).await).contains_key("code")
+    );
+    assert!(
+        location(&authorize(&app, &rp.authorize_params(&[("prompt", "consent")])).await)
             .starts_with("/consent")
     );
     // A cross-site POST cannot grant consent.
@@ -367,8 +323,12 @@ async fn consent_is_asked_remembered_and_can_be_denied() {
 
 #[tokio::test]
 async fn form_post_mode_answers_with_an_auto_submitting_form() {
-    let (app, id) = logged_in_app().await;
-    let r = authorize(&app, &with(base(&id), &[("response_mode", "form_post")])).await;
+    let (app, rp) = logged_in_app().await;
+    let r = authorize(
+        &app,
+        &rp.authorize_params(&[("response_mode", "form_post")]),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let csp = r.headers()["content-security-policy"]
         .to_str()

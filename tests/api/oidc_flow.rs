@@ -1,19 +1,68 @@
 //! The whole code flow with the `openidconnect` crate as the relying party: discovery →
 //! authorize → login → consent → code → token → ID token verified against the JWKS →
 //! userinfo → refresh with rotation.
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreTokenResponse,
+};
 use openidconnect::{
-    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, TokenResponse,
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, TokenResponse,
 };
 
 use crate::helpers::*;
+use crate::rp::{Rp, answer_consent};
 
 fn http() -> openidconnect::reqwest::Client {
     openidconnect::reqwest::Client::builder()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
         .unwrap()
+}
+
+/// What `from_provider_metadata` makes: authorization endpoint set, token and UserInfo
+/// endpoints as discovered.
+type LibraryClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// `rp` as the library's client, configured from the discovery document.
+async fn library_client(
+    app: &TestApp,
+    rp: &Rp,
+    http: &openidconnect::reqwest::Client,
+) -> LibraryClient {
+    let issuer = IssuerUrl::new(app.addr.clone()).unwrap();
+    let meta = CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .unwrap();
+    CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(rp.id.clone()),
+        rp.secret.clone().map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(rp.redirect_uri.clone()).unwrap())
+}
+
+/// The library's code exchange, with the PKCE verifier when the request had a challenge.
+async fn library_exchange(
+    client: &LibraryClient,
+    http: &openidconnect::reqwest::Client,
+    code: &str,
+    verifier: Option<PkceCodeVerifier>,
+) -> CoreTokenResponse {
+    let mut request = client
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .unwrap();
+    if let Some(v) = verifier {
+        request = request.set_pkce_verifier(v);
+    }
+    request.request_async(http).await.unwrap()
 }
 
 /// Follows the browser part: authorize URL → (consent) → redirect with a code.
@@ -25,16 +74,7 @@ async fn browser_gets_code(
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
     let mut loc = location(&r);
     if loc.starts_with("/consent") {
-        let r = app
-            .submit(
-                &loc,
-                "/consent",
-                &[
-                    ("request", loc.split('=').nth(1).unwrap()),
-                    ("decision", "allow"),
-                ],
-            )
-            .await;
+        let r = answer_consent(app, &loc, "allow").await;
         assert_eq!(r.status(), 303);
         loc = location(&r);
     }
@@ -48,20 +88,10 @@ async fn browser_gets_code(
 #[tokio::test]
 async fn confidential_client_full_flow_with_client_secret_basic() {
     let app = TestApp::spawn().await;
-    let (client_id, secret) = register_client(&app, |_| {}).await;
+    let rp = Rp::register(&app, |_| {}).await;
     app.verified_user("rp@example.com", "Relying Person").await;
     let http = http();
-    let meta =
-        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
-            .await
-            .unwrap();
-    let raw_secret = secret.clone().unwrap();
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(client_id.clone()),
-        secret.map(ClientSecret::new),
-    )
-    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let client = library_client(&app, &rp, &http).await;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
         .authorize_url(
@@ -99,13 +129,7 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     assert_eq!(params["state"], *csrf.secret());
     assert_eq!(params["iss"], app.addr, "RFC 9207 iss");
 
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], Some(verifier)).await;
     let id_token = tokens.id_token().expect("an ID token");
     let claims = id_token
         .claims(&client.id_token_verifier(), &nonce)
@@ -122,7 +146,7 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     assert!(claims.auth_time().is_some());
     let payload = jwt_payload(&id_token.to_string());
     assert!(payload["sid"].is_string(), "sid for logout: {payload}");
-    assert_eq!(payload["azp"], client_id.as_str());
+    assert_eq!(payload["azp"], rp.id.as_str());
     assert_eq!(payload["amr"], serde_json::json!(["pwd"]));
     let exp = payload["exp"].as_i64().unwrap();
     assert!(exp < 10_000_000_000, "seconds, not milliseconds");
@@ -156,33 +180,17 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     assert!(refreshed.id_token().is_some());
 
     // Revocation and introspection (RFC 7009, RFC 7662) of the current refresh token.
-    let secret_for_raw = raw_secret.clone();
     let introspect = |token: String| {
-        let (id, secret) = (client_id.clone(), secret_for_raw.clone());
-        let url = app.url("/introspect");
+        let rp = &rp;
         async move {
-            let v: serde_json::Value = openidconnect::reqwest::Client::new()
-                .post(url)
-                .basic_auth(id, Some(secret))
-                .form(&[("token", token)])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let r = rp.post("/introspect", &[("token", &token)]).await;
+            let v: serde_json::Value = r.json().await.unwrap();
             v["active"].as_bool().unwrap()
         }
     };
     let current = second.secret().clone();
     assert!(introspect(current.clone()).await);
-    let r = openidconnect::reqwest::Client::new()
-        .post(app.url("/revoke"))
-        .basic_auth(client_id.clone(), Some(raw_secret.clone()))
-        .form(&[("token", current.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = rp.post("/revoke", &[("token", current.as_str())]).await;
     assert_eq!(r.status(), 200);
     assert!(!introspect(current).await, "revoked");
 
@@ -223,18 +231,14 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
 #[tokio::test]
 async fn public_client_with_pkce_and_no_secret() {
     let app = TestApp::spawn().await;
-    let (client_id, secret) = register_client(&app, |s| s.public = true).await;
-    assert!(secret.is_none());
+    let rp = Rp::register(&app, |s| s.public = true).await;
+    assert!(rp.secret.is_none());
     app.verified_user("pub@example.com", "Pub").await;
     assert_eq!(app.login("pub@example.com", PASSWORD).await.status(), 303);
     let http = http();
-    let meta =
-        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
-            .await
-            .unwrap();
-    let client = CoreClient::from_provider_metadata(meta, ClientId::new(client_id), None)
-        .set_auth_type(openidconnect::AuthType::RequestBody)
-        .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let client = library_client(&app, &rp, &http)
+        .await
+        .set_auth_type(openidconnect::AuthType::RequestBody);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, _, nonce) = client
         .authorize_url(
@@ -245,13 +249,7 @@ async fn public_client_with_pkce_and_no_secret() {
         .set_pkce_challenge(challenge)
         .url();
     let params = browser_gets_code(&app, url.as_str()).await;
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], Some(verifier)).await;
     tokens
         .id_token()
         .unwrap()
@@ -262,7 +260,7 @@ async fn public_client_with_pkce_and_no_secret() {
 #[tokio::test]
 async fn es256_clients_get_es256_id_tokens() {
     let app = TestApp::spawn().await;
-    let (client_id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.id_token_alg = Some("ES256".into());
         s.first_party = true;
     })
@@ -270,16 +268,7 @@ async fn es256_clients_get_es256_id_tokens() {
     app.verified_user("es@example.com", "Es").await;
     assert_eq!(app.login("es@example.com", PASSWORD).await.status(), 303);
     let http = http();
-    let meta =
-        CoreProviderMetadata::discover_async(IssuerUrl::new(app.addr.clone()).unwrap(), &http)
-            .await
-            .unwrap();
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(client_id),
-        secret.map(ClientSecret::new),
-    )
-    .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
+    let client = library_client(&app, &rp, &http).await;
     let (url, _, nonce) = client
         .authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
@@ -288,12 +277,7 @@ async fn es256_clients_get_es256_id_tokens() {
         )
         .url();
     let params = browser_gets_code(&app, url.as_str()).await;
-    let tokens = client
-        .exchange_code(AuthorizationCode::new(params["code"].clone()))
-        .unwrap()
-        .request_async(&http)
-        .await
-        .unwrap();
+    let tokens = library_exchange(&client, &http, &params["code"], None).await;
     let verifier = client.id_token_verifier().set_allowed_algs(vec![
         openidconnect::core::CoreJwsSigningAlgorithm::EcdsaP256Sha256,
     ]);

@@ -4,79 +4,28 @@ use base64::Engine;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::rp::{Rp, basic, client_post};
+use crate::security::support::urlenc;
 
+/// A logged-in person and the tokens a first-party client got for them (scope `openid`).
 struct Setup {
     app: TestApp,
-    id: String,
-    secret: String,
+    rp: Rp,
     tokens: Value,
-}
-
-fn basic(id: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
-    )
 }
 
 async fn setup() -> Setup {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| s.first_party = true).await;
-    let secret = secret.unwrap();
+    let mut rp = Rp::register(&app, |s| s.first_party = true).await;
+    rp.scope = "openid".into();
     app.verified_user("l@example.com", "L").await;
     assert_eq!(app.login("l@example.com", PASSWORD).await.status(), 303);
-    let q = format!(
-        "/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid&state=x",
-        urlenc(REDIRECT_URI)
-    );
-    let code = location_params(&app.get(&q).await).remove("code").unwrap();
-    let tokens: Value = new_client()
-        .post(app.url("/token"))
-        .header("authorization", basic(&id, &secret))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Setup {
-        app,
-        id,
-        secret,
-        tokens,
-    }
-}
-
-fn urlenc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn post(
-    s: &Setup,
-    path: &str,
-    auth: Option<(&str, &str)>,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut r = new_client().post(s.app.url(path)).form(form);
-    if let Some((id, secret)) = auth {
-        r = r.header("authorization", basic(id, secret));
-    }
-    r.send().await.unwrap()
+    let tokens = rp.tokens(&app, &[]).await;
+    Setup { app, rp, tokens }
 }
 
 async fn active(s: &Setup, token: &str) -> bool {
-    let r = post(
-        s,
-        "/introspect",
-        Some((&s.id, &s.secret)),
-        &[("token", token)],
-    )
-    .await;
+    let r = s.rp.post("/introspect", &[("token", token)]).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     v["active"].as_bool().unwrap()
@@ -87,16 +36,10 @@ async fn introspection_and_revocation_of_access_and_refresh_tokens() {
     let s = setup().await;
     let at = s.tokens["access_token"].as_str().unwrap();
     let rt = s.tokens["refresh_token"].as_str().unwrap();
-    let r = post(
-        &s,
-        "/introspect",
-        Some((&s.id, &s.secret)),
-        &[("token", at)],
-    )
-    .await;
+    let r = s.rp.post("/introspect", &[("token", at)]).await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["active"], true);
-    assert_eq!(v["client_id"], s.id.as_str());
+    assert_eq!(v["client_id"], s.rp.id.as_str());
     assert_eq!(
         v["sub"],
         s.app.user("l@example.com").await.unwrap().sub.as_str()
@@ -106,48 +49,26 @@ async fn introspection_and_revocation_of_access_and_refresh_tokens() {
     assert!(!active(&s, "garbage").await);
 
     // Another client learns nothing about these tokens and cannot revoke them.
-    let (other, other_secret) = register_client(&s.app, |_| {}).await;
-    let other_secret = other_secret.unwrap();
-    let v: Value = post(
-        &s,
-        "/introspect",
-        Some((&other, &other_secret)),
-        &[("token", at)],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(v["active"], false);
-    assert_eq!(
-        post(
-            &s,
-            "/revoke",
-            Some((&other, &other_secret)),
-            &[("token", at)]
-        )
+    let other = Rp::register(&s.app, |_| {}).await;
+    let v: Value = other
+        .post("/introspect", &[("token", at)])
         .await
-        .status(),
-        400
-    );
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["active"], false);
+    assert_eq!(other.post("/revoke", &[("token", at)]).await.status(), 400);
     assert!(active(&s, at).await);
 
-    assert_eq!(
-        post(&s, "/revoke", Some((&s.id, &s.secret)), &[("token", at)])
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(s.rp.post("/revoke", &[("token", at)]).await.status(), 200);
     assert!(!active(&s, at).await);
     assert!(
         active(&s, rt).await,
         "revoking an access token leaves the refresh token"
     );
     assert_eq!(
-        post(
-            &s,
+        s.rp.post(
             "/revoke",
-            Some((&s.id, &s.secret)),
             &[("token", rt), ("token_type_hint", "refresh_token")]
         )
         .await
@@ -156,25 +77,19 @@ async fn introspection_and_revocation_of_access_and_refresh_tokens() {
     );
     assert!(!active(&s, rt).await);
     assert_eq!(
-        post(
-            &s,
-            "/revoke",
-            Some((&s.id, &s.secret)),
-            &[("token", "unknown")]
-        )
-        .await
-        .status(),
+        s.rp.post("/revoke", &[("token", "unknown")]).await.status(),
         200,
         "RFC 7009 §2.2"
     );
+    let wrong = Some(basic(&s.rp.id, "wrong"));
     assert_eq!(
-        post(&s, "/revoke", Some((&s.id, "wrong")), &[("token", rt)])
+        client_post(&s.app, "/revoke", wrong, &[("token", rt)])
             .await
             .status(),
         401
     );
     assert_eq!(
-        post(&s, "/introspect", None, &[("token", at)])
+        client_post(&s.app, "/introspect", None, &[("token", at)])
             .await
             .status(),
         401
@@ -184,12 +99,12 @@ async fn introspection_and_revocation_of_access_and_refresh_tokens() {
 #[tokio::test]
 async fn public_clients_cannot_introspect() {
     let s = setup().await;
-    let (public, _) = register_client(&s.app, |c| c.public = true).await;
-    let r = post(
-        &s,
+    let public = Rp::register(&s.app, |c| c.public = true).await;
+    let r = client_post(
+        &s.app,
         "/introspect",
         None,
-        &[("token", "x"), ("client_id", &public)],
+        &[("token", "x"), ("client_id", &public.id)],
     )
     .await;
     assert_eq!(r.status(), 400);
@@ -200,11 +115,7 @@ async fn end_session(s: &Setup, query: &str) -> reqwest::Response {
 }
 
 async fn prompt_none(s: &Setup) -> std::collections::HashMap<String, String> {
-    let q = format!(
-        "/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid&state=p&prompt=none",
-        s.id,
-        urlenc(REDIRECT_URI)
-    );
+    let q = s.rp.authorize_path(&[("state", "p"), ("prompt", "none")]);
     location_params(&s.app.get(&q).await)
 }
 
@@ -230,7 +141,7 @@ async fn rp_initiated_logout_with_a_valid_hint_redirects_with_state() {
     let events = s.app.state.store.recent_audit(None, 20).await.unwrap();
     assert!(
         events.iter().any(|e| e.event == "logout.rp_initiated"
-            && e.client_id.as_deref() == Some(s.id.as_str())
+            && e.client_id.as_deref() == Some(s.rp.id.as_str())
             && e.sub.is_some()),
         "the logout is recorded with the application: {events:#?}"
     );

@@ -1,20 +1,22 @@
 //! Token endpoint, PKCE and refresh refusals (security checklist B2) and UserInfo errors.
-use base64::Engine;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::rp::{Rp, basic, token_request};
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-struct Rp {
-    id: String,
-    secret: String,
-}
+const PKCE: [(&str, &str); 2] = [
+    ("code_challenge", CHALLENGE),
+    ("code_challenge_method", "S256"),
+];
 
+/// A logged-in person and a first-party client that may use every grant; it asks for
+/// `openid email` (not `profile`).
 async fn setup() -> (TestApp, Rp) {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| {
+    let mut rp = Rp::register(&app, |s| {
         s.first_party = true;
         s.grant_types = vec![
             "authorization_code".into(),
@@ -23,89 +25,39 @@ async fn setup() -> (TestApp, Rp) {
         ];
     })
     .await;
+    rp.scope = "openid email".into();
     app.verified_user("t@example.com", "T").await;
     assert_eq!(app.login("t@example.com", PASSWORD).await.status(), 303);
-    (
-        app,
-        Rp {
-            id,
-            secret: secret.unwrap(),
-        },
-    )
+    (app, rp)
 }
 
-async fn code(app: &TestApp, client_id: &str, pkce: bool) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("client_id", client_id)
-        .append_pair("redirect_uri", REDIRECT_URI)
-        .append_pair("response_type", "code")
-        .append_pair("scope", "openid email");
-    if pkce {
-        q.append_pair("code_challenge", CHALLENGE)
-            .append_pair("code_challenge_method", "S256");
-    }
-    let r = app.get(&format!("/authorize?{}", q.finish())).await;
-    location_params(&r).remove("code").expect("a code")
-}
-
-fn basic(id: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
-    )
-}
-
+/// POST /token with any credentials: status, JSON body and headers. Every token answer,
+/// success or refusal, must be `no-store`.
 async fn token(
     app: &TestApp,
     auth: Option<String>,
     form: &[(&str, &str)],
 ) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut req = new_client().post(app.url("/token")).form(form);
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
-    let r = req.send().await.unwrap();
+    let r = token_request(app, auth, form).await;
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     assert_eq!(headers["cache-control"], "no-store", "every token response");
     (status, r.json().await.unwrap_or(Value::Null), headers)
 }
 
-fn exchange<'a>(code: &'a str, verifier: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", REDIRECT_URI),
-    ];
-    if let Some(v) = verifier {
-        f.push(("code_verifier", v));
-    }
-    f
-}
-
 #[tokio::test]
 async fn a_replayed_code_fails_and_revokes_what_the_first_use_issued() {
     let (app, rp) = setup().await;
-    let c = code(&app, &rp.id, false).await;
-    let (s, first, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let c = rp.code(&app, &[]).await;
+    let (s, first, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     assert_eq!(s, 200, "{first}");
     let at = first["access_token"].as_str().unwrap();
-    let ui = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap();
+    let ui = rp.userinfo(at).await;
     assert_eq!(ui.status(), 200);
     app.clock.advance_secs(30);
-    let (s, body, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let (s, body, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     assert_eq!((s, body["error"].as_str()), (400, Some("invalid_grant")));
-    let ui = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap();
+    let ui = rp.userinfo(at).await;
     assert_eq!(
         ui.status(),
         401,
@@ -113,7 +65,7 @@ async fn a_replayed_code_fails_and_revokes_what_the_first_use_issued() {
     );
     let (s, body, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", first["refresh_token"].as_str().unwrap()),
@@ -131,11 +83,11 @@ async fn a_replayed_code_fails_and_revokes_what_the_first_use_issued() {
 async fn concurrent_redemptions_never_both_succeed() {
     let (app, rp) = setup().await;
     for _ in 0..3 {
-        let c = code(&app, &rp.id, false).await;
-        let form = exchange(&c, None);
+        let c = rp.code(&app, &[]).await;
+        let form = rp.exchange_form(&c, None);
         let (a, b) = tokio::join!(
-            token(&app, Some(basic(&rp.id, &rp.secret)), &form),
-            token(&app, Some(basic(&rp.id, &rp.secret)), &form)
+            token(&app, Some(rp.basic()), &form),
+            token(&app, Some(rp.basic()), &form)
         );
         let mut s = [a.0, b.0];
         s.sort();
@@ -148,27 +100,21 @@ async fn concurrent_redemptions_never_both_succeed() {
 #[tokio::test]
 async fn expired_and_misbound_codes_are_invalid_grant() {
     let (app, rp) = setup().await;
-    let (other_id, other_secret) = register_client(&app, |s| s.first_party = true).await;
-    let other_secret = other_secret.unwrap();
+    let other = Rp::register(&app, |s| s.first_party = true).await;
 
-    let c = code(&app, &rp.id, false).await;
+    let c = rp.code(&app, &[]).await;
     app.clock.advance_secs(61);
-    let (_, b, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let (_, b, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     assert_eq!(b["error"], "invalid_grant", "expired");
 
-    let c = code(&app, &rp.id, false).await;
-    let (_, b, _) = token(
-        &app,
-        Some(basic(&other_id, &other_secret)),
-        &exchange(&c, None),
-    )
-    .await;
+    let c = rp.code(&app, &[]).await;
+    let (_, b, _) = token(&app, Some(other.basic()), &rp.exchange_form(&c, None)).await;
     assert_eq!(b["error"], "invalid_grant", "another client");
 
-    let c = code(&app, &rp.id, false).await;
+    let c = rp.code(&app, &[]).await;
     let (_, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[
             ("grant_type", "authorization_code"),
             ("code", &c),
@@ -178,56 +124,59 @@ async fn expired_and_misbound_codes_are_invalid_grant() {
     .await;
     assert_eq!(b["error"], "invalid_grant", "redirect_uri differs");
 
-    let c = code(&app, &rp.id, false).await;
+    let c = rp.code(&app, &[]).await;
     let (_, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[("grant_type", "authorization_code"), ("code", &c)],
     )
     .await;
     assert_eq!(b["error"], "invalid_grant", "redirect_uri omitted");
 
-    let (_, b, _) = token(
-        &app,
-        Some(basic(&rp.id, &rp.secret)),
-        &exchange("garbage", None),
-    )
-    .await;
+    let (_, b, _) = token(&app, Some(rp.basic()), &rp.exchange_form("garbage", None)).await;
     assert_eq!(b["error"], "invalid_grant");
 }
 
 #[tokio::test]
 async fn pkce_is_enforced_and_cannot_be_downgraded() {
     let (app, rp) = setup().await;
-    let auth = || Some(basic(&rp.id, &rp.secret));
-    let c = code(&app, &rp.id, true).await;
+    let auth = || Some(rp.basic());
+    let c = rp.code(&app, &PKCE).await;
     assert_eq!(
-        token(&app, auth(), &exchange(&c, None)).await.1["error"],
+        token(&app, auth(), &rp.exchange_form(&c, None)).await.1["error"],
         "invalid_grant",
         "verifier missing"
     );
-    let c = code(&app, &rp.id, true).await;
+    let c = rp.code(&app, &PKCE).await;
     let wrong = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXx";
     assert_eq!(
-        token(&app, auth(), &exchange(&c, Some(wrong))).await.1["error"],
+        token(&app, auth(), &rp.exchange_form(&c, Some(wrong)))
+            .await
+            .1["error"],
         "invalid_grant",
         "wrong verifier"
     );
-    let c = code(&app, &rp.id, true).await;
+    let c = rp.code(&app, &PKCE).await;
     assert_eq!(
-        token(&app, auth(), &exchange(&c, Some("short"))).await.1["error"],
+        token(&app, auth(), &rp.exchange_form(&c, Some("short")))
+            .await
+            .1["error"],
         "invalid_grant",
         "malformed verifier"
     );
-    let c = code(&app, &rp.id, false).await;
+    let c = rp.code(&app, &[]).await;
     assert_eq!(
-        token(&app, auth(), &exchange(&c, Some(VERIFIER))).await.1["error"],
+        token(&app, auth(), &rp.exchange_form(&c, Some(VERIFIER)))
+            .await
+            .1["error"],
         "invalid_grant",
         "downgrade"
     );
-    let c = code(&app, &rp.id, true).await;
+    let c = rp.code(&app, &PKCE).await;
     assert_eq!(
-        token(&app, auth(), &exchange(&c, Some(VERIFIER))).await.0,
+        token(&app, auth(), &rp.exchange_form(&c, Some(VERIFIER)))
+            .await
+            .0,
         200
     );
 }
@@ -235,34 +184,34 @@ async fn pkce_is_enforced_and_cannot_be_downgraded() {
 #[tokio::test]
 async fn client_authentication_failures() {
     let (app, rp) = setup().await;
-    let c = code(&app, &rp.id, false).await;
+    let c = rp.code(&app, &[]).await;
     let (s, b, h) = token(
         &app,
         Some(basic(&rp.id, "wrong-secret")),
-        &exchange(&c, None),
+        &rp.exchange_form(&c, None),
     )
     .await;
     assert_eq!((s, b["error"].as_str()), (401, Some("invalid_client")));
     assert!(h["www-authenticate"].to_str().unwrap().starts_with("Basic"));
-    let mut form = exchange(&c, None);
+    let mut form = rp.exchange_form(&c, None);
     form.extend([("client_id", rp.id.as_str()), ("client_secret", "wrong")]);
     assert_eq!(token(&app, None, &form).await.0, 401);
     // Both methods at once.
-    let mut form = exchange(&c, None);
-    form.push(("client_secret", rp.secret.as_str()));
+    let mut form = rp.exchange_form(&c, None);
+    form.push(("client_secret", rp.secret()));
     assert_eq!(
-        token(&app, Some(basic(&rp.id, &rp.secret)), &form).await.1["error"],
+        token(&app, Some(rp.basic()), &form).await.1["error"],
         "invalid_request"
     );
     // No authentication at all for a confidential client.
-    let mut form = exchange(&c, None);
+    let mut form = rp.exchange_form(&c, None);
     form.push(("client_id", rp.id.as_str()));
     assert_eq!(token(&app, None, &form).await.0, 401);
     // The code was never spent by the failures: client_secret_post works.
-    let mut form = exchange(&c, None);
+    let mut form = rp.exchange_form(&c, None);
     form.extend([
         ("client_id", rp.id.as_str()),
-        ("client_secret", rp.secret.as_str()),
+        ("client_secret", rp.secret()),
     ]);
     assert_eq!(token(&app, None, &form).await.0, 200);
 }
@@ -274,7 +223,7 @@ async fn token_endpoint_hygiene() {
     assert_eq!(r.status(), 405);
     let (s, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[
             ("grant_type", "password"),
             ("username", "x"),
@@ -288,7 +237,7 @@ async fn token_endpoint_hygiene() {
     );
     let (_, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[
             ("grant_type", "client_credentials"),
             ("grant_type", "client_credentials"),
@@ -297,8 +246,8 @@ async fn token_endpoint_hygiene() {
     .await;
     assert_eq!(b["error"], "invalid_request", "repeated parameter");
     let r = new_client()
-        .post(app.url(&format!("/token?client_secret={}", rp.secret)))
-        .header("authorization", basic(&rp.id, &rp.secret))
+        .post(app.url(&format!("/token?client_secret={}", rp.secret())))
+        .header("authorization", rp.basic())
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -306,7 +255,7 @@ async fn token_endpoint_hygiene() {
     assert_eq!(r.status(), 400, "credentials in the URL are refused");
     let r = new_client()
         .post(app.url("/token"))
-        .header("authorization", basic(&rp.id, &rp.secret))
+        .header("authorization", rp.basic())
         .json(&serde_json::json!({ "grant_type": "client_credentials" }))
         .send()
         .await
@@ -314,7 +263,7 @@ async fn token_endpoint_hygiene() {
     assert_eq!(r.status(), 400, "JSON is not a form");
     let (s, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[("grant_type", "client_credentials")],
     )
     .await;
@@ -326,57 +275,25 @@ async fn token_endpoint_hygiene() {
 #[tokio::test]
 async fn refresh_tokens_are_bound_rotated_and_never_widened() {
     let (app, rp) = setup().await;
-    let (other_id, other_secret) = register_client(&app, |s| s.first_party = true).await;
-    let c = code(&app, &rp.id, false).await;
-    let (_, first, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let other = Rp::register(&app, |s| s.first_party = true).await;
+    let c = rp.code(&app, &[]).await;
+    let (_, first, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     let rt = first["refresh_token"].as_str().unwrap().to_owned();
     assert!(
         rt.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     );
-    let refresh = |t: String, scope: Option<&'static str>| {
-        let mut f = vec![
-            ("grant_type".to_owned(), "refresh_token".to_owned()),
-            ("refresh_token".to_owned(), t),
-        ];
-        if let Some(s) = scope {
-            f.push(("scope".into(), s.into()));
-        }
-        f
-    };
-    let as_ref = |f: &Vec<(String, String)>| {
-        f.iter()
-            .map(|(a, b)| (a.clone(), b.clone()))
-            .collect::<Vec<_>>()
-    };
-    let send = |auth: String, f: Vec<(String, String)>| {
-        let app = &app;
-        async move {
-            let pairs: Vec<(&str, &str)> =
-                f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-            token(app, Some(auth), &pairs).await
-        }
-    };
-    let (_, b, _) = send(
-        basic(&other_id, other_secret.as_deref().unwrap()),
-        as_ref(&refresh(rt.clone(), None)),
-    )
-    .await;
+    let refresh = [("grant_type", "refresh_token"), ("refresh_token", &rt)];
+    let (_, b, _) = token(&app, Some(other.basic()), &refresh).await;
     assert_eq!(
         b["error"], "invalid_grant",
         "another client's refresh token"
     );
-    let (_, b, _) = send(
-        basic(&rp.id, &rp.secret),
-        refresh(rt.clone(), Some("openid email profile")),
-    )
-    .await;
+    let widened = [&refresh[..], &[("scope", "openid email profile")]].concat();
+    let (_, b, _) = token(&app, Some(rp.basic()), &widened).await;
     assert_eq!(b["error"], "invalid_scope", "scope widened");
-    let (s, b, _) = send(
-        basic(&rp.id, &rp.secret),
-        refresh(rt.clone(), Some("openid")),
-    )
-    .await;
+    let narrower = [&refresh[..], &[("scope", "openid")]].concat();
+    let (s, b, _) = token(&app, Some(rp.basic()), &narrower).await;
     assert_eq!(s, 200, "the rightful client, narrower scope: {b}");
     assert_eq!(b["scope"], "openid");
 }
@@ -384,12 +301,12 @@ async fn refresh_tokens_are_bound_rotated_and_never_widened() {
 #[tokio::test]
 async fn logout_revokes_refresh_tokens_of_that_session() {
     let (app, rp) = setup().await;
-    let c = code(&app, &rp.id, false).await;
-    let (_, first, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let c = rp.code(&app, &[]).await;
+    let (_, first, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     assert_eq!(app.submit("/logout", "/logout", &[]).await.status(), 303);
     let (_, b, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", first["refresh_token"].as_str().unwrap()),
@@ -405,12 +322,7 @@ async fn userinfo_errors_follow_rfc6750() {
     let r = new_client().get(app.url("/userinfo")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"daemun\"");
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth("garbage")
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo("garbage").await;
     assert_eq!(r.status(), 401);
     assert!(
         r.headers()["www-authenticate"]
@@ -418,8 +330,8 @@ async fn userinfo_errors_follow_rfc6750() {
             .unwrap()
             .contains("error=\"invalid_token\"")
     );
-    let c = code(&app, &rp.id, false).await;
-    let (_, t, _) = token(&app, Some(basic(&rp.id, &rp.secret)), &exchange(&c, None)).await;
+    let c = rp.code(&app, &[]).await;
+    let (_, t, _) = token(&app, Some(rp.basic()), &rp.exchange_form(&c, None)).await;
     let at = t["access_token"].as_str().unwrap().to_owned();
     let r = new_client()
         .get(app.url(&format!("/userinfo?access_token={at}")))
@@ -445,24 +357,14 @@ async fn userinfo_errors_follow_rfc6750() {
     assert_eq!(body["email"], "t@example.com");
     assert!(body.get("name").is_none(), "profile was not granted");
     app.clock.advance_secs(601);
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&at)
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(&at).await;
     assert_eq!(r.status(), 401, "expired");
     let (_, cc, _) = token(
         &app,
-        Some(basic(&rp.id, &rp.secret)),
+        Some(rp.basic()),
         &[("grant_type", "client_credentials")],
     )
     .await;
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(cc["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = rp.userinfo(cc["access_token"].as_str().unwrap()).await;
     assert_eq!(r.status(), 403, "a client token is not about a person");
 }

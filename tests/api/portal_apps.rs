@@ -1,54 +1,28 @@
 //! `/account/apps`: connected applications and "remove access".
-use base64::Engine;
 use serde_json::Value;
 
 use crate::helpers::*;
-
-fn authorize_path(client_id: &str) -> String {
-    format!(
-        "/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email",
-        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
-    )
-}
+use crate::rp::{Rp, answer_consent};
 
 /// Consents through the real page and trades the code for tokens.
-async fn connect(app: &TestApp, client_id: &str, secret: &str) -> Value {
-    let r = app.get(&authorize_path(client_id)).await;
+async fn connect(app: &TestApp, rp: &Rp) -> Value {
+    let r = app.get(&rp.authorize_path(&[])).await;
     let consent = location(&r);
     assert!(consent.starts_with("/consent?request="), "{consent}");
-    let request = consent.split('=').nth(1).unwrap().to_owned();
-    let r = app
-        .submit(
-            &consent,
-            "/consent",
-            &[("request", &request), ("decision", "allow")],
-        )
-        .await;
+    let r = answer_consent(app, &consent, "allow").await;
     let code = location_params(&r).remove("code").unwrap();
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
-    new_client()
-        .post(app.url("/token"))
-        .header("authorization", format!("Basic {auth}"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    rp.exchange(&code, None).await.1
 }
 
 #[tokio::test]
 async fn connected_apps_are_listed_and_access_can_be_removed() {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| s.name = "Articles Board".into()).await;
+    let mut rp = Rp::register(&app, |s| s.name = "Articles Board".into()).await;
+    rp.scope = "openid email".into();
+    let id = rp.id.clone();
     app.verified_user("other@example.com", "Other").await;
     logged_in_user(&app, "owner@example.com", "Owner").await;
-    let tokens = connect(&app, &id, &secret.unwrap()).await;
+    let tokens = connect(&app, &rp).await;
     let page = app.get("/account/apps").await.text().await.unwrap();
     assert!(page.contains("Articles Board"));
     assert!(page.contains("email address"), "scopes in plain words");
@@ -59,12 +33,7 @@ async fn connected_apps_are_listed_and_access_can_be_removed() {
     let r = other.post("/account/apps", &[("client_id", &id)]).await;
     assert_eq!(r.status(), 404);
     let at = tokens["access_token"].as_str().unwrap();
-    let ui = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap();
+    let ui = rp.userinfo(at).await;
     assert_eq!(ui.status(), 200, "nothing was revoked");
 
     let export = app.submit("/account/export", "/account/export", &[]).await;
@@ -75,15 +44,10 @@ async fn connected_apps_are_listed_and_access_can_be_removed() {
         .submit("/account/apps", "/account/apps", &[("client_id", &id)])
         .await;
     assert_eq!(r.status(), 303);
-    let ui = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap();
+    let ui = rp.userinfo(at).await;
     assert_eq!(ui.status(), 401, "the application's tokens are revoked");
     assert!(
-        location(&app.get(&authorize_path(&id)).await).starts_with("/consent"),
+        location(&app.get(&rp.authorize_path(&[])).await).starts_with("/consent"),
         "consent is asked again"
     );
     assert!(

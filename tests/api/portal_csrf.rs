@@ -45,7 +45,7 @@ async fn portal_posts_without_a_token_are_refused_and_change_nothing() {
     let after = app.user("c@example.com").await.unwrap();
     assert_eq!(after, before);
     assert_eq!(app.get("/account").await.status(), 200, "still logged in");
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(
         app.mails_to("c@example.com").len(),
         1,

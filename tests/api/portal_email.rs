@@ -108,7 +108,7 @@ async fn a_wrong_password_sends_nothing() {
                 .contains(&format!("id=\"{field}-error\""))
         );
     }
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.wait_for_empty_outbox().await;
     assert!(app.mails_to("n@example.com").is_empty());
     assert!(app.user("w@example.com").await.is_some());
 }
@@ -176,7 +176,7 @@ async fn an_address_that_already_has_an_account_gets_no_link_but_the_same_page()
     logged_in_user(&app, "me@example.com", "Me").await;
     let r = request_change(&app, "other@example.com", PASSWORD).await;
     assert_eq!(r.status(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(
         app.mails_to("other@example.com").len(),
         1,

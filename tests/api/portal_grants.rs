@@ -1,32 +1,16 @@
 //! The portal's effect on what applications hold: a password change or reset revokes every
 //! refresh and access token of the person; a deletion also forgets consents, and the deleted
 //! account's tokens fail at the token endpoint.
-use serde_json::Value;
-
 use crate::helpers::*;
+use crate::rp::{Grant, grant};
 
 const NEW: &str = "another-Quiet-river-42";
 
-async fn assert_revoked(app: &TestApp, g: &Grant) {
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&g.access)
-        .send()
-        .await
-        .unwrap();
+async fn assert_revoked(g: &Grant) {
+    let r = g.rp.userinfo(&g.access).await;
     assert_eq!(r.status(), 401, "the access token is dead");
-    let r = post_token(
-        app,
-        &g.id,
-        &g.secret,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &g.refresh),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), 400);
-    let v: Value = r.json().await.unwrap();
+    let (status, v) = g.rp.refresh(&g.refresh).await;
+    assert_eq!(status, 400);
     assert_eq!(v["error"], "invalid_grant", "the refresh token is dead");
 }
 
@@ -47,7 +31,7 @@ async fn a_password_change_revokes_every_token_of_the_person() {
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_revoked(&app, &g).await;
+    assert_revoked(&g).await;
 }
 
 #[tokio::test]
@@ -68,7 +52,7 @@ async fn a_reset_revokes_every_token_of_the_person() {
         .post(&path, &[("password", NEW), ("password_confirm", NEW)])
         .await;
     assert_eq!(r.status(), 303);
-    assert_revoked(&app, &g).await;
+    assert_revoked(&g).await;
 }
 
 #[tokio::test]
@@ -84,12 +68,8 @@ async fn a_deleted_account_leaves_nothing_an_application_can_use() {
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_revoked(&app, &g).await;
-    let q = format!(
-        "/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid&prompt=none",
-        g.id,
-        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>()
-    );
+    assert_revoked(&g).await;
+    let q = g.rp.authorize_path(&[("prompt", "none")]);
     assert_eq!(
         location_params(&app.get(&q).await)["error"],
         "login_required"

@@ -190,7 +190,9 @@ async fn reset_requests_are_limited_per_address_and_per_ip_with_the_same_answer(
     for _ in 0..3 {
         assert_eq!(request_reset(&app, "l@example.com").await.status(), 200);
     }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The reset mails are queued just after the answers.
+    app.wait_for_mails("l@example.com", 3).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(
         app.mails_to("l@example.com").len(),
         3,
@@ -201,7 +203,8 @@ async fn reset_requests_are_limited_per_address_and_per_ip_with_the_same_answer(
     assert_eq!(r.status(), 200);
     let r = request_reset(&app, "m@example.com").await;
     assert_eq!(r.status(), 200, "over the IP limit: same answer");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_mails("m@example.com", 2).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(
         app.mails_to("m@example.com").len(),
         2,

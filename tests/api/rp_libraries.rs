@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
+use crate::rp::Rp;
 
 const EMAIL: &str = "rp-library@example.com";
 const POST_LOGOUT_URI: &str = "http://127.0.0.1:9/bye";
@@ -72,14 +73,13 @@ fn node_modules() -> PathBuf {
 /// A running Daemun with a confidential client (refresh tokens, PKCE required) and a person.
 struct Setup {
     app: TestApp,
-    client_id: String,
-    secret: String,
+    rp: Rp,
     sub: String,
 }
 
 async fn setup() -> Setup {
     let app = TestApp::spawn().await;
-    let (client_id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["authorization_code".into(), "refresh_token".into()];
         s.post_logout_redirect_uris = vec![POST_LOGOUT_URI.into()];
         s.require_pkce = true;
@@ -87,12 +87,8 @@ async fn setup() -> Setup {
     .await;
     app.verified_user(EMAIL, "Ana Library").await;
     let sub = app.user(EMAIL).await.expect("the person exists").sub;
-    Setup {
-        app,
-        client_id,
-        secret: secret.expect("a confidential client has a secret"),
-        sub,
-    }
+    assert!(rp.secret.is_some(), "a confidential client has a secret");
+    Setup { app, rp, sub }
 }
 
 /// Kills the child if the test ends early (a panic or the time limit).
@@ -111,9 +107,9 @@ async fn run_rp(s: &Setup, mut cmd: Command, dir: &Path) -> serde_json::Value {
     let out = dir.join("stdout");
     let err = dir.join("stderr");
     cmd.env("OIDC_ISSUER", &s.app.addr)
-        .env("OIDC_CLIENT_ID", &s.client_id)
-        .env("OIDC_CLIENT_SECRET", &s.secret)
-        .env("OIDC_REDIRECT_URI", REDIRECT_URI)
+        .env("OIDC_CLIENT_ID", &s.rp.id)
+        .env("OIDC_CLIENT_SECRET", s.rp.secret())
+        .env("OIDC_REDIRECT_URI", &s.rp.redirect_uri)
         .env("OIDC_POST_LOGOUT_REDIRECT_URI", POST_LOGOUT_URI)
         .env("RP_TEST_EMAIL", EMAIL)
         .env("RP_TEST_PASSWORD", PASSWORD)
@@ -185,7 +181,7 @@ async fn assert_consented(s: &Setup) {
         .app
         .state
         .store
-        .consent(user.user_id, &s.client_id)
+        .consent(user.user_id, &s.rp.id)
         .await
         .expect("store");
     assert_eq!(granted.as_deref(), Some("openid profile email"));

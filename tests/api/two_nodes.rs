@@ -17,9 +17,9 @@ use crate::cli::run;
 use crate::cli_user::run_with_stdin;
 use crate::helpers::csrf_token;
 use crate::helpers::{fresh_postgres_database, postgres_base_url};
+use crate::rp::Rp;
 
 const PASSWORD: &str = "Harbour-lantern-cedar-42";
-const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
 const MAILS: i64 = 100;
 /// How long to wait for anything the nodes do in the background (generous: loaded CI).
 const PATIENCE: Duration = Duration::from_secs(40);
@@ -50,8 +50,8 @@ impl Shared {
         serde_json::from_str(&out).unwrap_or_else(|_| panic!("JSON from {args:?}: {out}"))
     }
 
-    /// A first-party client with a secret; returns (client_id, client_secret).
-    fn add_client(&self, name: &str, grant: &str) -> (String, String) {
+    /// A first-party client with a secret, as an application holds it.
+    fn add_client(&self, name: &str, grant: &str) -> Rp {
         let v = self.cli_json(
             &[
                 "client",
@@ -62,15 +62,16 @@ impl Shared {
                 "--grant-type",
                 grant,
                 "--redirect-uri",
-                REDIRECT_URI,
+                crate::helpers::REDIRECT_URI,
                 "--json",
             ],
             "",
         );
-        (
-            v["client_id"].as_str().unwrap().to_owned(),
-            v["client_secret"].as_str().unwrap().to_owned(),
-        )
+        let secret = v["client_secret"].as_str().unwrap().to_owned();
+        let mut rp = Rp::new(&self.issuer, v["client_id"].as_str().unwrap(), Some(secret));
+        rp.scope = "openid email".into();
+        rp.state = "s".into();
+        rp
     }
 
     /// Starts one node listening on `port`; its output goes to `<name>.log`.
@@ -219,17 +220,10 @@ impl Browser {
     }
 
     /// A code from `node`'s `/authorize` for a logged-in browser (the redirect is not followed).
-    async fn code(&mut self, node: &Node, client_id: &str) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("client_id", client_id)
-            .append_pair("redirect_uri", REDIRECT_URI)
-            .append_pair("response_type", "code")
-            .append_pair("scope", "openid email")
-            .append_pair("state", "s")
-            .append_pair("nonce", "n");
-        let r = self.get(node, &format!("/authorize?{}", q.finish())).await;
+    async fn code(&mut self, node: &Node, rp: &Rp) -> String {
+        let r = self.get(node, &rp.authorize_path(&[("nonce", "n")])).await;
         let location = r.headers()["location"].to_str().unwrap().to_owned();
-        assert!(location.starts_with(REDIRECT_URI), "{location}");
+        assert!(location.starts_with(&rp.redirect_uri), "{location}");
         let url = url::Url::parse(&location).unwrap();
         url.query_pairs()
             .find(|(k, _)| k == "code")
@@ -238,35 +232,25 @@ impl Browser {
     }
 }
 
-/// `POST /token` at `node` with client_secret_basic.
+/// `POST /token` at `node` as `rp` (client_secret_basic).
 async fn token(
     b: &mut Browser,
     node: &Node,
-    client: &(String, String),
+    rp: &Rp,
     form: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
     let req = b
         .http
         .post(format!("{}/token", node.base))
-        .basic_auth(&client.0, Some(&client.1))
+        .header("authorization", rp.basic())
         .form(form);
     let r = b.send(req).await;
     let status = r.status().as_u16();
     (status, r.json().await.unwrap())
 }
 
-async fn redeem(
-    b: &mut Browser,
-    node: &Node,
-    client: &(String, String),
-    code: &str,
-) -> (u16, serde_json::Value) {
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", REDIRECT_URI),
-    ];
-    token(b, node, client, &form).await
+async fn redeem(b: &mut Browser, node: &Node, rp: &Rp, code: &str) -> (u16, serde_json::Value) {
+    token(b, node, rp, &rp.exchange_form(code, None)).await
 }
 
 fn jwt_kid(jwt: &str) -> String {
@@ -375,7 +359,7 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
 
     // 3. A code issued by node A is redeemed at node B, once.
     let rp = shared.add_client("Board", "authorization_code");
-    let code = browser.code(&a, &rp.0).await;
+    let code = browser.code(&a, &rp).await;
     let (status, tokens) = redeem(&mut browser, &b, &rp, &code).await;
     assert_eq!(status, 200, "{tokens}");
     let (status, err) = redeem(&mut browser, &a, &rp, &code).await;
@@ -413,7 +397,7 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let code = browser.code(&b, &rp.0).await;
+    let code = browser.code(&b, &rp).await;
     let (status, tokens) = redeem(&mut browser, &b, &rp, &code).await;
     assert_eq!(status, 200, "{tokens}");
     let kid = jwt_kid(tokens["id_token"].as_str().unwrap());

@@ -148,7 +148,7 @@ async fn resend_is_limited_per_address_with_the_same_answer() {
         assert_eq!(r.status(), 200);
     }
     app.wait_for_mails("limit@example.com", 2).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(
         app.mails_to("limit@example.com").len(),
         2,
@@ -168,7 +168,7 @@ async fn resend_is_limited_per_ip() {
             .await;
         assert_eq!(r.status(), 200);
     }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     let total = app.mails_to("ip1@example.com").len() + app.mails_to("ip2@example.com").len();
     assert_eq!(total, 3, "two sign-up mails and one resend");
 }

@@ -2,6 +2,7 @@
 //! clients, `prompt=none` with a live session, re-authentication, the nonce and redirect codes.
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{Rp, answer_consent, code_at, signed_in};
 
 async fn assert_error_page(r: reqwest::Response, what: &str) {
     assert_eq!(r.status(), 400, "{what}");
@@ -22,22 +23,16 @@ async fn assert_error_page(r: reqwest::Response, what: &str) {
 #[tokio::test]
 async fn b1_01_an_https_redirect_uri_is_compared_as_an_exact_string() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |s| {
+    let mut rp = Rp::register(&app, |s| {
         s.first_party = true;
         s.redirect_uris = vec!["https://rp.example/cb".into()];
     })
     .await;
+    rp.scope = "openid".into();
+    rp.state = "s".into();
     app.verified_user("r@example.com", "R").await;
     assert_eq!(app.login("r@example.com", PASSWORD).await.status(), 303);
-    let path = |uri: &str| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("client_id", &id)
-            .append_pair("redirect_uri", uri)
-            .append_pair("response_type", "code")
-            .append_pair("scope", "openid")
-            .append_pair("state", "s");
-        format!("/authorize?{}", q.finish())
-    };
+    let path = |uri| rp.authorize_path(&[("redirect_uri", uri)]);
     for variant in [
         "https://rp.example/cb/",
         "https://rp.example/CB",
@@ -68,11 +63,11 @@ async fn b1_01_an_https_redirect_uri_is_compared_as_an_exact_string() {
 #[tokio::test]
 async fn b1_03_a_removed_client_gets_an_error_page() {
     let app = TestApp::spawn().await;
-    let (id, _) = signed_in(&app, "gone@example.com").await;
-    assert!(app.state.store.delete_client(&id).await.unwrap());
-    assert_error_page(app.get(&authorize_path(&id, &[])).await, "removed client").await;
+    let rp = signed_in(&app, "gone@example.com").await;
+    assert!(app.state.store.delete_client(&rp.id).await.unwrap());
+    assert_error_page(app.get(&rp.authorize_path(&[])).await, "removed client").await;
     assert_error_page(
-        app.get(&authorize_path(&id, &[("prompt", "none")])).await,
+        app.get(&rp.authorize_path(&[("prompt", "none")])).await,
         "removed client, prompt=none",
     )
     .await;
@@ -81,14 +76,14 @@ async fn b1_03_a_removed_client_gets_an_error_page() {
 #[tokio::test]
 async fn b1_07_prompt_none_with_a_live_session_returns_a_code_for_the_same_sub() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "p@example.com").await;
-    let first = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "p@example.com").await;
+    let first = rp.tokens(&app, &[]).await;
     let hint = first["id_token"].as_str().unwrap();
     for extra in [
         vec![("prompt", "none")],
         vec![("prompt", "none"), ("id_token_hint", hint)],
     ] {
-        let again = tokens(&app, &id, &secret, &extra).await;
+        let again = rp.tokens(&app, &extra).await;
         assert_eq!(
             jwt_claims(again["id_token"].as_str().unwrap())["sub"],
             jwt_claims(hint)["sub"],
@@ -100,15 +95,15 @@ async fn b1_07_prompt_none_with_a_live_session_returns_a_code_for_the_same_sub()
 #[tokio::test]
 async fn b1_08_reauthentication_shows_the_form_and_gives_a_later_auth_time() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "a@example.com").await;
-    let first = tokens(&app, &id, &secret, &[("max_age", "10000")]).await;
+    let rp = signed_in(&app, "a@example.com").await;
+    let first = rp.tokens(&app, &[("max_age", "10000")]).await;
     let first_auth = jwt_claims(first["id_token"].as_str().unwrap())["auth_time"]
         .as_i64()
         .expect("auth_time is present when max_age was sent");
 
     app.clock.advance_secs(5);
     for extra in [[("prompt", "login")], [("max_age", "1")]] {
-        let r = app.get(&authorize_path(&id, &extra)).await;
+        let r = app.get(&rp.authorize_path(&extra)).await;
         assert_eq!(r.status(), 303);
         let to = location(&r);
         assert!(to.starts_with("/login?reauth=1&next="), "{extra:?}: {to}");
@@ -117,7 +112,7 @@ async fn b1_08_reauthentication_shows_the_form_and_gives_a_later_auth_time() {
         assert!(form.text().await.unwrap().contains("name=\"password\""));
     }
     // Log in again through the prompt=login request.
-    let r = app.get(&authorize_path(&id, &[("prompt", "login")])).await;
+    let r = app.get(&rp.authorize_path(&[("prompt", "login")])).await;
     let to = location(&r);
     let next = to.split("next=").nth(1).unwrap().to_owned();
     let r = app
@@ -133,8 +128,8 @@ async fn b1_08_reauthentication_shows_the_form_and_gives_a_later_auth_time() {
         )
         .await;
     assert_eq!(location(&r), next);
-    let c = code(&app, &next).await;
-    let (status, second) = exchange(&app, &id, &secret, &c).await;
+    let c = code_at(&app, &next).await;
+    let (status, second) = rp.exchange(&c, None).await;
     assert_eq!(status, 200);
     let second_auth = jwt_claims(second["id_token"].as_str().unwrap())["auth_time"]
         .as_i64()
@@ -145,18 +140,18 @@ async fn b1_08_reauthentication_shows_the_form_and_gives_a_later_auth_time() {
 #[tokio::test]
 async fn b1_09_the_nonce_is_echoed_byte_for_byte_and_absent_when_not_sent() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "n@example.com").await;
-    let without = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "n@example.com").await;
+    let without = rp.tokens(&app, &[]).await;
     assert!(
         jwt_claims(without["id_token"].as_str().unwrap())
             .get("nonce")
             .is_none()
     );
     let odd = "n-0 ~!*'()ünï\"<>&%2F";
-    let with = tokens(&app, &id, &secret, &[("nonce", odd)]).await;
+    let with = rp.tokens(&app, &[("nonce", odd)]).await;
     assert_eq!(jwt_claims(with["id_token"].as_str().unwrap())["nonce"], odd);
     let longest = "x".repeat(512);
-    let with = tokens(&app, &id, &secret, &[("nonce", &longest)]).await;
+    let with = rp.tokens(&app, &[("nonce", &longest)]).await;
     assert_eq!(
         jwt_claims(with["id_token"].as_str().unwrap())["nonce"],
         longest.as_str()
@@ -166,9 +161,9 @@ async fn b1_09_the_nonce_is_echoed_byte_for_byte_and_absent_when_not_sent() {
 #[tokio::test]
 async fn b1_11_redirects_after_credential_posts_are_303() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = Rp::register(&app, |_| {}).await;
     app.verified_user("c@example.com", "C").await;
-    let r = app.get(&authorize_path(&id, &[])).await;
+    let r = app.get(&rp.authorize_path(&[])).await;
     let to_login = location(&r);
     let next = to_login.trim_start_matches("/login?next=").to_owned();
     let r = app
@@ -187,14 +182,7 @@ async fn b1_11_redirects_after_credential_posts_are_303() {
     assert_eq!(r.status(), 303);
     let consent = location(&r);
     assert!(consent.starts_with("/consent?request="), "{consent}");
-    let request = consent.split('=').nth(1).unwrap().to_owned();
-    let r = app
-        .submit(
-            &consent,
-            "/consent",
-            &[("request", &request), ("decision", "allow")],
-        )
-        .await;
+    let r = answer_consent(&app, &consent, "allow").await;
     assert_eq!(r.status(), 303, "consent POST");
     assert!(location(&r).starts_with(REDIRECT_URI));
     assert!(location_params(&r).contains_key("code"));
@@ -203,7 +191,7 @@ async fn b1_11_redirects_after_credential_posts_are_303() {
 #[tokio::test]
 async fn b1_04_implicit_and_hybrid_response_types_are_unsupported_and_nothing_is_in_a_fragment() {
     let app = TestApp::spawn().await;
-    let (id, _) = signed_in(&app, "rt@example.com").await;
+    let rp = signed_in(&app, "rt@example.com").await;
     for rt in [
         "token",
         "id_token",
@@ -212,14 +200,13 @@ async fn b1_04_implicit_and_hybrid_response_types_are_unsupported_and_nothing_is
         "code token",
         "none",
     ] {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("client_id", &id)
-            .append_pair("redirect_uri", REDIRECT_URI)
-            .append_pair("response_type", rt)
-            .append_pair("scope", "openid")
-            .append_pair("nonce", "n")
-            .append_pair("state", "s-4");
-        let r = app.get(&format!("/authorize?{}", q.finish())).await;
+        let extra = [
+            ("response_type", rt),
+            ("scope", "openid"),
+            ("nonce", "n"),
+            ("state", "s-4"),
+        ];
+        let r = app.get(&rp.authorize_path(&extra)).await;
         assert_eq!(r.status(), 303, "{rt}");
         let to = location(&r);
         assert!(to.starts_with(&format!("{REDIRECT_URI}?")), "{rt}: {to}");

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{basic, signed_in, token_request};
 
 /// Every character percent-encoded, as a client that form-urlencodes everything might send.
 fn percent_all(s: &str) -> String {
@@ -14,35 +15,28 @@ fn percent_all(s: &str) -> String {
 #[tokio::test]
 async fn b2_19_form_urlencoded_basic_credentials_are_decoded() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "b@example.com").await;
-    let c = code(&app, &authorize_path(&id, &[])).await;
+    let rp = signed_in(&app, "b@example.com").await;
+    let c = rp.code(&app, &[]).await;
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
-        percent_all(&id),
-        percent_all(&secret)
+        percent_all(&rp.id),
+        percent_all(rp.secret())
     ));
     let r = token_request(
         &app,
         Some(format!("Basic {encoded}")),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &c),
-            ("redirect_uri", REDIRECT_URI),
-        ],
+        &rp.exchange_form(&c, None),
     )
     .await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     // A `+` decodes to a space, so a secret with `+` in place of a character is wrong.
-    let c = code(&app, &authorize_path(&id, &[])).await;
+    let c = rp.code(&app, &[]).await;
+    let secret = rp.secret();
     let plus = format!("{}+", &secret[..secret.len() - 1]);
     let r = token_request(
         &app,
-        Some(basic(&id, &plus)),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &c),
-            ("redirect_uri", REDIRECT_URI),
-        ],
+        Some(basic(&rp.id, &plus)),
+        &rp.exchange_form(&c, None),
     )
     .await;
     assert_eq!(r.status(), 401);
@@ -58,75 +52,48 @@ fn assert_token_headers(r: &reqwest::Response, what: &str) {
 #[tokio::test]
 async fn b2_20_every_token_answer_is_json_no_store_and_no_cache() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "h@example.com").await;
-    let c = code(&app, &authorize_path(&id, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", c.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-    ];
-    let r = token_request(&app, Some(basic(&id, "wrong")), &form).await;
+    let rp = signed_in(&app, "h@example.com").await;
+    let c = rp.code(&app, &[]).await;
+    let form = rp.exchange_form(&c, None);
+    let r = token_request(&app, Some(basic(&rp.id, "wrong")), &form).await;
     assert_eq!(r.status(), 401);
     assert_token_headers(&r, "invalid_client");
-    let r = token_request(&app, Some(basic(&id, &secret)), &form).await;
+    let r = rp.token(&form).await;
     assert_eq!(r.status(), 200);
     assert_token_headers(&r, "success");
-    let r = token_request(&app, Some(basic(&id, &secret)), &form).await;
+    let r = rp.token(&form).await;
     assert_eq!(r.status(), 400);
     assert_token_headers(&r, "invalid_grant");
-    let r = token_request(
-        &app,
-        Some(basic(&id, &secret)),
-        &[
+    let r = rp
+        .token(&[
             ("grant_type", "password"),
             ("username", "h"),
             ("password", "p"),
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(r.status(), 400);
     assert_token_headers(&r, "unsupported_grant_type");
-}
-
-async fn refresh(app: &TestApp, id: &str, secret: &str, rt: &str) -> (u16, Value) {
-    let r = token_request(
-        app,
-        Some(basic(id, secret)),
-        &[("grant_type", "refresh_token"), ("refresh_token", rt)],
-    )
-    .await;
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap())
 }
 
 #[tokio::test]
 async fn b2_21_a_refresh_family_ends_at_its_absolute_lifetime() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "r@example.com").await;
-    let first = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "r@example.com").await;
+    let first = rp.tokens(&app, &[]).await;
     let mut rt = first["refresh_token"].as_str().unwrap().to_owned();
     // Used every 10 days, it rotates, but the family keeps its 30-day end.
     for _ in 0..2 {
         app.clock.advance_secs(10 * 24 * 3600);
-        let (status, body) = refresh(&app, &id, &secret, &rt).await;
+        let (status, body) = rp.refresh(&rt).await;
         assert_eq!(status, 200, "{body}");
         rt = body["refresh_token"].as_str().unwrap().to_owned();
     }
     app.clock.advance_secs(10 * 24 * 3600 + 1);
-    let (status, body) = refresh(&app, &id, &secret, &rt).await;
+    let (status, body) = rp.refresh(&rt).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))
     );
-}
-
-async fn userinfo(app: &TestApp, at: &str) -> reqwest::Response {
-    new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap()
 }
 
 fn assert_invalid_token(r: &reqwest::Response, what: &str) {
@@ -141,37 +108,31 @@ fn assert_invalid_token(r: &reqwest::Response, what: &str) {
 #[tokio::test]
 async fn b2_22_revoked_and_expired_access_tokens_get_invalid_token() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "u@example.com").await;
-    let t = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "u@example.com").await;
+    let t = rp.tokens(&app, &[]).await;
     let at = t["access_token"].as_str().unwrap();
-    let r = userinfo(&app, at).await;
+    let r = rp.userinfo(at).await;
     assert_eq!(r.status(), 200);
     let info: Value = r.json().await.unwrap();
     assert_eq!(
         info["sub"],
         jwt_claims(t["id_token"].as_str().unwrap())["sub"]
     );
-    let r = new_client()
-        .post(app.url("/revoke"))
-        .header("authorization", basic(&id, &secret))
-        .form(&[("token", at)])
-        .send()
-        .await
-        .unwrap();
+    let r = rp.post("/revoke", &[("token", at)]).await;
     assert_eq!(r.status(), 200);
-    assert_invalid_token(&userinfo(&app, at).await, "revoked");
+    assert_invalid_token(&rp.userinfo(at).await, "revoked");
 
-    let t = tokens(&app, &id, &secret, &[]).await;
+    let t = rp.tokens(&app, &[]).await;
     let at = t["access_token"].as_str().unwrap();
     app.clock.advance_secs(601);
-    assert_invalid_token(&userinfo(&app, at).await, "expired");
-    assert_invalid_token(&userinfo(&app, "not-a-token").await, "garbage");
+    assert_invalid_token(&rp.userinfo(at).await, "expired");
+    assert_invalid_token(&rp.userinfo("not-a-token").await, "garbage");
 }
 
 #[tokio::test]
 async fn b2_23_error_answers_carry_only_their_parameters_and_no_control_characters() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "e@example.com").await;
+    let rp = signed_in(&app, "e@example.com").await;
     // Authorization errors: only error, error_description, state and iss.
     for extra in [
         vec![("response_type", "token")],
@@ -182,22 +143,9 @@ async fn b2_23_error_answers_carry_only_their_parameters_and_no_control_characte
             ("code_challenge_method", "S256"),
         ],
     ] {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("client_id", &id)
-            .append_pair("redirect_uri", REDIRECT_URI)
-            .append_pair("state", "st\u{2028}1");
-        let mut seen_type = false;
-        for (k, v) in &extra {
-            seen_type |= *k == "response_type";
-            q.append_pair(k, v);
-        }
-        if !seen_type {
-            q.append_pair("response_type", "code");
-        }
-        if !extra.iter().any(|(k, _)| *k == "scope") {
-            q.append_pair("scope", "openid");
-        }
-        let r = app.get(&format!("/authorize?{}", q.finish())).await;
+        let mut pairs = vec![("state", "st\u{2028}1"), ("scope", "openid")];
+        pairs.extend(&extra);
+        let r = app.get(&rp.authorize_path(&pairs)).await;
         assert_eq!(r.status(), 303, "{extra:?}");
         let p = location_params(&r);
         let mut keys: Vec<&str> = p.keys().map(String::as_str).collect();
@@ -221,7 +169,7 @@ async fn b2_23_error_answers_carry_only_their_parameters_and_no_control_characte
         ],
         vec![("grant_type", "authorization_code"), ("code", "\u{0}")],
     ] {
-        let r = token_request(&app, Some(basic(&id, &secret)), &form).await;
+        let r = rp.token(&form).await;
         assert_eq!(r.status(), 400, "{form:?}");
         let body: Value = r.json().await.unwrap();
         let obj = body.as_object().unwrap();

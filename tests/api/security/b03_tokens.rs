@@ -4,21 +4,22 @@ use sqlx::Connection;
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{Rp, signed_in};
 
 #[tokio::test]
 async fn b3_24_id_token_claims_match_the_discovery_issuer_the_client_and_the_clock() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "claims@example.com").await;
+    let rp = signed_in(&app, "claims@example.com").await;
     let discovery: Value = app
         .get("/.well-known/openid-configuration")
         .await
         .json()
         .await
         .unwrap();
-    let t = tokens(&app, &id, &secret, &[("max_age", "3600")]).await;
+    let t = rp.tokens(&app, &[("max_age", "3600")]).await;
     let c = jwt_claims(t["id_token"].as_str().unwrap());
     assert_eq!(c["iss"], discovery["issuer"], "byte-equal to the issuer");
-    let aud_ok = c["aud"] == id.as_str() || c["aud"] == serde_json::json!([id]);
+    let aud_ok = c["aud"] == rp.id.as_str() || c["aud"] == serde_json::json!([rp.id]);
     assert!(aud_ok, "aud = client_id: {c}");
     let now = app.clock_now() / 1000;
     let iat = c["iat"].as_i64().unwrap();
@@ -35,15 +36,15 @@ async fn b3_24_id_token_claims_match_the_discovery_issuer_the_client_and_the_clo
     assert!(c["auth_time"].is_i64(), "auth_time with max_age");
     assert_eq!(c["email_verified"], true);
     // Stable: a second sign-in gives the same sub.
-    let again = tokens(&app, &id, &secret, &[]).await;
+    let again = rp.tokens(&app, &[]).await;
     assert_eq!(jwt_claims(again["id_token"].as_str().unwrap())["sub"], sub);
 }
 
 #[tokio::test]
 async fn b3_25_id_tokens_are_rs256_with_a_kid_published_in_the_jwks() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "sig@example.com").await;
-    let t = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "sig@example.com").await;
+    let t = rp.tokens(&app, &[]).await;
     let jwt = t["id_token"].as_str().unwrap();
     let h = jwt_header(jwt);
     assert_eq!(h["alg"], "RS256");
@@ -117,22 +118,21 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn b3_27_the_database_holds_no_usable_code_token_secret_or_session() {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.first_party = true;
         s.grant_types = vec!["authorization_code".into(), "refresh_token".into()];
     })
     .await;
-    let secret = secret.unwrap();
     let session = logged_in_user(&app, "dump@example.com", "Dump").await;
-    let c = code(&app, &authorize_path(&id, &[])).await;
+    let c = rp.code(&app, &[]).await;
     // A second code stays unredeemed.
-    let unredeemed = code(&app, &authorize_path(&id, &[])).await;
-    let (status, t) = exchange(&app, &id, &secret, &c).await;
+    let unredeemed = rp.code(&app, &[]).await;
+    let (status, t) = rp.exchange(&c, None).await;
     assert_eq!(status, 200);
     let dump = database_dump(&app).await;
     assert!(contains(&dump, "dump@example.com"), "the dump is readable");
     for (what, value) in [
-        ("client secret", secret.as_str()),
+        ("client secret", rp.secret()),
         ("redeemed code", c.as_str()),
         ("unredeemed code", unredeemed.as_str()),
         ("access token", t["access_token"].as_str().unwrap()),

@@ -7,19 +7,20 @@ use serde_json::{Value, json};
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{Rp, signed_in};
 
 const BYE: &str = "http://127.0.0.1:9/bye";
 
-async fn still_logged_in(app: &TestApp, id: &str) -> bool {
-    let r = app.get(&authorize_path(id, &[("prompt", "none")])).await;
+async fn still_logged_in(app: &TestApp, rp: &Rp) -> bool {
+    let r = app.get(&rp.authorize_path(&[("prompt", "none")])).await;
     location_params(&r).contains_key("code")
 }
 
 #[tokio::test]
 async fn b4_30_hints_signed_by_a_foreign_key_or_with_hs256_are_refused() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "hint@example.com").await;
-    let t = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "hint@example.com").await;
+    let t = rp.tokens(&app, &[]).await;
     let genuine = t["id_token"].as_str().unwrap().to_owned();
     let header = jwt_header(&genuine);
     let our_kid = header["kid"].as_str().unwrap().to_owned();
@@ -75,7 +76,7 @@ async fn b4_30_hints_signed_by_a_foreign_key_or_with_hs256_are_refused() {
             "{what}: {}",
             r.status()
         );
-        assert!(still_logged_in(&app, &id).await, "{what}: session kept");
+        assert!(still_logged_in(&app, &rp).await, "{what}: session kept");
     }
     // The genuine hint still works.
     let r = app
@@ -90,22 +91,22 @@ async fn b4_30_hints_signed_by_a_foreign_key_or_with_hs256_are_refused() {
 #[tokio::test]
 async fn b4_32_minimal_logout_requests_end_the_session_after_confirmation() {
     let app = TestApp::spawn().await;
-    let (id, _) = signed_in(&app, "min@example.com").await;
+    let rp = signed_in(&app, "min@example.com").await;
     for query in ["", "?state=only", "?client_id=unknown&ui_locales=en"] {
         let r = app.get(&format!("/end_session{query}")).await;
         assert_eq!(r.status(), 200, "{query}");
         assert!(r.headers().get("location").is_none());
         let html = r.text().await.unwrap();
         assert!(html.contains("action=\"/end_session/confirm\""), "{query}");
-        assert!(still_logged_in(&app, &id).await, "{query}: not yet");
+        assert!(still_logged_in(&app, &rp).await, "{query}: not yet");
     }
     let r = app
         .submit("/end_session", "/end_session/confirm", &[])
         .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("logged out"));
-    assert!(!still_logged_in(&app, &id).await);
-    let p = location_params(&app.get(&authorize_path(&id, &[("prompt", "none")])).await);
+    assert!(!still_logged_in(&app, &rp).await);
+    let p = location_params(&app.get(&rp.authorize_path(&[("prompt", "none")])).await);
     assert_eq!(p["error"], "login_required");
     // Without a session there is nothing to confirm: the page says so at once.
     let r = app.get("/end_session").await;

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::signed_in;
 
 const NEW: &str = "fresh-Maple-lantern-58";
 
@@ -207,7 +208,7 @@ async fn b5_39_a_look_alike_address_gets_no_reset_mail() {
     // A case variant matches the account, and the mail goes to the stored address only.
     assert_eq!(request_reset(&app, "MIKE@Example.ORG").await.status(), 200);
     app.wait_for_mails("mike@example.org", 3).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(app.mails_to("mike@example.org").len(), 3);
     let addressed: Vec<String> = app
         .state
@@ -249,22 +250,10 @@ async fn b5_41_the_reset_page_loads_nothing_from_elsewhere() {
     }
 }
 
-async fn userinfo(app: &TestApp, at: &str) -> Value {
-    new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(at)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "old@example.com").await;
+    let rp = signed_in(&app, "old@example.com").await;
     let r = app
         .submit(
             "/account/email",
@@ -273,13 +262,14 @@ async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
         )
         .await;
     assert_eq!(r.status(), 200);
-    let t = tokens(&app, &id, &secret, &[]).await;
+    let t = rp.tokens(&app, &[]).await;
+    let at = t["access_token"].as_str().unwrap();
     let c = jwt_claims(t["id_token"].as_str().unwrap());
     assert_eq!(
         (c["email"].as_str(), c["email_verified"].as_bool()),
         (Some("old@example.com"), Some(true))
     );
-    let info = userinfo(&app, t["access_token"].as_str().unwrap()).await;
+    let info: Value = rp.userinfo(at).await.json().await.unwrap();
     assert_eq!(
         (info["email"].as_str(), info["email_verified"].as_bool()),
         (Some("old@example.com"), Some(true))
@@ -293,7 +283,7 @@ async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
         .pop()
         .unwrap();
     assert!(notice.text.contains("new@example.com"));
-    let info = userinfo(&app, t["access_token"].as_str().unwrap()).await;
+    let info: Value = rp.userinfo(at).await.json().await.unwrap();
     assert_eq!(
         (info["email"].as_str(), info["email_verified"].as_bool()),
         (Some("new@example.com"), Some(true))
@@ -303,8 +293,8 @@ async fn b5_44_claims_keep_the_old_address_until_the_new_one_is_confirmed() {
 #[tokio::test]
 async fn b5_45_codes_issued_before_deletion_are_refused_and_get_deletes_nothing() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "del@example.com").await;
-    let pending = code(&app, &authorize_path(&id, &[])).await;
+    let rp = signed_in(&app, "del@example.com").await;
+    let pending = rp.code(&app, &[]).await;
     let r = app.get("/account/delete").await;
     assert_eq!(r.status(), 200, "GET only explains");
     assert!(app.user("del@example.com").await.is_some());
@@ -316,7 +306,7 @@ async fn b5_45_codes_issued_before_deletion_are_refused_and_get_deletes_nothing(
         )
         .await;
     assert_eq!(r.status(), 303);
-    let (status, body) = exchange(&app, &id, &secret, &pending).await;
+    let (status, body) = rp.exchange(&pending, None).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))

@@ -5,12 +5,13 @@ use daemun::store::users::NewUser;
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::signed_in;
 
 #[tokio::test]
 async fn b6_50_auth_time_is_the_login_and_an_expired_session_needs_a_new_login() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "idle@example.com").await;
-    let first = tokens(&app, &id, &secret, &[]).await;
+    let rp = signed_in(&app, "idle@example.com").await;
+    let first = rp.tokens(&app, &[]).await;
     let auth_time = jwt_claims(first["id_token"].as_str().unwrap())["auth_time"].clone();
     assert!(auth_time.is_i64());
     // Activity keeps the session alive but is not an authentication.
@@ -18,17 +19,17 @@ async fn b6_50_auth_time_is_the_login_and_an_expired_session_needs_a_new_login()
         app.clock.advance_secs(60 * 60);
         assert_eq!(app.get("/account").await.status(), 200);
     }
-    let later = tokens(&app, &id, &secret, &[]).await;
+    let later = rp.tokens(&app, &[]).await;
     assert_eq!(
         jwt_claims(later["id_token"].as_str().unwrap())["auth_time"],
         auth_time
     );
     // Two idle hours end it: prompt=none is login_required, otherwise the login page.
     app.clock.advance_secs(121 * 60);
-    let r = app.get(&authorize_path(&id, &[("prompt", "none")])).await;
+    let r = app.get(&rp.authorize_path(&[("prompt", "none")])).await;
     assert_eq!(location_params(&r)["error"], "login_required");
     assert_eq!(location_params(&r)["state"], "st-1");
-    let r = app.get(&authorize_path(&id, &[])).await;
+    let r = app.get(&rp.authorize_path(&[])).await;
     assert!(location(&r).starts_with("/login?next=/authorize/resume/"));
 }
 

@@ -1,6 +1,7 @@
 //! security.md B7 #54–#56: security headers on every page, `no-store` on token and UserInfo
 //! answers, and CORS only on the endpoints browser JavaScript is meant to call.
 use crate::helpers::*;
+use crate::rp::{Rp, basic, token_request};
 
 const ORIGIN: &str = "https://spa.example";
 
@@ -149,27 +150,13 @@ async fn b7_56_discovery_jwks_token_and_userinfo_allow_any_origin_without_creden
 #[tokio::test]
 async fn b7_55_token_and_userinfo_answers_are_never_cached() {
     let app = TestApp::spawn().await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
-    let secret = secret.unwrap();
-    let ok = app
-        .client
-        .post(app.url("/token"))
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    let refused = app
-        .client
-        .post(app.url("/token"))
-        .basic_auth(&id, Some("wrong"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let cc = [("grant_type", "client_credentials")];
+    let ok = rp.token(&cc).await;
+    let refused = token_request(&app, Some(basic(&rp.id, "wrong")), &cc).await;
     let no_token = app.get("/userinfo").await;
     for r in [&ok, &refused, &no_token] {
         assert_eq!(r.headers()["cache-control"], "no-store", "{}", r.status());

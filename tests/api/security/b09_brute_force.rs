@@ -1,5 +1,6 @@
 //! security.md B9: online guessing, lock-out, edge limits, client-secret guessing.
 use crate::helpers::*;
+use crate::rp::{Rp, basic, client_post, token_request};
 
 const WRONG: &str = "wrong-Password-77";
 const WAIT_TEXT: &str = "Too many failed attempts";
@@ -120,7 +121,7 @@ async fn b9_59_the_owner_is_told_once_and_a_reset_ends_the_lock_out() {
     // More failures in the same day send nothing more.
     app.clock.advance_secs(31);
     app.login("o@example.com", WRONG).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_empty_outbox().await;
     assert_eq!(app.mails_to("o@example.com").len(), before + 1);
     // The owner recovers through a password reset, without waiting.
     let b = Browser::new(&app);
@@ -262,45 +263,35 @@ async fn b9_62_token_and_introspection_are_limited_per_address_and_per_client() 
         c.limits.edge_introspect_per_minute = 1;
     })
     .await;
+    let cc = [("grant_type", "client_credentials")];
     let post = |path: &'static str, id: &'static str| {
-        app.client
-            .post(app.url(path))
-            .basic_auth(id, Some("guess"))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
+        client_post(&app, path, Some(basic(id, "guess")), &cc)
     };
-    assert_eq!(post("/token", "a").await.unwrap().status(), 401);
-    assert_eq!(post("/token", "b").await.unwrap().status(), 401);
-    let r = post("/token", "c").await.unwrap();
+    assert_eq!(post("/token", "a").await.status(), 401);
+    assert_eq!(post("/token", "b").await.status(), 401);
+    let r = post("/token", "c").await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(r.headers()["cache-control"], "no-store");
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"], "temporarily_unavailable");
-    assert_eq!(post("/introspect", "a").await.unwrap().status(), 401);
-    assert_eq!(post("/introspect", "a").await.unwrap().status(), 429);
+    assert_eq!(post("/introspect", "a").await.status(), 401);
+    assert_eq!(post("/introspect", "a").await.status(), 429);
 
     // Per client: only an authenticated client's own requests count against its limit, so
     // guesses under a claimed id use up nothing (B13 #1).
     let app = TestApp::spawn_with(|c| c.limits.token_per_client_per_minute = 2).await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
-    let post = |secret: String| {
-        app.client
-            .post(app.url("/token"))
-            .basic_auth(id.clone(), Some(secret))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-    };
     for _ in 0..3 {
-        assert_eq!(post("guess".into()).await.unwrap().status(), 401);
+        let r = token_request(&app, Some(basic(&rp.id, "guess")), &cc).await;
+        assert_eq!(r.status(), 401);
     }
-    let secret = secret.unwrap();
-    assert_eq!(post(secret.clone()).await.unwrap().status(), 200);
-    assert_eq!(post(secret.clone()).await.unwrap().status(), 200);
-    let r = post(secret).await.unwrap();
+    assert_eq!(rp.token(&cc).await.status(), 200);
+    assert_eq!(rp.token(&cc).await.status(), 200);
+    let r = rp.token(&cc).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
 }

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{Rp, basic, signed_in, token_request};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
@@ -18,7 +19,7 @@ fn assert_escaped(html: &str, page: &str) {
 #[tokio::test]
 async fn b10_65_markup_in_profile_fields_is_stored_verbatim_and_escaped_everywhere() {
     let app = TestApp::spawn().await;
-    let (first_party, secret) = signed_in(&app, "xss@example.com").await;
+    let first_party = signed_in(&app, "xss@example.com").await;
     let r = app
         .submit(
             "/account/profile",
@@ -56,14 +57,14 @@ async fn b10_65_markup_in_profile_fields_is_stored_verbatim_and_escaped_everywhe
         assert!(html.contains("&lt;script&gt;"), "{page}: escaped");
     }
     // The consent page of an application whose name is markup too.
-    let (third_party, _) = register_client(&app, |s| s.name = SCRIPT.into()).await;
-    let r = app.get(&authorize_path(&third_party, &[])).await;
+    let third_party = Rp::register(&app, |s| s.name = SCRIPT.into()).await;
+    let r = app.get(&third_party.authorize_path(&[])).await;
     let consent = location(&r);
     assert!(consent.starts_with("/consent?request="), "{consent}");
     let html = app.get(&consent).await.text().await.unwrap();
     assert_escaped(&html, "consent");
     // JSON-encoded, verbatim, in the ID token and UserInfo.
-    let t = tokens(&app, &first_party, &secret, &[]).await;
+    let t = first_party.tokens(&app, &[]).await;
     let c = jwt_claims(t["id_token"].as_str().unwrap());
     assert_eq!(
         (&c["name"], &c["given_name"], &c["family_name"]),
@@ -73,12 +74,9 @@ async fn b10_65_markup_in_profile_fields_is_stored_verbatim_and_escaped_everywhe
             &Value::from(TEMPLATE)
         )
     );
-    let r = new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(t["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = first_party
+        .userinfo(t["access_token"].as_str().unwrap())
+        .await;
     assert_eq!(r.headers()["content-type"], "application/json");
     let info: Value = r.json().await.unwrap();
     assert_eq!(info["name"], SCRIPT);
@@ -104,7 +102,8 @@ async fn raw_post(
 #[tokio::test]
 async fn b10_68_malformed_protocol_requests_are_400_never_500() {
     let app = TestApp::spawn().await;
-    let (id, secret) = signed_in(&app, "bad@example.com").await;
+    let rp = signed_in(&app, "bad@example.com").await;
+    let id = &rp.id;
     // Authorization requests whose client cannot be trusted: an error page.
     for query in [
         format!(
@@ -127,15 +126,12 @@ async fn b10_68_malformed_protocol_requests_are_400_never_500() {
     }
     // Once the client is known: invalid_request back to the application.
     let r = app
-        .get(&authorize_path(
-            &id,
-            &[("nonce", "a\u{0}b"), ("state", &"s".repeat(10_000))],
-        ))
+        .get(&rp.authorize_path(&[("nonce", "a\u{0}b"), ("state", &"s".repeat(10_000))]))
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(location_params(&r)["error"], "invalid_request");
     // The token endpoint: a JSON error with status 400.
-    let auth = || Some(basic(&id, &secret));
+    let auth = || Some(rp.basic());
     for body in [
         b"grant_type=authorization_code&code=%FF%FE&redirect_uri=x".to_vec(),
         b"grant_type=\xff\xfe".to_vec(),
@@ -158,7 +154,7 @@ async fn b10_68_malformed_protocol_requests_are_400_never_500() {
     for id_with_nul in [format!("{id}\u{0}"), "\u{0}".to_owned()] {
         let r = token_request(
             &app,
-            Some(basic(&id_with_nul, &secret)),
+            Some(basic(&id_with_nul, rp.secret())),
             &[("grant_type", "client_credentials")],
         )
         .await;

@@ -1,16 +1,16 @@
 //! B11: storage growth. Requests parked for people who are not logged in expire, stop working
 //! and are removed by the clean-up.
-use super::support::*;
 use crate::helpers::*;
+use crate::rp::Rp;
 
 #[tokio::test]
 async fn b11_73_parked_authorization_requests_expire_and_are_removed() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = Rp::register(&app, |_| {}).await;
     let mut resumes = Vec::new();
     for _ in 0..30 {
         let r = new_client()
-            .get(app.url(&authorize_path(&id, &[])))
+            .get(app.url(&rp.authorize_path(&[])))
             .send()
             .await
             .unwrap();
@@ -37,10 +37,10 @@ async fn b11_73_parked_authorization_requests_expire_and_are_removed() {
 #[tokio::test]
 async fn b11_73_one_address_cannot_park_unlimited_authorization_requests() {
     let app = TestApp::spawn_with(|c| c.limits.edge_authorize_per_minute = 5).await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = Rp::register(&app, |_| {}).await;
     let park = || async {
         new_client()
-            .get(app.url(&authorize_path(&id, &[])))
+            .get(app.url(&rp.authorize_path(&[])))
             .send()
             .await
             .unwrap()

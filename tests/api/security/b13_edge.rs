@@ -5,6 +5,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::Rp;
 
 /// A browser whose every request comes from client address `from` (through the trusted proxy).
 fn visitor<'a>(app: &'a TestApp, from: &str) -> Browser<'a> {
@@ -99,20 +100,20 @@ fn signup_fields(email: &str) -> [(&str, &str); 5] {
 #[tokio::test]
 async fn b13_9_wrong_client_secrets_from_one_subnet_add_up() {
     let app = behind_proxy(|c| c.limits.client_auth_failures_per_minute = 3).await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
-    let secret = secret.unwrap();
+    let (id, secret) = (&rp.id, rp.secret());
     let cc: &[(&str, &str)] = &[("grant_type", "client_credentials")];
     for host in 1..=3 {
         let from = format!("2001:db8:9:9::{host}");
-        let r = from_address(&app, "/token", &from, Some((&id, "wrong")), cc).await;
+        let r = from_address(&app, "/token", &from, Some((id, "wrong")), cc).await;
         assert_eq!(r.status(), 401, "{from}");
     }
-    let r = from_address(&app, "/token", "2001:db8:9:9::4", Some((&id, &secret)), cc).await;
+    let r = from_address(&app, "/token", "2001:db8:9:9::4", Some((id, secret)), cc).await;
     assert_eq!(r.status(), 429, "the guessing subnet is held back");
-    let r = from_address(&app, "/token", "2001:db8:9:a::1", Some((&id, &secret)), cc).await;
+    let r = from_address(&app, "/token", "2001:db8:9:a::1", Some((id, secret)), cc).await;
     assert_eq!(r.status(), 200, "the application elsewhere is not");
 }
 

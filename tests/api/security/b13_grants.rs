@@ -1,11 +1,10 @@
 //! B13, the outside review: grants die with their session. Every way a session ends kills every
 //! code, access token and refresh token issued in it; concurrent refreshes and code replays
 //! leave no survivor; a code presented by the wrong client is not spent.
-use serde_json::Value;
-
 use super::support::*;
 use crate::admin::{act, admin};
 use crate::helpers::*;
+use crate::rp::Rp;
 
 const WHO: &str = "p@example.com";
 const NEW: &str = "another-Quiet-river-42";
@@ -13,84 +12,68 @@ const NEW: &str = "another-Quiet-river-42";
 /// What applications hold from the session of `app.client`: a refreshing client's tokens
 /// (and its ID token), an access-only client's token, and a code not redeemed yet.
 struct Held {
-    id: String,
-    secret: String,
+    rp: Rp,
     access: String,
     refresh: String,
     id_token: String,
-    access_only: String,
-    code_client: (String, String),
-    code: String,
+    access_only: (Rp, String),
+    code: (Rp, String),
 }
 
-async fn confidential(app: &TestApp, grants: &[&str]) -> (String, String) {
-    let (id, secret) = register_client(app, |s| {
+async fn confidential(app: &TestApp, grants: &[&str]) -> Rp {
+    Rp::register(app, |s| {
         s.first_party = true;
         s.grant_types = grants.iter().map(|g| g.to_string()).collect();
     })
-    .await;
-    (id, secret.unwrap())
+    .await
 }
 
 async fn hold(app: &TestApp) -> Held {
-    let (id, secret) = confidential(app, &["authorization_code", "refresh_token"]).await;
-    let v = tokens(app, &id, &secret, &[]).await;
-    let (id2, secret2) = confidential(app, &["authorization_code"]).await;
-    let v2 = tokens(app, &id2, &secret2, &[]).await;
+    let rp = confidential(app, &["authorization_code", "refresh_token"]).await;
+    let v = rp.tokens(app, &[]).await;
+    let access_only = confidential(app, &["authorization_code"]).await;
+    let v2 = access_only.tokens(app, &[]).await;
     assert!(v2.get("refresh_token").is_none(), "an access-only client");
-    let (id3, secret3) = confidential(app, &["authorization_code"]).await;
-    let c = code(app, &authorize_path(&id3, &[])).await;
+    let code_client = confidential(app, &["authorization_code"]).await;
+    let c = code_client.code(app, &[]).await;
     let held = Held {
-        id,
-        secret,
+        rp,
         access: v["access_token"].as_str().unwrap().into(),
         refresh: v["refresh_token"].as_str().unwrap().into(),
         id_token: v["id_token"].as_str().unwrap().into(),
-        access_only: v2["access_token"].as_str().unwrap().into(),
-        code_client: (id3, secret3),
-        code: c,
+        access_only: (access_only, v2["access_token"].as_str().unwrap().into()),
+        code: (code_client, c),
     };
-    for token in [&held.access, &held.access_only] {
-        assert_eq!(userinfo(app, token).await, 200, "alive before");
-    }
+    assert_eq!(userinfo(&held.rp, &held.access).await, 200, "alive before");
+    let (client, token) = &held.access_only;
+    assert_eq!(userinfo(client, token).await, 200, "alive before");
     held
 }
 
-async fn userinfo(app: &TestApp, access: &str) -> u16 {
-    new_client()
-        .get(app.url("/userinfo"))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+async fn userinfo(rp: &Rp, access: &str) -> u16 {
+    rp.userinfo(access).await.status().as_u16()
 }
 
-async fn refresh(app: &TestApp, id: &str, secret: &str, token: &str) -> (u16, Value) {
-    let r = token_request(
-        app,
-        Some(basic(id, secret)),
-        &[("grant_type", "refresh_token"), ("refresh_token", token)],
-    )
-    .await;
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-}
-
-async fn assert_all_dead(app: &TestApp, h: &Held, what: &str) {
-    assert_eq!(userinfo(app, &h.access).await, 401, "{what}: access token");
+async fn assert_all_dead(h: &Held, what: &str) {
     assert_eq!(
-        userinfo(app, &h.access_only).await,
+        userinfo(&h.rp, &h.access).await,
+        401,
+        "{what}: access token"
+    );
+    let (client, token) = &h.access_only;
+    assert_eq!(
+        userinfo(client, token).await,
         401,
         "{what}: the access-only client's token"
     );
-    let (status, v) = refresh(app, &h.id, &h.secret, &h.refresh).await;
+    let (status, v) = h.rp.refresh(&h.refresh).await;
     assert_eq!(
         (status, v["error"].as_str()),
         (400, Some("invalid_grant")),
         "{what}: refresh"
     );
-    let (status, v) = exchange(app, &h.code_client.0, &h.code_client.1, &h.code).await;
+    let (client, code) = &h.code;
+    let (status, v) = client.exchange(code, None).await;
     assert_eq!(
         (status, v["error"].as_str()),
         (400, Some("invalid_grant")),
@@ -201,7 +184,7 @@ async fn b13_every_way_a_session_ends_ends_every_grant_issued_in_it() {
             }
             _ => unreachable!(),
         }
-        assert_all_dead(&app, &h, path).await;
+        assert_all_dead(&h, path).await;
     }
 }
 
@@ -220,34 +203,31 @@ async fn b13_a_renewed_login_keeps_the_session_so_logout_still_ends_earlier_gran
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
-        userinfo(&app, &h.access).await,
+        userinfo(&h.rp, &h.access).await,
         200,
         "re-authenticating ends nothing"
     );
     assert_eq!(app.submit("/logout", "/logout", &[]).await.status(), 303);
-    assert_all_dead(&app, &h, "logout after a renewed login").await;
+    assert_all_dead(&h, "logout after a renewed login").await;
 }
 
 #[tokio::test]
 async fn b13_concurrent_refreshes_leave_no_surviving_token() {
     let app = TestApp::spawn().await;
     logged_in_user(&app, WHO, "P").await;
-    let (id, secret) = confidential(&app, &["authorization_code", "refresh_token"]).await;
+    let rp = confidential(&app, &["authorization_code", "refresh_token"]).await;
     let mut survivors = 0;
     for _ in 0..25 {
-        let v = tokens(&app, &id, &secret, &[]).await;
+        let v = rp.tokens(&app, &[]).await;
         let token = v["refresh_token"].as_str().unwrap().to_owned();
-        let (a, b) = tokio::join!(
-            refresh(&app, &id, &secret, &token),
-            refresh(&app, &id, &secret, &token)
-        );
+        let (a, b) = tokio::join!(rp.refresh(&token), rp.refresh(&token));
         // A reuse revokes the family, so whatever one of the two obtained must be dead too.
         for (status, v) in [a, b] {
             if status == 200 {
                 let next = v["refresh_token"].as_str().unwrap();
                 let access = v["access_token"].as_str().unwrap();
-                let (s, _) = refresh(&app, &id, &secret, next).await;
-                if s == 200 || userinfo(&app, access).await == 200 {
+                let (s, _) = rp.refresh(next).await;
+                if s == 200 || userinfo(&rp, access).await == 200 {
                     survivors += 1;
                 }
             }
@@ -260,20 +240,17 @@ async fn b13_concurrent_refreshes_leave_no_surviving_token() {
 async fn b13_a_code_replayed_during_its_redemption_leaves_no_surviving_token() {
     let app = TestApp::spawn().await;
     logged_in_user(&app, WHO, "P").await;
-    let (id, secret) = confidential(&app, &["authorization_code", "refresh_token"]).await;
+    let rp = confidential(&app, &["authorization_code", "refresh_token"]).await;
     let mut survivors = 0;
     for _ in 0..25 {
-        let c = code(&app, &authorize_path(&id, &[])).await;
-        let (a, b) = tokio::join!(
-            exchange(&app, &id, &secret, &c),
-            exchange(&app, &id, &secret, &c)
-        );
+        let c = rp.code(&app, &[]).await;
+        let (a, b) = tokio::join!(rp.exchange(&c, None), rp.exchange(&c, None));
         for (status, v) in [a, b] {
             if status == 200 {
                 let access = v["access_token"].as_str().unwrap();
                 let next = v["refresh_token"].as_str().unwrap();
-                let (s, _) = refresh(&app, &id, &secret, next).await;
-                if s == 200 || userinfo(&app, access).await == 200 {
+                let (s, _) = rp.refresh(next).await;
+                if s == 200 || userinfo(&rp, access).await == 200 {
                     survivors += 1;
                 }
             }
@@ -286,16 +263,16 @@ async fn b13_a_code_replayed_during_its_redemption_leaves_no_surviving_token() {
 async fn b13_a_code_presented_by_another_client_is_not_spent() {
     let app = TestApp::spawn().await;
     logged_in_user(&app, WHO, "P").await;
-    let (id, secret) = confidential(&app, &["authorization_code", "refresh_token"]).await;
-    let (other, other_secret) = confidential(&app, &["authorization_code"]).await;
-    let c = code(&app, &authorize_path(&id, &[])).await;
-    let (status, v) = exchange(&app, &other, &other_secret, &c).await;
+    let rp = confidential(&app, &["authorization_code", "refresh_token"]).await;
+    let other = confidential(&app, &["authorization_code"]).await;
+    let c = rp.code(&app, &[]).await;
+    let (status, v) = other.exchange(&c, None).await;
     assert_eq!((status, v["error"].as_str()), (400, Some("invalid_grant")));
-    let (status, v) = exchange(&app, &id, &secret, &c).await;
+    let (status, v) = rp.exchange(&c, None).await;
     assert_eq!(status, 200, "the code's own client still redeems it: {v}");
     let access = v["access_token"].as_str().unwrap();
     // And a second presentation by the other client revokes nothing either.
-    let (status, _) = exchange(&app, &other, &other_secret, &c).await;
+    let (status, _) = other.exchange(&c, None).await;
     assert_eq!(status, 400);
-    assert_eq!(userinfo(&app, access).await, 200);
+    assert_eq!(userinfo(&rp, access).await, 200);
 }

@@ -3,6 +3,7 @@
 //! cannot overflow and a parked request stores only what Daemun understands, within a cap.
 use super::support::*;
 use crate::helpers::*;
+use crate::rp::{Rp, answer_consent, basic, signed_in, token_request};
 
 /// Rows of `table` (the same SQL on both databases).
 async fn rows(app: &TestApp, table: &str) -> i64 {
@@ -23,15 +24,15 @@ const CC: &[(&str, &str)] = &[("grant_type", "client_credentials")];
 #[tokio::test]
 async fn b13_01_wrong_secrets_from_a_stranger_never_refuse_the_right_secret() {
     let app = behind_proxy(|_| {}).await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
-    let secret = secret.unwrap();
+    let (id, secret) = (&rp.id, rp.secret());
     let attacker = "198.51.100.7";
     let mut refused = 0;
     for _ in 0..101 {
-        let r = from_address(&app, "/token", attacker, Some((&id, "wrong")), CC).await;
+        let r = from_address(&app, "/token", attacker, Some((id, "wrong")), CC).await;
         match r.status().as_u16() {
             401 => {}
             429 => refused += 1,
@@ -48,7 +49,7 @@ async fn b13_01_wrong_secrets_from_a_stranger_never_refuse_the_right_secret() {
         } else {
             &[("token", "x")]
         };
-        let r = from_address(&app, path, "203.0.113.5", Some((&id, &secret)), form).await;
+        let r = from_address(&app, path, "203.0.113.5", Some((id, secret)), form).await;
         assert_eq!(
             r.status(),
             200,
@@ -56,7 +57,7 @@ async fn b13_01_wrong_secrets_from_a_stranger_never_refuse_the_right_secret() {
         );
     }
     // The guessing address is held back for this client only.
-    let r = from_address(&app, "/token", attacker, Some((&id, &secret)), CC).await;
+    let r = from_address(&app, "/token", attacker, Some((id, secret)), CC).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
 }
@@ -64,12 +65,12 @@ async fn b13_01_wrong_secrets_from_a_stranger_never_refuse_the_right_secret() {
 #[tokio::test]
 async fn b13_01_junk_secrets_for_a_public_client_never_stop_its_code_exchange() {
     let app = behind_proxy(|_| {}).await;
-    let (id, none) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.public = true;
         s.first_party = true;
     })
     .await;
-    assert!(none.is_none(), "a public client");
+    assert!(rp.secret.is_none(), "a public client");
     for _ in 0..101 {
         let r = from_address(
             &app,
@@ -78,7 +79,7 @@ async fn b13_01_junk_secrets_for_a_public_client_never_stop_its_code_exchange() 
             None,
             &[
                 ("grant_type", "authorization_code"),
-                ("client_id", &id),
+                ("client_id", &rp.id),
                 ("client_secret", "junk"),
                 ("code", "nothing"),
             ],
@@ -90,31 +91,14 @@ async fn b13_01_junk_secrets_for_a_public_client_never_stop_its_code_exchange() 
     assert_eq!(app.login("pub@example.com", PASSWORD).await.status(), 303);
     let verifier = "a".repeat(50);
     let challenge = b64(&daemun::domain::secret::sha256(verifier.as_bytes()));
-    let c = code(
-        &app,
-        &authorize_path(
-            &id,
-            &[
-                ("code_challenge", &challenge),
-                ("code_challenge_method", "S256"),
-            ],
-        ),
-    )
-    .await;
-    let r = from_address(
-        &app,
-        "/token",
-        "198.51.100.7",
-        None,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", &id),
-            ("code", &c),
-            ("code_verifier", &verifier),
-            ("redirect_uri", REDIRECT_URI),
-        ],
-    )
-    .await;
+    let pkce = [
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let c = rp.code(&app, &pkce).await;
+    let mut form = rp.exchange_form(&c, Some(&verifier));
+    form.push(("client_id", &rp.id));
+    let r = from_address(&app, "/token", "198.51.100.7", None, &form).await;
     assert_eq!(r.status(), 200, "the normal PKCE exchange still works");
 }
 
@@ -132,49 +116,41 @@ async fn b13_01_made_up_client_ids_leave_no_rows() {
 #[tokio::test]
 async fn b13_01_the_per_client_limit_counts_only_authenticated_requests() {
     let app = TestApp::spawn_with(|c| c.limits.token_per_client_per_minute = 2).await;
-    let (id, secret) = register_client(&app, |s| {
+    let rp = Rp::register(&app, |s| {
         s.grant_types = vec!["client_credentials".into()];
     })
     .await;
-    let secret = secret.unwrap();
     for _ in 0..5 {
-        let r = token_request(&app, Some(basic(&id, "guess")), CC).await;
+        let r = token_request(&app, Some(basic(&rp.id, "guess")), CC).await;
         assert_eq!(r.status(), 401, "a claimed id uses up nothing");
     }
     for _ in 0..2 {
-        let r = token_request(&app, Some(basic(&id, &secret)), CC).await;
+        let r = rp.token(CC).await;
         assert_eq!(r.status(), 200);
     }
-    let r = token_request(&app, Some(basic(&id, &secret)), CC).await;
+    let r = rp.token(CC).await;
     assert_eq!(r.status(), 429, "the client's own requests are limited");
     assert!(r.headers().contains_key("retry-after"));
 }
 
 /// A non-first-party client whose consent the person already gave, and that person logged in.
-async fn consented(app: &TestApp, first_party: bool) -> String {
-    let (id, _) = register_client(app, |s| s.first_party = first_party).await;
+async fn consented(app: &TestApp, first_party: bool) -> Rp {
+    let rp = Rp::register(app, |s| s.first_party = first_party).await;
     app.verified_user("fresh@example.com", "F").await;
     assert_eq!(app.login("fresh@example.com", PASSWORD).await.status(), 303);
     if !first_party {
-        let to = location(&app.get(&authorize_path(&id, &[])).await);
-        let request = to.strip_prefix("/consent?request=").expect("consent");
-        let r = app
-            .submit(
-                &to,
-                "/consent",
-                &[("request", request), ("decision", "allow")],
-            )
-            .await;
+        let to = location(&app.get(&rp.authorize_path(&[])).await);
+        let r = answer_consent(app, &to, "allow").await;
         assert!(location_params(&r).contains_key("code"));
     }
-    id
+    rp
 }
 
 /// The request id of a request parked at the re-authentication step.
-async fn parked_for_reauth(app: &TestApp, id: &str, extra: &[(&str, &str)]) -> String {
+async fn parked_for_reauth(app: &TestApp, rp: &Rp, extra: &[(&str, &str)]) -> String {
     // The request is parked after the login it must not count.
     app.clock.advance_secs(5);
-    let to = location(&app.get(&authorize_path(id, extra)).await);
+    let to = location(&app.get(&rp.authorize_path(extra)).await);
     let prefix = "/login?reauth=1&next=/authorize/resume/";
     to.strip_prefix(prefix)
         .unwrap_or_else(|| panic!("parked for a new login: {to}"))
@@ -217,9 +193,9 @@ async fn assert_consent_cannot_answer(app: &TestApp, request: &str, what: &str) 
 #[tokio::test]
 async fn b13_02_max_age_cannot_be_skipped_through_the_consent_page() {
     let app = TestApp::spawn().await;
-    let id = consented(&app, false).await;
+    let rp = consented(&app, false).await;
     app.clock.advance_secs(5);
-    let request = parked_for_reauth(&app, &id, &[("max_age", "0")]).await;
+    let request = parked_for_reauth(&app, &rp, &[("max_age", "0")]).await;
     assert_consent_cannot_answer(&app, &request, "max_age=0").await;
 }
 
@@ -227,8 +203,8 @@ async fn b13_02_max_age_cannot_be_skipped_through_the_consent_page() {
 async fn b13_02_prompt_login_cannot_be_skipped_through_the_consent_page() {
     for first_party in [true, false] {
         let app = TestApp::spawn().await;
-        let id = consented(&app, first_party).await;
-        let request = parked_for_reauth(&app, &id, &[("prompt", "login")]).await;
+        let rp = consented(&app, first_party).await;
+        let request = parked_for_reauth(&app, &rp, &[("prompt", "login")]).await;
         assert_consent_cannot_answer(&app, &request, &format!("first_party={first_party}")).await;
     }
 }
@@ -236,11 +212,11 @@ async fn b13_02_prompt_login_cannot_be_skipped_through_the_consent_page() {
 #[tokio::test]
 async fn b13_02_after_the_new_login_consent_works_as_before() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |_| {}).await;
+    let rp = Rp::register(&app, |_| {}).await;
     app.verified_user("c@example.com", "C").await;
     assert_eq!(app.login("c@example.com", PASSWORD).await.status(), 303);
     app.clock.advance_secs(5);
-    let request = parked_for_reauth(&app, &id, &[("max_age", "1")]).await;
+    let request = parked_for_reauth(&app, &rp, &[("max_age", "1")]).await;
     let next = format!("/authorize/resume/{request}");
     let r = app
         .submit(
@@ -257,13 +233,7 @@ async fn b13_02_after_the_new_login_consent_works_as_before() {
     assert_eq!(location(&r), next);
     let consent = location(&app.get(&next).await);
     assert_eq!(consent, format!("/consent?request={request}"));
-    let r = app
-        .submit(
-            &consent,
-            "/consent",
-            &[("request", &request), ("decision", "allow")],
-        )
-        .await;
+    let r = answer_consent(&app, &consent, "allow").await;
     assert!(location_params(&r).contains_key("code"));
 }
 
@@ -271,8 +241,8 @@ async fn b13_02_after_the_new_login_consent_works_as_before() {
 async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
     let app = TestApp::spawn().await;
     app.verified_user("bob@example.com", "Bob").await;
-    let (id, secret) = signed_in(&app, "alice@example.com").await;
-    let alice_hint = tokens(&app, &id, &secret, &[("nonce", "n")]).await["id_token"]
+    let rp = signed_in(&app, "alice@example.com").await;
+    let alice_hint = rp.tokens(&app, &[("nonce", "n")]).await["id_token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -280,10 +250,7 @@ async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
     let bob = Browser::new(&app);
     bob.login("bob@example.com", PASSWORD).await;
     let r = bob
-        .get(&authorize_path(
-            &id,
-            &[("prompt", "none"), ("id_token_hint", &alice_hint)],
-        ))
+        .get(&rp.authorize_path(&[("prompt", "none"), ("id_token_hint", &alice_hint)]))
         .await;
     let p = location_params(&r);
     assert!(location(&r).starts_with(REDIRECT_URI));
@@ -292,7 +259,7 @@ async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
     assert_eq!(p["state"], "st-1");
     // Without prompt=none Bob is asked to log in as the named person.
     let r = bob
-        .get(&authorize_path(&id, &[("id_token_hint", &alice_hint)]))
+        .get(&rp.authorize_path(&[("id_token_hint", &alice_hint)]))
         .await;
     assert!(
         location(&r).starts_with("/login?reauth=1"),
@@ -301,10 +268,7 @@ async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
     );
     // Alice's own hint in Alice's browser gets her code.
     let r = app
-        .get(&authorize_path(
-            &id,
-            &[("prompt", "none"), ("id_token_hint", &alice_hint)],
-        ))
+        .get(&rp.authorize_path(&[("prompt", "none"), ("id_token_hint", &alice_hint)]))
         .await;
     assert!(location_params(&r).contains_key("code"));
     // A hint that is not an ID token of this provider is refused.
@@ -312,10 +276,7 @@ async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
     forged.truncate(forged.len() - 4);
     forged.push_str("AAAA");
     let r = app
-        .get(&authorize_path(
-            &id,
-            &[("prompt", "none"), ("id_token_hint", &forged)],
-        ))
+        .get(&rp.authorize_path(&[("prompt", "none"), ("id_token_hint", &forged)]))
         .await;
     let p = location_params(&r);
     assert!(!p.contains_key("code"));
@@ -326,15 +287,15 @@ async fn b13_03_id_token_hint_for_another_person_gets_no_code() {
 async fn b13_03_a_new_login_as_someone_else_still_gets_no_code() {
     let app = TestApp::spawn().await;
     app.verified_user("bob@example.com", "Bob").await;
-    let (id, secret) = signed_in(&app, "alice@example.com").await;
-    let alice_hint = tokens(&app, &id, &secret, &[]).await["id_token"]
+    let rp = signed_in(&app, "alice@example.com").await;
+    let alice_hint = rp.tokens(&app, &[]).await["id_token"]
         .as_str()
         .unwrap()
         .to_owned();
     let bob = Browser::new(&app);
     bob.login("bob@example.com", PASSWORD).await;
     let to = location(
-        &bob.get(&authorize_path(&id, &[("id_token_hint", &alice_hint)]))
+        &bob.get(&rp.authorize_path(&[("id_token_hint", &alice_hint)]))
             .await,
     );
     let next = to.split("next=").nth(1).unwrap().to_owned();
@@ -361,14 +322,14 @@ async fn b13_03_a_new_login_as_someone_else_still_gets_no_code() {
 #[tokio::test]
 async fn b13_04_a_huge_max_age_means_no_limit() {
     let app = TestApp::spawn().await;
-    let (id, _) = signed_in(&app, "m@example.com").await;
+    let rp = signed_in(&app, "m@example.com").await;
     app.clock.advance_secs(3600);
     for max_age in [
         "9223372036854775807",
         "9223372036854775",
         "9223372036854776",
     ] {
-        let r = app.get(&authorize_path(&id, &[("max_age", max_age)])).await;
+        let r = app.get(&rp.authorize_path(&[("max_age", max_age)])).await;
         assert_eq!(r.status(), 303, "{max_age}");
         assert!(
             location_params(&r).contains_key("code"),
@@ -381,16 +342,13 @@ async fn b13_04_a_huge_max_age_means_no_limit() {
 #[tokio::test]
 async fn b13_05_a_parked_request_stores_only_understood_parameters_within_a_cap() {
     let app = TestApp::spawn().await;
-    let (id, _) = register_client(&app, |s| s.first_party = true).await;
+    let rp = Rp::register(&app, |s| s.first_party = true).await;
     let junk = "j".repeat(30_000);
-    let form = [
-        ("client_id", id.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("response_type", "code"),
+    let form = rp.authorize_params(&[
         ("scope", "openid"),
         ("state", "s"),
         ("unknown_parameter", junk.as_str()),
-    ];
+    ]);
     let r = app
         .client
         .post(app.url("/authorize"))
@@ -415,7 +373,7 @@ async fn b13_05_a_parked_request_stores_only_understood_parameters_within_a_cap(
     // An understood parameter above its cap is a clear error, and nothing is parked.
     let before = rows(&app, "pending_authorization").await;
     let long = "h".repeat(3000);
-    let q = authorize_path(&id, &[("login_hint", &long)]);
+    let q = rp.authorize_path(&[("login_hint", &long)]);
     let r = app.get(&q).await;
     let p = location_params(&r);
     assert_eq!(p["error"], "invalid_request");

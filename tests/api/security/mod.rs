@@ -12,7 +12,6 @@ mod b09_brute_force;
 mod b10_input;
 mod b11_exhaustion;
 mod b11_storage;
-mod b12_faults;
 mod b13_edge;
 mod b13_grants;
 mod b13_pages;
