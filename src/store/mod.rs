@@ -1,7 +1,7 @@
 //! The store: every piece of state, in SQLite or PostgreSQL, behind one API.
 //!
 //! Each query is written once with `$n` placeholders and run on whichever pool the database
-//! URL chose ([`on_db!`]); where the dialects truly differ, both statements stand side by side
+//! URL chose (`on_db!`); where the dialects truly differ, both statements stand side by side
 //! in the same function. Instants are unix milliseconds bound from the application's clock.
 use std::str::FromStr;
 use std::time::Duration;

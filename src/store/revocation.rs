@@ -5,9 +5,9 @@
 //! request inserts after the revocation (a refresh racing reuse detection, a code racing its
 //! replay) is dead all the same.
 //!
-//! Every way a session ends goes through [`revoke_grants!`] with [`BY_SESSION`] before the
+//! Every way a session ends goes through `revoke_grants!` with `BY_SESSION` before the
 //! session row is deleted; every way an account stops (password change or reset, disable,
-//! deletion) with [`BY_USER`].
+//! deletion) with `BY_USER`.
 
 /// The statements that revoke the grants a key selects: `mark` binds the key and the instant,
 /// each of `tokens` binds the key only.

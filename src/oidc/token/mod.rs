@@ -3,7 +3,7 @@
 //!
 //! To add a grant: a file here with `pub async fn grant(state, client, params) ->
 //! Result<TokenResponse, OAuthError>` that checks the request, [`issue::mint`]s, stores and
-//! [`issue::Minted::respond`]s; then one arm in [`handle`] and its name in discovery.
+//! [`issue::Minted::respond`]s; then one arm in `handle` and its name in discovery.
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
