@@ -5,11 +5,11 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use crate::accounts::portal::{Errors, field_error};
+use crate::domain::client::Client;
 use crate::domain::client::{GRANT_TYPES, RedirectUri, RedirectUriError};
 use crate::i18n::{self, Lang};
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::registration::{ClientSpec, RegistrationError};
-use crate::store::clients::ClientRow;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -55,7 +55,7 @@ impl ClientForm {
         }
     }
 
-    pub fn from_row(c: &ClientRow) -> Self {
+    pub fn from_row(c: &Client) -> Self {
         let s = ClientSpec::from_row(c);
         let grant = |g: &str| on(s.grant_types.iter().any(|x| x == g));
         let scope = |w: &str| on(s.scopes.iter().any(|x| x == w));

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use super::client_form::{ClientForm, refusal};
 use super::{Admin, done};
 use crate::accounts::portal::{Errors, field_error};
+use crate::domain::client::{Client, GrantType, joined};
 use crate::domain::clock::format_utc;
 use crate::http::client::ClientInfo;
 use crate::http::flash::FlashKind;
 use crate::http::{AppState, PageCtx, PageError, form::PageForm};
 use crate::oidc::registration::{self, RegistrationError};
-use crate::store::clients::ClientRow;
 
 pub async fn clients_page(
     State(state): State<AppState>,
@@ -26,14 +26,14 @@ pub async fn clients_page(
     Ok(ctx.ok(&state, "admin/clients.html", context! { clients => rows }))
 }
 
-fn summary(c: &ClientRow) -> Value {
+fn summary(c: &Client) -> Value {
     context! {
         client_id => c.client_id.clone(),
         name => c.name.clone(),
         public => c.is_public(),
         first_party => c.first_party,
-        redirect_uris => c.redirect_uri_list(),
-        grant_types => c.grant_types.clone(),
+        redirect_uris => c.redirect_uris.clone(),
+        grant_types => joined(&c.grant_types, GrantType::as_str),
         created => format_utc(c.created_at),
         updated => format_utc(c.updated_at),
     }
@@ -42,7 +42,7 @@ fn summary(c: &ClientRow) -> Value {
 fn form_page(
     state: &AppState,
     ctx: &PageCtx,
-    client: Option<&ClientRow>,
+    client: Option<&Client>,
     form: &ClientForm,
     errors: &Errors,
     status: StatusCode,
@@ -112,7 +112,7 @@ pub async fn create_client(
 fn secret_page(
     state: &AppState,
     ctx: &PageCtx,
-    c: &ClientRow,
+    c: &Client,
     secret: Option<String>,
     created: bool,
 ) -> Response {
@@ -120,7 +120,7 @@ fn secret_page(
     ctx.ok(state, "admin/client_secret.html", extra)
 }
 
-async fn by_id(state: &AppState, client_id: &str) -> Result<ClientRow, PageError> {
+async fn by_id(state: &AppState, client_id: &str) -> Result<Client, PageError> {
     state
         .store
         .client(client_id)

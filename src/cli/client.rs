@@ -6,10 +6,10 @@ use serde_json::json;
 
 use super::{fail, open_store, record};
 use crate::config::Config;
+use crate::domain::client::{AuthMethod, Client, joined};
 use crate::domain::clock::{Clock, Millis, SystemClock};
 use crate::oidc::registration::{self, ClientSpec, register, rotate_secret};
 use crate::store::Store;
-use crate::store::clients::ClientRow;
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
@@ -321,15 +321,15 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
 }
 
 /// Everything about a client except its secret hash.
-fn describe(c: &ClientRow) -> serde_json::Value {
+fn describe(c: &Client) -> serde_json::Value {
     json!({
         "client_id": c.client_id,
         "client_name": c.name,
-        "redirect_uris": c.redirect_uri_list(),
-        "post_logout_redirect_uris": c.post_logout_uri_list(),
-        "grant_types": c.grant_types.split(' ').collect::<Vec<_>>(),
-        "scope": c.scopes,
-        "token_endpoint_auth_method": c.token_endpoint_auth_method,
+        "redirect_uris": c.redirect_uris,
+        "post_logout_redirect_uris": c.post_logout_redirect_uris,
+        "grant_types": c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "scope": c.scopes.to_string(),
+        "token_endpoint_auth_method": joined(&c.auth_methods, AuthMethod::as_str),
         "public": c.is_public(),
         "require_pkce": c.require_pkce,
         "first_party": c.first_party,

@@ -4,6 +4,9 @@
 //! the port of a loopback IP literal for native apps (RFC 8252 §7.3).
 use url::Url;
 
+use super::clock::Millis;
+use super::scope::Scopes;
+
 /// The grants of the token endpoint (RFC 6749 §4.1, §4.4, §6). To add one: a variant here,
 /// then its file under `oidc::token` and its arm in `oidc::token::handle`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,6 +79,57 @@ pub const AUTH_METHODS: [&str; 3] = [
     AuthMethod::ClientSecretPost.as_str(),
     AuthMethod::None.as_str(),
 ];
+
+/// A registered application, with its settings as typed values. The store keeps it as a row
+/// and converts at its boundary (`store::clients`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub client_id: String,
+    pub name: String,
+    /// SHA-256 of the secret; `None` for public clients.
+    pub secret_hash: Option<Vec<u8>>,
+    /// Compared exactly (see [`redirect_uri_matches`]).
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub grant_types: Vec<GrantType>,
+    pub scopes: Scopes,
+    /// How it authenticates at the token endpoint.
+    pub auth_methods: Vec<AuthMethod>,
+    pub require_pkce: bool,
+    /// A trusted application of the same organisation: no consent page.
+    pub first_party: bool,
+    pub id_token_alg: String,
+    /// Empty when not set.
+    pub logo_uri: String,
+    pub home_uri: String,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+impl Client {
+    pub fn allows_grant(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+    pub fn allows_scope(&self, scope: &str) -> bool {
+        self.scopes.contains(scope)
+    }
+    /// Whether the client authenticates at the token endpoint with `method`.
+    pub fn allows_auth(&self, method: AuthMethod) -> bool {
+        self.auth_methods.contains(&method)
+    }
+    pub fn is_public(&self) -> bool {
+        self.secret_hash.is_none()
+    }
+}
+
+/// Registered values joined by spaces, as stored and as shown.
+pub fn joined<T: Copy>(values: &[T], as_str: impl Fn(T) -> &'static str) -> String {
+    values
+        .iter()
+        .map(|v| as_str(*v))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RedirectUriError {

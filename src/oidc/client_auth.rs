@@ -15,12 +15,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::params::{form_params, param};
+use crate::domain::client::Client;
 use crate::domain::client::{AuthMethod, client_id_is_plausible};
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
 use crate::oidc::error::OAuthError;
-use crate::store::clients::ClientRow;
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
 pub(crate) fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
@@ -59,7 +59,7 @@ pub async fn authenticate(
     headers: &HeaderMap,
     ip: IpAddr,
     params: &[(String, String)],
-) -> Result<ClientRow, OAuthError> {
+) -> Result<Client, OAuthError> {
     let header = basic(headers)?;
     let body_id = param(params, "client_id");
     let body_secret = param(params, "client_secret");
@@ -136,7 +136,7 @@ pub async fn authenticated_form(
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
-) -> Result<(Vec<(String, String)>, ClientRow), OAuthError> {
+) -> Result<(Vec<(String, String)>, Client), OAuthError> {
     let params = form_params(headers, query, body)?;
     let client = authenticate(state, headers, peer.limit_addr, &params).await?;
     Ok((params, client))

@@ -68,7 +68,7 @@ async fn handle(
     let target = match param(params, "post_logout_redirect_uri") {
         None => None,
         Some(uri) => match state.store.client(&hint.client_id).await {
-            Ok(Some(c)) if c.post_logout_uri_list().iter().any(|u| u == uri) => {
+            Ok(Some(c)) if c.post_logout_redirect_uris.iter().any(|u| u == uri) => {
                 Some(uri.to_owned())
             }
             Ok(_) => return UNREGISTERED_LOGOUT_URI.into_response(),

@@ -1,11 +1,10 @@
 //! Client registration: the one way clients are created and changed (CLI, admin console;
 //! dynamic registration later), with every rule checked and a clear message for each refusal.
-use crate::domain::client::{AUTH_METHODS, GRANT_TYPES, RedirectUri, RedirectUriError};
+use crate::domain::client::{AuthMethod, Client, GrantType, RedirectUri, RedirectUriError};
 use crate::domain::clock::Millis;
 use crate::domain::scope::Scopes;
 use crate::domain::secret::{SecretToken, random_id, sha256};
 use crate::keys::signing::Alg;
-use crate::store::clients::ClientRow;
 use crate::store::{Store, StoreError};
 
 use super::SCOPES_SUPPORTED;
@@ -37,24 +36,25 @@ impl ClientSpec {
     /// The request that registers a client like `c` again (its id, secret and dates aside):
     /// where a change to its settings starts. Defaults stay defaults: the two secret methods
     /// (or `none` of a public client) give no `auth_method`, so the spec validates as it is.
-    pub fn from_row(c: &ClientRow) -> Self {
-        let words = |s: &str| {
-            s.split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
+    pub fn from_row(c: &Client) -> Self {
         let url = |u: &str| Some(u.to_owned()).filter(|u| !u.is_empty());
-        let method = &c.token_endpoint_auth_method;
+        let method = match c.auth_methods.as_slice() {
+            [m] if *m != AuthMethod::None => Some(m.as_str().to_owned()),
+            _ => None,
+        };
         Self {
             name: c.name.clone(),
-            redirect_uris: c.redirect_uri_list(),
-            post_logout_redirect_uris: c.post_logout_uri_list(),
+            redirect_uris: c.redirect_uris.clone(),
+            post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
             public: c.is_public(),
             first_party: c.first_party,
-            grant_types: words(&c.grant_types),
-            scopes: words(&c.scopes),
-            auth_method: (!method.contains(' ') && method != "none").then(|| method.clone()),
+            grant_types: c
+                .grant_types
+                .iter()
+                .map(|g| g.as_str().to_owned())
+                .collect(),
+            scopes: c.scopes.iter().map(str::to_owned).collect(),
+            auth_method: method,
             require_pkce: c.require_pkce,
             id_token_alg: Some(c.id_token_alg.clone()),
             logo_uri: url(&c.logo_uri),
@@ -96,7 +96,7 @@ pub enum RegistrationError {
 /// A registered client and, for a confidential one, its secret (shown once, never stored).
 #[derive(Debug)]
 pub struct Registered {
-    pub client: ClientRow,
+    pub client: Client,
     pub secret: Option<String>,
 }
 
@@ -113,7 +113,7 @@ pub async fn register(
         let hash = sha256(s.expose().as_bytes());
         (Some(s.expose().to_owned()), Some(hash))
     };
-    let client = ClientRow { secret_hash, ..row };
+    let client = Client { secret_hash, ..row };
     store.create_client(&client).await?;
     Ok(Registered { client, secret })
 }
@@ -126,7 +126,7 @@ pub async fn update(
     client_id: &str,
     spec: &ClientSpec,
     now: Millis,
-) -> Result<Option<ClientRow>, RegistrationError> {
+) -> Result<Option<Client>, RegistrationError> {
     let Some(old) = store.client(client_id).await? else {
         return Ok(None);
     };
@@ -134,7 +134,7 @@ pub async fn update(
         public: old.is_public(),
         ..spec.clone()
     };
-    let row = ClientRow {
+    let row = Client {
         client_id: old.client_id,
         secret_hash: old.secret_hash,
         created_at: old.created_at,
@@ -156,7 +156,7 @@ pub async fn rotate_secret(
     Ok(changed.then(|| s.expose().to_owned()))
 }
 
-fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationError> {
+fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError> {
     let name = spec.name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(RegistrationError::Name);
@@ -171,20 +171,23 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationErr
         .iter()
         .map(|u| RedirectUri::parse(u).map(|u| u.as_str().to_owned()))
         .collect::<Result<Vec<_>, _>>()?;
-    let grants: Vec<String> = if spec.grant_types.is_empty() {
-        vec!["authorization_code".into(), "refresh_token".into()]
+    let grants: Vec<GrantType> = if spec.grant_types.is_empty() {
+        vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
     } else {
-        spec.grant_types.clone()
-    };
-    for g in &grants {
-        if !GRANT_TYPES.contains(&g.as_str()) {
-            return Err(RegistrationError::GrantType(g.clone()));
+        let mut grants = Vec::new();
+        for g in &spec.grant_types {
+            let grant =
+                GrantType::parse(g).ok_or_else(|| RegistrationError::GrantType(g.clone()))?;
+            if !grants.contains(&grant) {
+                grants.push(grant);
+            }
         }
-    }
-    if spec.public && grants.iter().any(|g| g == "client_credentials") {
+        grants
+    };
+    if spec.public && grants.contains(&GrantType::ClientCredentials) {
         return Err(RegistrationError::PublicClientCredentials);
     }
-    if grants.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
+    if grants.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
         return Err(RegistrationError::NoRedirectUri);
     }
     let scopes = if spec.scopes.is_empty() {
@@ -204,15 +207,15 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationErr
         "confidential"
     };
     let auth = match spec.auth_method.as_deref() {
-        None if spec.public => "none".to_owned(),
-        None => "client_secret_basic client_secret_post".to_owned(),
-        Some(m) if !AUTH_METHODS.contains(&m) => {
-            return Err(RegistrationError::AuthMethod(m.to_owned()));
-        }
-        Some(m) if (m == "none") != spec.public => {
-            return Err(RegistrationError::AuthMethodMismatch(m.to_owned(), kind));
-        }
-        Some(m) => m.to_owned(),
+        None if spec.public => vec![AuthMethod::None],
+        None => vec![AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost],
+        Some(m) => match AuthMethod::parse(m) {
+            None => return Err(RegistrationError::AuthMethod(m.to_owned())),
+            Some(a) if (a == AuthMethod::None) != spec.public => {
+                return Err(RegistrationError::AuthMethodMismatch(m.to_owned(), kind));
+            }
+            Some(a) => vec![a],
+        },
     };
     let alg = spec.id_token_alg.clone().unwrap_or_else(|| "RS256".into());
     if Alg::parse(&alg).is_none() {
@@ -225,15 +228,15 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<ClientRow, RegistrationErr
             Some(_) => Err(RegistrationError::Url(what)),
         }
     };
-    Ok(ClientRow {
+    Ok(Client {
         client_id: random_id(),
         name: name.to_owned(),
         secret_hash: None,
-        redirect_uris: redirect_uris.join("\n"),
-        post_logout_redirect_uris: post_logout.join("\n"),
-        grant_types: grants.join(" "),
-        scopes: scopes.to_string(),
-        token_endpoint_auth_method: auth,
+        redirect_uris,
+        post_logout_redirect_uris: post_logout,
+        grant_types: grants,
+        scopes,
+        auth_methods: auth,
         require_pkce: spec.public || spec.require_pkce,
         first_party: spec.first_party,
         id_token_alg: alg,
@@ -259,10 +262,13 @@ mod tests {
     #[test]
     fn defaults_for_a_confidential_client() {
         let c = validate(&spec(), 1).unwrap();
-        assert_eq!(c.grant_types, "authorization_code refresh_token");
         assert_eq!(
-            c.token_endpoint_auth_method,
-            "client_secret_basic client_secret_post"
+            c.grant_types,
+            [GrantType::AuthorizationCode, GrantType::RefreshToken]
+        );
+        assert_eq!(
+            c.auth_methods,
+            [AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost]
         );
         assert!(!c.require_pkce);
         assert_eq!(c.id_token_alg, "RS256");
@@ -280,7 +286,7 @@ mod tests {
         )
         .unwrap();
         assert!(c.require_pkce);
-        assert_eq!(c.token_endpoint_auth_method, "none");
+        assert_eq!(c.auth_methods, [AuthMethod::None]);
         let err = validate(
             &ClientSpec {
                 public: true,
@@ -297,11 +303,11 @@ mod tests {
 
     #[test]
     fn a_row_becomes_the_spec_that_registers_it_again() {
-        let public = |c: ClientRow| ClientRow {
+        let public = |c: Client| Client {
             secret_hash: None,
             ..c
         };
-        let confidential = |c: ClientRow| ClientRow {
+        let confidential = |c: Client| Client {
             secret_hash: Some(vec![1; 32]),
             ..c
         };
@@ -344,7 +350,7 @@ mod tests {
             assert_eq!(again.public, s.public);
             let back = validate(&again, 1).unwrap();
             assert_eq!(
-                ClientRow {
+                Client {
                     client_id: row.client_id.clone(),
                     secret_hash: row.secret_hash.clone(),
                     ..back

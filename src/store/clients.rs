@@ -3,59 +3,96 @@
 use sqlx::FromRow;
 
 use super::{Store, StoreResult, map_err, on_db};
-use crate::domain::client::{AuthMethod, GrantType};
+use crate::domain::client::{AuthMethod, Client, GrantType, joined};
 use crate::domain::clock::Millis;
 use crate::domain::scope::Scopes;
 
-#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
-pub struct ClientRow {
-    pub client_id: String,
-    pub name: String,
-    /// SHA-256 of the secret; `None` for public clients.
-    pub secret_hash: Option<Vec<u8>>,
-    pub redirect_uris: String,
-    pub post_logout_redirect_uris: String,
-    pub grant_types: String,
-    pub scopes: String,
-    pub token_endpoint_auth_method: String,
-    pub require_pkce: bool,
-    pub first_party: bool,
-    pub id_token_alg: String,
-    pub logo_uri: String,
-    pub home_uri: String,
-    pub created_at: i64,
-    pub updated_at: i64,
+/// A client as stored: lists joined by newlines (URIs) or spaces (the rest).
+#[derive(Debug, Clone, FromRow)]
+struct ClientRow {
+    client_id: String,
+    name: String,
+    secret_hash: Option<Vec<u8>>,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    grant_types: String,
+    scopes: String,
+    token_endpoint_auth_method: String,
+    require_pkce: bool,
+    first_party: bool,
+    id_token_alg: String,
+    logo_uri: String,
+    home_uri: String,
+    created_at: i64,
+    updated_at: i64,
 }
 
-impl ClientRow {
-    pub fn redirect_uri_list(&self) -> Vec<String> {
-        self.redirect_uris
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
+impl From<ClientRow> for Client {
+    fn from(r: ClientRow) -> Self {
+        let lines = |s: &str| -> Vec<String> {
+            s.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        Client {
+            redirect_uris: lines(&r.redirect_uris),
+            post_logout_redirect_uris: lines(&r.post_logout_redirect_uris),
+            grant_types: known(&r.client_id, &r.grant_types, GrantType::parse),
+            scopes: Scopes::stored(&r.scopes),
+            auth_methods: known(
+                &r.client_id,
+                &r.token_endpoint_auth_method,
+                AuthMethod::parse,
+            ),
+            client_id: r.client_id,
+            name: r.name,
+            secret_hash: r.secret_hash,
+            require_pkce: r.require_pkce,
+            first_party: r.first_party,
+            id_token_alg: r.id_token_alg,
+            logo_uri: r.logo_uri,
+            home_uri: r.home_uri,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
     }
-    pub fn post_logout_uri_list(&self) -> Vec<String> {
-        self.post_logout_redirect_uris
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-    pub fn allows_grant(&self, grant: GrantType) -> bool {
-        self.grant_types.split(' ').any(|g| g == grant.as_str())
-    }
-    /// Whether the client authenticates at the token endpoint with `method`.
-    pub fn allows_auth(&self, method: AuthMethod) -> bool {
-        self.token_endpoint_auth_method
-            .split(' ')
-            .any(|m| m == method.as_str())
-    }
-    pub fn allows_scope(&self, scope: &str) -> bool {
-        Scopes::stored_contains(&self.scopes, scope)
-    }
-    pub fn is_public(&self) -> bool {
-        self.secret_hash.is_none()
+}
+
+/// The registered values in `raw` (space-separated). Values are checked when written
+/// (`oidc::registration`); one this version does not know is left out, so it grants nothing.
+fn known<T>(client_id: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+    raw.split(' ')
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            let v = parse(w);
+            if v.is_none() {
+                tracing::warn!(%client_id, value = w, "unknown stored client setting ignored");
+            }
+            v
+        })
+        .collect()
+}
+
+impl From<&Client> for ClientRow {
+    fn from(c: &Client) -> Self {
+        ClientRow {
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            secret_hash: c.secret_hash.clone(),
+            redirect_uris: c.redirect_uris.join("\n"),
+            post_logout_redirect_uris: c.post_logout_redirect_uris.join("\n"),
+            grant_types: joined(&c.grant_types, GrantType::as_str),
+            scopes: c.scopes.to_string(),
+            token_endpoint_auth_method: joined(&c.auth_methods, AuthMethod::as_str),
+            require_pkce: c.require_pkce,
+            first_party: c.first_party,
+            id_token_alg: c.id_token_alg.clone(),
+            logo_uri: c.logo_uri.clone(),
+            home_uri: c.home_uri.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
     }
 }
 
@@ -68,7 +105,8 @@ macro_rules! client_columns {
 }
 
 impl Store {
-    pub async fn create_client(&self, c: &ClientRow) -> StoreResult<()> {
+    pub async fn create_client(&self, c: &Client) -> StoreResult<()> {
+        let c = ClientRow::from(c);
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
@@ -97,7 +135,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn client(&self, client_id: &str) -> StoreResult<Option<ClientRow>> {
+    pub async fn client(&self, client_id: &str) -> StoreResult<Option<Client>> {
         if !crate::domain::client::client_id_is_plausible(client_id) {
             return Ok(None);
         }
@@ -106,21 +144,21 @@ impl Store {
             client_columns!(),
             " FROM client WHERE client_id = $1"
         );
-        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+        let row: Option<ClientRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(client_id)
             .fetch_optional(pool)
-            .await)?)
+            .await)?;
+        Ok(row.map(Client::from))
     }
 
-    pub async fn clients(&self) -> StoreResult<Vec<ClientRow>> {
+    pub async fn clients(&self) -> StoreResult<Vec<Client>> {
         const SQL: &str = concat!(
             "SELECT ",
             client_columns!(),
             " FROM client ORDER BY created_at, client_id"
         );
-        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
-            .fetch_all(pool)
-            .await)?)
+        let rows: Vec<ClientRow> = on_db!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(Client::from).collect())
     }
 
     /// Removes a client; returns whether it existed.
@@ -155,7 +193,8 @@ impl Store {
 
     /// Writes a client's settings (everything but its id, secret and creation time); returns
     /// whether the client exists.
-    pub async fn update_client(&self, c: &ClientRow) -> StoreResult<bool> {
+    pub async fn update_client(&self, c: &Client) -> StoreResult<bool> {
+        let c = ClientRow::from(c);
         const SQL: &str = "UPDATE client SET name = $2, redirect_uris = $3, \
              post_logout_redirect_uris = $4, grant_types = $5, scopes = $6, \
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \

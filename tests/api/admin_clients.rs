@@ -1,5 +1,6 @@
 //! The admin console's applications: register (the secret is shown once), change redirect
 //! URIs and settings with translated refusals, rotate the secret, delete with its tokens.
+use daemun::domain::client::{AuthMethod, GrantType, joined};
 use serde_json::Value;
 
 use crate::admin::{act, admin, admin_events, follow};
@@ -78,11 +79,14 @@ async fn a_registered_client_gets_its_secret_once_and_works() {
     assert!(html.contains("shown only once"));
     let row = app.state.store.client(&id).await.unwrap().unwrap();
     assert_eq!(
-        row.redirect_uri_list(),
+        row.redirect_uris,
         ["https://svc.example/cb", "http://127.0.0.1/cb"]
     );
-    assert_eq!(row.grant_types, "authorization_code client_credentials");
-    assert_eq!(row.scopes, "openid");
+    assert_eq!(
+        joined(&row.grant_types, GrantType::as_str),
+        "authorization_code client_credentials"
+    );
+    assert_eq!(row.scopes.to_string(), "openid");
     assert_eq!(row.id_token_alg, "ES256");
     assert!(row.require_pkce && !row.first_party);
     assert_ne!(
@@ -228,7 +232,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
     assert_eq!(bad.status(), 422);
     let before = app.state.store.client(&id).await.unwrap().unwrap();
     assert_eq!(
-        before.redirect_uri_list(),
+        before.redirect_uris,
         ["https://svc.example/cb", "http://127.0.0.1/cb"]
     );
 
@@ -257,11 +261,11 @@ async fn settings_are_changed_and_the_secret_rotated() {
     );
     let after = app.state.store.client(&id).await.unwrap().unwrap();
     assert_eq!(after.name, "Service 2");
-    assert_eq!(after.redirect_uri_list(), ["https://svc.example/callback"]);
-    assert_eq!(after.post_logout_uri_list(), ["https://svc.example/"]);
+    assert_eq!(after.redirect_uris, ["https://svc.example/callback"]);
+    assert_eq!(after.post_logout_redirect_uris, ["https://svc.example/"]);
     assert!(after.first_party && !after.require_pkce);
-    assert_eq!(after.scopes, "openid email");
-    assert_eq!(after.token_endpoint_auth_method, "client_secret_basic");
+    assert_eq!(after.scopes.to_string(), "openid email");
+    assert_eq!(after.auth_methods, [AuthMethod::ClientSecretBasic]);
     assert_eq!(
         after.secret_hash, before.secret_hash,
         "saving keeps the secret"

@@ -3,6 +3,7 @@
 //! The order matters (RFC 6749 §4.1.2.1, RFC 9700 §4.1): the client and the redirect URI are
 //! checked first and any failure there is an error page, never a redirect. Only then do other
 //! errors go back to the (now trusted) redirect URI.
+use crate::domain::client::Client;
 use crate::domain::client::{GrantType, redirect_uri_matches};
 use crate::domain::pkce;
 use crate::domain::scope::Scopes;
@@ -11,7 +12,6 @@ use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
 use crate::store::Store;
-use crate::store::clients::ClientRow;
 
 /// Parameters that may appear at most once (RFC 6749 §3.1).
 pub const SINGLE: [&str; 16] = [
@@ -50,7 +50,7 @@ pub enum ResponseMode {
 /// Where a response (success or error) goes, once the client and URI are trusted.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub client: ClientRow,
+    pub client: Client,
     pub redirect_uri: String,
     pub state: Option<String>,
     pub mode: ResponseMode,
@@ -119,7 +119,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         .ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
     // Always required (our policy; OIDC Core §3.1.2.1 requires it for OpenID requests).
     let redirect_uri = param(params, "redirect_uri").ok_or(Rejection::Page(BAD_REDIRECT_URI))?;
-    if !redirect_uri_matches(&client.redirect_uri_list(), redirect_uri) {
+    if !redirect_uri_matches(&client.redirect_uris, redirect_uri) {
         return Err(Rejection::Page(BAD_REDIRECT_URI));
     }
     let state = param(params, "state").map(str::to_owned);

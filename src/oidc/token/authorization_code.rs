@@ -2,18 +2,18 @@
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
 use super::issue::{Authorization, TokenResponse, mint, new_family};
 use super::require_grant;
+use crate::domain::client::Client;
 use crate::domain::client::GrantType;
 use crate::domain::pkce;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
 use crate::oidc::params::param;
-use crate::store::clients::ClientRow;
 use crate::store::grants::Redemption;
 
 pub async fn grant(
     state: &AppState,
-    client: &ClientRow,
+    client: &Client,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
     require_grant(client, GrantType::AuthorizationCode)?;

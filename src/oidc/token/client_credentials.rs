@@ -2,16 +2,16 @@
 //! an access token; no refresh token, no ID token.
 use super::issue::{TokenResponse, mint};
 use super::require_grant;
+use crate::domain::client::Client;
 use crate::domain::client::GrantType;
 use crate::domain::scope::Scopes;
 use crate::http::AppState;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
-use crate::store::clients::ClientRow;
 
 pub async fn grant(
     state: &AppState,
-    client: &ClientRow,
+    client: &Client,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
     // A public client cannot act for itself: it has nothing to prove who it is.

@@ -5,12 +5,12 @@ use serde::Serialize;
 
 use super::super::error::OAuthError;
 use super::super::id_token::{IdTokenInput, sign};
+use crate::domain::client::Client;
 use crate::domain::client::GrantType;
 use crate::domain::clock::{DAY, Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
 use crate::http::AppState;
-use crate::store::clients::ClientRow;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
 /// The successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
@@ -56,7 +56,7 @@ pub struct Minted {
 /// token from `refresh` when the grant issues one (its `token_hash` is replaced).
 pub fn mint(
     state: &AppState,
-    client: &ClientRow,
+    client: &Client,
     who: Option<&Authorization>,
     scopes: &str,
     refresh: Option<RefreshTokenRow>,
@@ -96,7 +96,7 @@ pub fn mint(
 /// The first refresh token of a new family for `who` (the family's absolute expiry starts now).
 pub fn new_family(
     state: &AppState,
-    client: &ClientRow,
+    client: &Client,
     who: &Authorization,
     scopes: &str,
     now: Millis,
@@ -121,7 +121,7 @@ impl Minted {
     pub fn respond(
         self,
         state: &AppState,
-        client: &ClientRow,
+        client: &Client,
         grant_type: GrantType,
         id_token_for: Option<&Authorization>,
     ) -> Result<TokenResponse, OAuthError> {

@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use super::client_auth::authenticated_form;
 use super::error::{ErrorCode, OAuthError};
 use super::params::{json_no_store, param};
+use crate::domain::client::Client;
 use crate::domain::client::{GRANT_TYPES, GrantType};
 use crate::http::AppState;
 use crate::http::client::ClientInfo;
-use crate::store::clients::ClientRow;
 use issue::TokenResponse;
 
 pub mod authorization_code;
@@ -24,7 +24,7 @@ pub mod issue;
 pub mod refresh_token;
 
 /// `unauthorized_client` unless the client is registered for `grant` (RFC 6749 §5.2).
-pub fn require_grant(client: &ClientRow, grant: GrantType) -> Result<(), OAuthError> {
+pub fn require_grant(client: &Client, grant: GrantType) -> Result<(), OAuthError> {
     if client.allows_grant(grant) {
         Ok(())
     } else {

@@ -2,18 +2,18 @@
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
 use super::issue::{Authorization, TokenResponse, mint};
 use super::require_grant;
+use crate::domain::client::Client;
 use crate::domain::client::GrantType;
 use crate::domain::scope::Scopes;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
-use crate::store::clients::ClientRow;
 use crate::store::tokens::{RefreshTokenRow, RefreshUse};
 
 pub async fn grant(
     state: &AppState,
-    client: &ClientRow,
+    client: &Client,
     params: &[(String, String)],
 ) -> Result<TokenResponse, OAuthError> {
     require_grant(client, GrantType::RefreshToken)?;
