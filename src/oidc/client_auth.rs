@@ -9,8 +9,11 @@
 //! only that guessing be infeasible).
 use std::net::IpAddr;
 
-use axum::http::HeaderMap;
+use axum::body::to_bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
@@ -19,7 +22,7 @@ use crate::domain::client::Client;
 use crate::domain::client::{AuthMethod, client_id_is_plausible};
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
-use crate::http::client::ClientInfo;
+use crate::http::client::client_info;
 use crate::oidc::error::OAuthError;
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
@@ -128,16 +131,34 @@ pub async fn authenticate(
     Ok(client)
 }
 
-/// A form request from an authenticated client: the body checked as RFC 6749 §3.2 asks, then
-/// client authentication (token, revocation and introspection endpoints alike).
-pub async fn authenticated_form(
-    state: &AppState,
-    peer: &ClientInfo,
-    headers: &HeaderMap,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<(Vec<(String, String)>, Client), OAuthError> {
-    let params = form_params(headers, query, body)?;
-    let client = authenticate(state, headers, peer.limit_addr, &params).await?;
-    Ok((params, client))
+/// A form request from an authenticated client, as the token, revocation and introspection
+/// endpoints take it: the body checked as RFC 6749 §3.2 asks, then client authentication.
+/// Refused with the OAuth error (or `413` for a body over `server.body_limit_bytes`) before
+/// the handler runs.
+pub struct ClientForm {
+    pub params: Vec<(String, String)>,
+    pub client: Client,
+}
+
+impl FromRequest<AppState> for ClientForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let peer = client_info(
+            &parts,
+            &state.trusted_proxies,
+            state.config.limits.ipv6_prefix_len,
+        );
+        let body = to_bytes(body, state.config.server.body_limit_bytes)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        let headers = std::mem::take(&mut parts.headers);
+        let params =
+            form_params(&headers, parts.uri.query(), &body).map_err(IntoResponse::into_response)?;
+        let client = authenticate(state, &headers, peer.limit_addr, &params)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self { params, client })
+    }
 }

@@ -1,39 +1,28 @@
 //! Token introspection (RFC 7662) for confidential clients, about their own tokens only: a
 //! token of another client, or an unknown, expired or revoked one, is `{"active": false}`.
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::client_auth::authenticated_form;
+use super::client_auth::ClientForm;
 use super::error::{ErrorCode, OAuthError};
 use super::params::{json_no_store, param};
+use crate::domain::client::Client;
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
-use crate::http::client::ClientInfo;
 
 pub async fn introspect(
     State(state): State<AppState>,
-    peer: ClientInfo,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    match handle(&state, &peer, &headers, q.as_deref(), &body).await {
-        Ok(v) => json_no_store(v),
-        Err(e) => e.into_response(),
-    }
+    ClientForm { params, client }: ClientForm,
+) -> Result<Response, OAuthError> {
+    answer(&state, &client, &params).await.map(json_no_store)
 }
 
-async fn handle(
+async fn answer(
     state: &AppState,
-    peer: &ClientInfo,
-    headers: &HeaderMap,
-    query: Option<&str>,
-    body: &[u8],
+    client: &Client,
+    params: &[(String, String)],
 ) -> Result<Value, OAuthError> {
-    let (params, client) = authenticated_form(state, peer, headers, query, body).await?;
     if client.is_public() {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,
@@ -41,7 +30,7 @@ async fn handle(
         ));
     }
     let raw =
-        param(&params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+        param(params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let inactive = json!({ "active": false });
     let Some(token) = SecretToken::from_untrusted(raw) else {
         return Ok(inactive);
