@@ -1,6 +1,6 @@
 //! The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3.2): the code is spent once;
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
-use super::issue::{Authorization, TokenResponse, mint, new_family};
+use super::issue::{Authorization, TokenResponse, active_user, mint, new_family};
 use super::require_grant;
 use crate::domain::client::Client;
 use crate::domain::client::GrantType;
@@ -67,12 +67,7 @@ pub async fn grant(
         }
         (None, None) => {}
     }
-    let user = state
-        .store
-        .user_by_id(row.user_id)
-        .await?
-        .filter(|u| u.is_active)
-        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    let user = active_user(state, row.user_id).await?;
     let who = Authorization {
         grant_id: &row.grant_id,
         user: &user,

@@ -93,6 +93,17 @@ pub fn mint(
     }
 }
 
+/// The person a grant was made for, while their account is active (`invalid_grant` after it
+/// was disabled or deleted).
+pub async fn active_user(state: &AppState, user_id: i64) -> Result<User, OAuthError> {
+    state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))
+}
+
 /// The first refresh token of a new family for `who` (the family's absolute expiry starts now).
 pub fn new_family(
     state: &AppState,

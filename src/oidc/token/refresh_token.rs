@@ -1,6 +1,6 @@
 //! The refresh token grant (RFC 6749 §6): the token is rotated on every use; presenting a
 //! rotated-out token again revokes its whole family (RFC 9700 §4.14.2).
-use super::issue::{Authorization, TokenResponse, mint};
+use super::issue::{Authorization, TokenResponse, active_user, mint};
 use super::require_grant;
 use crate::domain::client::Client;
 use crate::domain::client::GrantType;
@@ -47,12 +47,7 @@ pub async fn grant(
             asked.to_string()
         }
     };
-    let user = state
-        .store
-        .user_by_id(current.user_id)
-        .await?
-        .filter(|u| u.is_active)
-        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    let user = active_user(state, current.user_id).await?;
     let who = Authorization {
         grant_id: &current.grant_id,
         user: &user,
