@@ -1,6 +1,6 @@
 //! Single-use links sent by mail. Only the SHA-256 of a token is stored; a token is bound to
 //! its purpose, its user and the address it was sent to.
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 /// What a mailed token is for; a token of one purpose never works for another.
@@ -51,16 +51,16 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO email_token (token_hash, purpose, user_id, email_normalized, \
              created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .bind(user_id)
-            .bind(email_normalized)
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            token_hash,
+            purpose.as_str(),
+            user_id,
+            email_normalized,
+            now,
+            expires_at
+        )?;
         Ok(())
     }
 
@@ -135,22 +135,19 @@ impl Store {
         let (new_email, new_normalized) = t.new_email.unzip();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(KILL)
-                .bind(t.user_id)
-                .bind(t.purpose.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(INSERT)
-                .bind(t.token_hash)
-                .bind(t.purpose.as_str())
-                .bind(t.user_id)
-                .bind(t.email_normalized)
-                .bind(t.now)
-                .bind(t.expires_at)
-                .bind(new_email)
-                .bind(new_normalized)
-                .execute(&mut *tx)
-                .await?;
+            execute_count!(on &mut *tx, KILL, t.user_id, t.purpose.as_str())?;
+            execute_count!(
+                on &mut *tx,
+                INSERT,
+                t.token_hash,
+                t.purpose.as_str(),
+                t.user_id,
+                t.email_normalized,
+                t.now,
+                t.expires_at,
+                new_email,
+                new_normalized
+            )?;
             tx.commit().await
         })?;
         Ok(())
@@ -164,12 +161,7 @@ impl Store {
     ) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
              AND used_at IS NULL";
-        Ok(on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(purpose.as_str())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
+        Ok(execute_count!(self, SQL, user_id, purpose.as_str())?)
     }
 
     /// Unused tokens of `purpose` for a user (tests and operators).

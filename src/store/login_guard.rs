@@ -2,7 +2,7 @@
 //! must wait exponentially longer (`base`, 2·`base`, 4·`base`, … up to `max`). Counting and
 //! deciding happen in one atomic upsert, so parallel attempts, on one node or many, cannot
 //! get past the counter.
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 /// How the lock-out behaves (from `[limits]` in the configuration).
@@ -110,11 +110,7 @@ impl Store {
     /// Forgets the failures of `account` (after a successful login or a password reset).
     pub async fn login_succeeded(&self, account: &str) -> StoreResult<()> {
         const SQL: &str = "DELETE FROM login_guard WHERE account = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(account)
-            .execute(pool)
-            .await
-            .map(drop))?;
+        execute_count!(self, SQL, account)?;
         Ok(())
     }
 
@@ -128,13 +124,7 @@ impl Store {
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE login_guard SET notified_at = $2 \
              WHERE account = $1 AND (notified_at IS NULL OR notified_at <= $2 - $3)";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(account)
-            .bind(now)
-            .bind(quiet_ms)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(self, SQL, account, now, quiet_ms)?;
         Ok(n == 1)
     }
 }

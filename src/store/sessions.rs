@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::revocation::{BY_SESSION, revoke_grants};
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::user::User;
 
@@ -31,22 +31,22 @@ impl Store {
         const SQL: &str = "INSERT INTO browser_session (session_hash, sid, user_id, auth_time, amr, \
              remember, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&s.session_hash)
-            .bind(&s.sid)
-            .bind(s.user_id)
-            .bind(s.auth_time)
-            .bind(&s.amr)
-            .bind(s.remember)
-            .bind(s.created_at)
-            .bind(s.last_seen_at)
-            .bind(s.idle_expires_at)
-            .bind(s.absolute_expires_at)
-            .bind(&s.ip)
-            .bind(&s.user_agent)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            &s.session_hash,
+            &s.sid,
+            s.user_id,
+            s.auth_time,
+            &s.amr,
+            s.remember,
+            s.created_at,
+            s.last_seen_at,
+            s.idle_expires_at,
+            s.absolute_expires_at,
+            &s.ip,
+            &s.user_agent
+        )?;
         Ok(())
     }
 
@@ -82,13 +82,7 @@ impl Store {
         const SQL: &str = "UPDATE browser_session SET last_seen_at = $2, \
              idle_expires_at = CASE WHEN $3 < absolute_expires_at THEN $3 ELSE absolute_expires_at END \
              WHERE session_hash = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(session_hash)
-            .bind(now)
-            .bind(idle_expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, session_hash, now, idle_expires_at)?;
         Ok(())
     }
 
@@ -96,11 +90,7 @@ impl Store {
     /// a new row (a renewed login), so its grants stay.
     pub async fn replace_session(&self, session_hash: &[u8]) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1";
-        let done = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(session_hash)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = execute_count!(self, SQL, session_hash)?;
         Ok(done > 0)
     }
 
@@ -151,12 +141,7 @@ impl Store {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let ended = sqlx::query(SQL)
-                .bind(user_id)
-                .bind(sid)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let ended = execute_count!(on &mut *tx, SQL, user_id, sid)?;
             if ended > 0 {
                 revoke_grants!(tx, BY_SESSION, sid, now);
             }

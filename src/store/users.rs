@@ -1,7 +1,7 @@
 //! People's accounts.
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreResult, map_err, on_db};
+use super::{Store, StoreError, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::email_address::{self, EmailAddress};
 use crate::domain::user::User;
@@ -198,26 +198,14 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(hash)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, hash, now)?;
         Ok(())
     }
 
     pub async fn set_active(&self, user_id: i64, active: bool, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET is_active = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(active)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, active, now)?;
         if !active {
             // Disabling ends every session and grant (the same as the console's action).
             self.disable_account(user_id, now).await?;
@@ -234,26 +222,14 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str = "UPDATE user_account SET email = $2, email_normalized = $3, \
              email_verified = FALSE, updated_at = $4 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(email.as_str())
-            .bind(email.normalized())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(map_err)?;
+        execute_count!(self, SQL, user_id, email.as_str(), email.normalized(), now)
+            .map_err(map_err)?;
         Ok(())
     }
 
     pub async fn record_login(&self, user_id: i64, now: Millis) -> StoreResult<()> {
         const SQL: &str = "UPDATE user_account SET last_login_at = $2 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, now)?;
         Ok(())
     }
     /// Whether any account may administer the provider (the start-up hint needs one).
@@ -330,12 +306,7 @@ impl Store {
     pub async fn mark_email_verified(&self, user_id: i64, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET email_verified = TRUE, updated_at = $2 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, now)?;
         Ok(())
     }
 
@@ -343,13 +314,7 @@ impl Store {
     pub async fn set_admin(&self, user_id: i64, admin: bool, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET is_admin = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(admin)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, admin, now)?;
         Ok(())
     }
 }
