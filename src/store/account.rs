@@ -1,8 +1,10 @@
 //! Self-service changes to an account: profile, password, email change and reset by mailed
 //! token, deletion. Each change that must be all-or-nothing runs in one transaction, and a
 //! mailed token is spent by a conditional UPDATE inside it, so two uses cannot both succeed.
-use super::email_tokens::TokenPurpose;
+use super::email_tokens::{DELETE_UNUSED_TOKENS, SPEND_TOKEN, TokenPurpose};
 use super::revocation::{BY_USER, revoke_grants};
+use super::sessions::DELETE_SESSIONS_OF_USER;
+use super::users::SET_PASSWORD_HASH;
 use super::{Store, StoreError, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 
@@ -77,16 +79,12 @@ impl Store {
     /// Sets a new password: every session of the user ends and unused reset links die, in one
     /// transaction. (The caller starts a fresh session for the person who changed it.)
     pub async fn change_password(&self, user_id: i64, hash: &str, now: Millis) -> StoreResult<u64> {
-        const SET: &str =
-            "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
-        const RESETS: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            execute_count!(on &mut *tx, SET, user_id, hash, now)?;
-            let ended = execute_count!(on &mut *tx, SESSIONS, user_id)?;
-            execute_count!(on &mut *tx, RESETS, user_id, TokenPurpose::ResetPassword.as_str())?;
+            execute_count!(on &mut *tx, SET_PASSWORD_HASH, user_id, hash, now)?;
+            let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
+            let resets = TokenPurpose::ResetPassword.as_str();
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, resets)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)
@@ -102,19 +100,13 @@ impl Store {
         hash: &str,
         now: Millis,
     ) -> StoreResult<Option<i64>> {
-        const SPEND: &str = "UPDATE email_token SET used_at = $3 \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING user_id, email_normalized";
         const SET: &str = "UPDATE user_account SET password_hash = $3, email_verified = TRUE, \
              updated_at = $4 WHERE user_id = $1 AND email_normalized = $2 AND is_active \
              RETURNING user_id";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
-        const RESETS: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         let purpose = TokenPurpose::ResetPassword.as_str();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let spent: Option<(i64, String)> = sqlx::query_as(SPEND)
+            let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
                 .bind(purpose)
                 .bind(now)
@@ -134,8 +126,8 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(None);
             }
-            execute_count!(on &mut *tx, SESSIONS, user_id)?;
-            execute_count!(on &mut *tx, RESETS, user_id, purpose)?;
+            execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, purpose)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await?;
             Ok(Some(user_id))
@@ -222,7 +214,6 @@ impl Store {
                (SELECT LOWER(new_email) FROM email_token WHERE user_id = $2 \
                 AND new_email IS NOT NULL))";
         const TOKENS: &str = "DELETE FROM email_token WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
         const ACCOUNT: &str = "DELETE FROM user_account WHERE user_id = $1";
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -236,7 +227,7 @@ impl Store {
             execute_count!(on &mut *tx, RETIRE, &sub, now)?;
             let unsent_mails = execute_count!(on &mut *tx, MAILS, &email, user_id)?;
             execute_count!(on &mut *tx, TOKENS, user_id)?;
-            let sessions = execute_count!(on &mut *tx, SESSIONS, user_id)?;
+            let sessions = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             for sql in FORGET_GRANTS {
                 execute_count!(on &mut *tx, sql, user_id)?;
@@ -255,11 +246,10 @@ impl Store {
     pub async fn disable_account(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
         const SET: &str =
             "UPDATE user_account SET is_active = FALSE, updated_at = $2 WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, SET, user_id, now)?;
-            let ended = execute_count!(on &mut *tx, SESSIONS, user_id)?;
+            let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)

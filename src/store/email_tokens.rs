@@ -25,6 +25,16 @@ impl TokenPurpose {
     }
 }
 
+/// Spends a live token of a purpose (`$1` hash, `$2` purpose, `$3` now): one conditional
+/// UPDATE, so of two concurrent uses only one gets the row back.
+pub(super) const SPEND_TOKEN: &str = "UPDATE email_token SET used_at = $3 \
+     WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+     RETURNING user_id, email_normalized";
+
+/// Kills every unused token of a purpose for a user (`$1` user, `$2` purpose).
+pub(super) const DELETE_UNUSED_TOKENS: &str = "DELETE FROM email_token WHERE user_id = $1 \
+     AND purpose = $2 AND used_at IS NULL";
+
 /// A token to issue, replacing every unused one of the same purpose for the same user.
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {
@@ -92,14 +102,11 @@ impl Store {
         token_hash: &[u8],
         now: Millis,
     ) -> StoreResult<Option<i64>> {
-        const SPEND: &str = "UPDATE email_token SET used_at = $3 \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING user_id, email_normalized";
         const VERIFY: &str = "UPDATE user_account SET email_verified = TRUE, updated_at = $3 \
              WHERE user_id = $1 AND email_normalized = $2 RETURNING user_id";
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let spent: Option<(i64, String)> = sqlx::query_as(SPEND)
+            let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
                 .bind(TokenPurpose::VerifyEmail.as_str())
                 .bind(now)
@@ -127,15 +134,13 @@ impl Store {
     /// Issues a token and, in the same transaction, kills every unused token of the same
     /// purpose for that user: only the newest reset or email-change link works.
     pub async fn replace_email_token(&self, t: &NewToken<'_>) -> StoreResult<()> {
-        const KILL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         const INSERT: &str = "INSERT INTO email_token (token_hash, purpose, user_id, \
              email_normalized, created_at, expires_at, new_email, new_email_normalized) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         let (new_email, new_normalized) = t.new_email.unzip();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            execute_count!(on &mut *tx, KILL, t.user_id, t.purpose.as_str())?;
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, t.user_id, t.purpose.as_str())?;
             execute_count!(
                 on &mut *tx,
                 INSERT,
@@ -159,9 +164,12 @@ impl Store {
         user_id: i64,
         purpose: TokenPurpose,
     ) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
-        Ok(execute_count!(self, SQL, user_id, purpose.as_str())?)
+        Ok(execute_count!(
+            self,
+            DELETE_UNUSED_TOKENS,
+            user_id,
+            purpose.as_str()
+        )?)
     }
 
     /// Unused tokens of `purpose` for a user (tests and operators).

@@ -26,6 +26,10 @@ pub struct SessionRecord {
     pub user_agent: String,
 }
 
+/// Deletes every session of a user (`$1`); run in the transaction that stops the account,
+/// beside the revocation of its grants ([`super::revocation::BY_USER`]).
+pub(super) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM browser_session WHERE user_id = $1";
+
 impl Store {
     pub async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO browser_session (session_hash, sid, user_id, auth_time, amr, \

@@ -61,6 +61,10 @@ struct CredentialRow {
     password_hash: String,
 }
 
+/// Sets a user's password hash (`$1` user, `$2` hash, `$3` now).
+pub(super) const SET_PASSWORD_HASH: &str =
+    "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
+
 /// What sign-up (and later the CLI and admin console) needs to create an account.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -196,9 +200,7 @@ impl Store {
         hash: &str,
         now: Millis,
     ) -> StoreResult<()> {
-        const SQL: &str =
-            "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
-        execute_count!(self, SQL, user_id, hash, now)?;
+        execute_count!(self, SET_PASSWORD_HASH, user_id, hash, now)?;
         Ok(())
     }
 
