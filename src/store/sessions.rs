@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::revocation::{BY_SESSION, revoke_grants};
+use super::users::{UserRow, user_columns};
 use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::user::User;
@@ -60,20 +61,21 @@ impl Store {
         session_hash: &[u8],
         now: Millis,
     ) -> StoreResult<Option<(SessionRecord, User)>> {
-        const SQL: &str = "SELECT s.session_hash, s.sid, s.auth_time, s.amr, s.remember, \
-             s.created_at, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.ip, \
-             s.user_agent, u.user_id, u.sub, u.email, u.email_normalized, u.username, u.display_name, \
-             u.given_name, u.family_name, u.email_verified, u.is_active, u.is_admin, u.locale, \
-             u.created_at AS user_created_at, u.last_login_at \
-             FROM browser_session s JOIN user_account u ON u.user_id = s.user_id \
+        const SQL: &str = concat!(
+            "SELECT s.session_hash, s.sid, s.auth_time, s.amr, s.remember, ",
+            "s.created_at AS session_created_at, s.last_seen_at, s.idle_expires_at, ",
+            "s.absolute_expires_at, s.ip, s.user_agent, ",
+            user_columns!("u."),
+            " FROM browser_session s JOIN user_account u ON u.user_id = s.user_id \
              WHERE s.session_hash = $1 AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2 \
-             AND u.is_active";
-        let row: Option<SessionWithUserRaw> = on_db!(self, |pool| sqlx::query_as(SQL)
+             AND u.is_active"
+        );
+        let row: Option<SessionWithUserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(session_hash)
             .bind(now)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(SessionWithUserRaw::split))
+        Ok(row.map(SessionWithUserRow::split))
     }
 
     /// Records activity and slides the idle expiry (never past the absolute one).
@@ -188,67 +190,41 @@ impl Store {
     }
 }
 
-/// The joined row, with the user's `created_at` renamed to keep the two apart.
+/// The joined row: the session's columns (its `created_at` renamed to keep it apart from the
+/// user's) and the user's.
 #[derive(Debug, FromRow)]
-struct SessionWithUserRaw {
+struct SessionWithUserRow {
     session_hash: Vec<u8>,
     sid: String,
     auth_time: i64,
     amr: String,
     remember: bool,
-    created_at: i64,
+    session_created_at: i64,
     last_seen_at: i64,
     idle_expires_at: i64,
     absolute_expires_at: i64,
     ip: String,
     user_agent: String,
-    user_id: i64,
-    sub: String,
-    email: String,
-    email_normalized: String,
-    username: Option<String>,
-    display_name: String,
-    given_name: String,
-    family_name: String,
-    email_verified: bool,
-    is_active: bool,
-    is_admin: bool,
-    locale: Option<String>,
-    user_created_at: i64,
-    last_login_at: Option<i64>,
+    #[sqlx(flatten)]
+    user: UserRow,
 }
 
-impl SessionWithUserRaw {
+impl SessionWithUserRow {
     fn split(self) -> (SessionRecord, User) {
+        let user = User::from(self.user);
         let session = SessionRecord {
             session_hash: self.session_hash,
             sid: self.sid,
-            user_id: self.user_id,
+            user_id: user.user_id,
             auth_time: self.auth_time,
             amr: self.amr,
             remember: self.remember,
-            created_at: self.created_at,
+            created_at: self.session_created_at,
             last_seen_at: self.last_seen_at,
             idle_expires_at: self.idle_expires_at,
             absolute_expires_at: self.absolute_expires_at,
             ip: self.ip,
             user_agent: self.user_agent,
-        };
-        let user = User {
-            user_id: self.user_id,
-            sub: self.sub,
-            email: self.email,
-            email_normalized: self.email_normalized,
-            username: self.username,
-            display_name: self.display_name,
-            given_name: self.given_name,
-            family_name: self.family_name,
-            email_verified: self.email_verified,
-            is_active: self.is_active,
-            is_admin: self.is_admin,
-            locale: self.locale,
-            created_at: self.user_created_at,
-            last_login_at: self.last_login_at,
         };
         (session, user)
     }

@@ -7,13 +7,29 @@ use crate::domain::email_address::{self, EmailAddress};
 use crate::domain::user::User;
 use crate::domain::username;
 
-/// The columns of [`UserRow`], as a literal so queries can `concat!` it.
+/// The columns of [`UserRow`], as a literal so queries can `concat!` it;
+/// `user_columns!("u.")` qualifies each with a table alias (for joins).
 macro_rules! user_columns {
-    () => {
-        "user_id, sub, email, email_normalized, username, display_name, given_name, \
-         family_name, email_verified, is_active, is_admin, locale, created_at, last_login_at"
+    ($($alias:literal)?) => {
+        concat!(
+            $($alias,)? "user_id, ",
+            $($alias,)? "sub, ",
+            $($alias,)? "email, ",
+            $($alias,)? "email_normalized, ",
+            $($alias,)? "username, ",
+            $($alias,)? "display_name, ",
+            $($alias,)? "given_name, ",
+            $($alias,)? "family_name, ",
+            $($alias,)? "email_verified, ",
+            $($alias,)? "is_active, ",
+            $($alias,)? "is_admin, ",
+            $($alias,)? "locale, ",
+            $($alias,)? "created_at, ",
+            $($alias,)? "last_login_at"
+        )
     };
 }
+pub(super) use user_columns;
 
 #[derive(Debug, FromRow)]
 pub(crate) struct UserRow {
