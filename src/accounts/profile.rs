@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::mailing::{queue, reset_link};
 use super::portal::{Errors, field_error};
-use crate::domain::user::{MAX_NAME_LEN, User};
+use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
 use crate::domain::username::Username;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
@@ -16,7 +16,6 @@ use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError, audit, cookies, form::PageForm};
 use crate::i18n::{self, Lang};
 use crate::mail::message::MailKind;
-use crate::store::StoreError;
 use crate::store::account::ProfileUpdate;
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,7 +81,7 @@ fn name(
     let v = value.trim().to_owned();
     if required && v.is_empty() {
         field_error(errors, field, i18n::t(lang, "error-required"));
-    } else if v.chars().count() > MAX_NAME_LEN || v.chars().any(char::is_control) {
+    } else if !name_fits(&v) {
         let msg = i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]);
         field_error(errors, field, msg);
     }
@@ -158,7 +157,7 @@ pub async fn profile(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
+        Err(e) if e.is_conflict_on("username") => {
             let mut errors = Errors::new();
             field_error(&mut errors, "username", ctx.t("error-username-taken"));
             return Ok(render(

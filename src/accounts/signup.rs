@@ -11,8 +11,7 @@ use serde::Deserialize;
 use super::mailing::{lang_for, send_signup_attempt, send_verification};
 use crate::domain::email_address::{EmailAddress, EmailError};
 use crate::domain::password::{Password, PasswordPolicy, PasswordProblem};
-use crate::domain::secret::random_id;
-use crate::domain::user::MAX_NAME_LEN;
+use crate::domain::user::{MAX_NAME_LEN, name_fits};
 use crate::domain::username::Username;
 use crate::http::client::ClientInfo;
 use crate::http::session::MaybeUser;
@@ -105,7 +104,7 @@ fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Val
     let name = form.name.trim().to_owned();
     if name.is_empty() {
         err("name", i18n::t(lang, "error-required"));
-    } else if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
+    } else if !name_fits(&name) {
         err(
             "name",
             i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]),
@@ -199,31 +198,13 @@ pub async fn signup(
         .await;
         return Ok(done(&state, &ctx, &valid.email));
     }
-    let mut new = NewUser {
-        sub: random_id(),
-        email: valid.email.as_str().to_owned(),
-        email_normalized: valid.email.normalized().to_owned(),
-        username: valid.username.as_ref().map(|u| u.as_str().to_owned()),
-        username_normalized: valid.username.as_ref().map(|u| u.normalized().to_owned()),
-        display_name: valid.name.clone(),
-        password_hash: hash,
-        email_verified: false,
-        is_admin: false,
+    let new = NewUser {
         locale: Some(ctx.lang.code().to_owned()),
+        ..NewUser::new(&valid.email, valid.username.as_ref(), valid.name, hash)
     };
-    let mut created = state.store.create_user(&new, state.now()).await;
-    // A `sub` is 128 random bits, so this practically never repeats; if it matched a deleted
-    // account's, draw another rather than hand it out again.
-    for _ in 0..3 {
-        if !matches!(&created, Err(StoreError::Conflict { column }) if column == "sub") {
-            break;
-        }
-        new.sub = random_id();
-        created = state.store.create_user(&new, state.now()).await;
-    }
-    let created = match created {
+    let created = match state.store.create_account(new, state.now()).await {
         Ok(u) => u,
-        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
+        Err(e) if e.is_conflict_on("username") => {
             let mut errors = Errors::new();
             errors.insert("username", vec![ctx.t("error-username-taken")]);
             return Ok(render_form(

@@ -22,3 +22,9 @@ pub struct User {
 
 /// Longest display, given or family name accepted.
 pub const MAX_NAME_LEN: usize = 100;
+
+/// Whether a (trimmed) name may be stored: at most [`MAX_NAME_LEN`] characters and no
+/// control characters.
+pub fn name_fits(name: &str) -> bool {
+    name.chars().count() <= MAX_NAME_LEN && !name.chars().any(char::is_control)
+}

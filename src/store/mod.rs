@@ -89,6 +89,14 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// Whether a unique constraint on `column` refused the write. Matches by prefix, so
+    /// `username` covers the `username_normalized` index that stands behind a username.
+    pub fn is_conflict_on(&self, column: &str) -> bool {
+        matches!(self, Self::Conflict { column: c } if c.starts_with(column))
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {

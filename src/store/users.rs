@@ -4,8 +4,9 @@ use sqlx::FromRow;
 use super::{Store, StoreError, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::email_address::{self, EmailAddress};
+use crate::domain::secret::random_id;
 use crate::domain::user::User;
-use crate::domain::username;
+use crate::domain::username::{self, Username};
 
 /// The columns of [`UserRow`], as a literal so queries can `concat!` it;
 /// `user_columns!("u.")` qualifies each with a table alias (for joins).
@@ -77,11 +78,35 @@ struct CredentialRow {
     password_hash: String,
 }
 
+impl NewUser {
+    /// An account for `email` (and `username`) under a fresh random `sub`: unverified, not
+    /// an administrator, with no preferred language.
+    pub fn new(
+        email: &EmailAddress,
+        username: Option<&Username>,
+        display_name: String,
+        password_hash: String,
+    ) -> Self {
+        Self {
+            sub: random_id(),
+            email: email.as_str().to_owned(),
+            email_normalized: email.normalized().to_owned(),
+            username: username.map(|u| u.as_str().to_owned()),
+            username_normalized: username.map(|u| u.normalized().to_owned()),
+            display_name,
+            password_hash,
+            email_verified: false,
+            is_admin: false,
+            locale: None,
+        }
+    }
+}
+
 /// Sets a user's password hash (`$1` user, `$2` hash, `$3` now).
 pub(super) const SET_PASSWORD_HASH: &str =
     "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
 
-/// What sign-up (and later the CLI and admin console) needs to create an account.
+/// What sign-up and the CLI need to create an account.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub sub: String,
@@ -129,6 +154,22 @@ impl Store {
                 column: "sub".into(),
             }),
         }
+    }
+
+    /// Creates an account as [`Store::create_user`] does, but a `sub` that matches a deleted
+    /// account's is drawn again (up to three times) instead of being refused. A `sub` is 128
+    /// random bits, so this practically never happens; when it does, the subject is still
+    /// never handed out twice. Sign-up and `daemun user add` both create accounts here.
+    pub async fn create_account(&self, mut new: NewUser, now: Millis) -> StoreResult<User> {
+        let mut created = self.create_user(&new, now).await;
+        for _ in 0..3 {
+            if !matches!(&created, Err(e) if e.is_conflict_on("sub")) {
+                break;
+            }
+            new.sub = random_id();
+            created = self.create_user(&new, now).await;
+        }
+        created
     }
 
     pub async fn user_by_id(&self, user_id: i64) -> StoreResult<Option<User>> {
