@@ -6,9 +6,8 @@ use axum::http::HeaderValue;
 use axum::http::header::REFERRER_POLICY;
 use axum::response::Response;
 
-use super::lockout::policy as lockout_policy;
 use super::signup::password_message;
-use crate::domain::password::{Password, PasswordPolicy, Verified};
+use crate::domain::password::{Password, Verified};
 use crate::domain::user::User;
 use crate::http::{AppState, PageError};
 use crate::i18n::{self, Lang};
@@ -43,7 +42,7 @@ pub async fn current_password_ok(
         && matches!(
             state
                 .store
-                .login_attempt(&guard, state.now(), &lockout_policy(state))
+                .login_attempt(&guard, state.now(), &state.config.limits.lockout_policy())
                 .await?,
             Attempt::Locked { .. }
         );
@@ -73,23 +72,13 @@ pub fn new_password(
     confirm: &str,
     errors: &mut Errors,
 ) -> Option<Password> {
-    let policy = PasswordPolicy {
-        min_length: state.config.accounts.password_min_length,
-    };
     if password.is_empty() {
         field_error(errors, "password", i18n::t(lang, "error-required"));
         return None;
     }
     let pw = Password::new(password.to_owned());
-    let username = user.username.clone().unwrap_or_default();
-    let personal = [
-        user.email.as_str(),
-        username.as_str(),
-        user.display_name.as_str(),
-        user.given_name.as_str(),
-        user.family_name.as_str(),
-    ];
-    if let Err(problem) = policy.check(&pw, &personal) {
+    let policy = state.config.accounts.password_policy();
+    if let Err(problem) = policy.check(&pw, &user.personal_values()) {
         field_error(errors, "password", password_message(problem, lang));
         return None;
     }

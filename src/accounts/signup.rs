@@ -165,9 +165,7 @@ pub async fn signup(
     {
         return Err(PageError::too_many());
     }
-    let policy = PasswordPolicy {
-        min_length: state.config.accounts.password_min_length,
-    };
+    let policy = state.config.accounts.password_policy();
     let valid = match validate(&form, policy, ctx.lang) {
         Ok(v) => v,
         Err(errors) => {

@@ -9,7 +9,7 @@ use super::{fail, open_store, prompt, record_user};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::email_address::EmailAddress;
-use crate::domain::password::{self, HashParams, Password, PasswordPolicy};
+use crate::domain::password::{self, Password};
 use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
 use crate::domain::username::Username;
 use crate::store::Store;
@@ -147,7 +147,7 @@ async fn dispatch(config: &Config, store: &Store, cmd: UserCommand) -> Result<()
         UserCommand::SetPassword { who } => {
             let u = find(store, &who).await?;
             let raw = prompt::new_password(None)?;
-            let hash = checked_hash(config, &raw, &personal_info(&u)).await?;
+            let hash = checked_hash(config, &raw, &u.personal_values()).await?;
             let ended = store
                 .change_password(u.user_id, &hash, now)
                 .await
@@ -322,33 +322,16 @@ async fn find(store: &Store, who: &str) -> Result<User, String> {
         })
 }
 
-/// The values a password must not resemble, as in the account portal.
-fn personal_info(u: &User) -> [&str; 5] {
-    [
-        u.email.as_str(),
-        u.username.as_deref().unwrap_or(""),
-        u.display_name.as_str(),
-        u.given_name.as_str(),
-        u.family_name.as_str(),
-    ]
-}
-
 /// Checks `raw` against the sign-up policy and hashes it with the configured argon2id
 /// parameters.
 async fn checked_hash(config: &Config, raw: &str, personal: &[&str]) -> Result<String, String> {
-    let policy = PasswordPolicy {
-        min_length: config.accounts.password_min_length,
-    };
     let pw = Password::new(raw.to_owned());
-    policy
+    config
+        .accounts
+        .password_policy()
         .check(&pw, personal)
         .map_err(|p| format!("password refused: {p}; nothing was changed"))?;
-    let a = &config.accounts;
-    let params = HashParams {
-        memory_kib: a.argon2_memory_kib,
-        iterations: a.argon2_iterations,
-        parallelism: a.argon2_parallelism,
-    };
+    let params = config.accounts.hash_params();
     tokio::task::spawn_blocking(move || password::hash(&pw, params))
         .await
         .map_err(|e| e.to_string())?
