@@ -1,21 +1,19 @@
 //! `/signup`: create an unverified account and mail a verification link. An address that is
 //! already registered gets the same page (and the same hashing work); its owner is told by mail.
-use std::collections::BTreeMap;
-
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, send_signup_attempt, send_verification};
-use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::email_address::EmailAddress;
 use crate::domain::password::{Password, PasswordPolicy, PasswordProblem};
 use crate::domain::user::{MAX_NAME_LEN, name_fits};
 use crate::domain::username::Username;
 use crate::http::client::ClientInfo;
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::MaybeUser;
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
 use crate::i18n::{self, Lang};
 use crate::store::StoreError;
 use crate::store::users::NewUser;
@@ -30,8 +28,6 @@ pub struct SignupForm {
     password_confirm: String,
 }
 
-type Errors = BTreeMap<&'static str, Vec<String>>;
-
 pub async fn signup_form(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -40,32 +36,19 @@ pub async fn signup_form(
     if user.is_some() {
         return Redirect::to("/account").into_response();
     }
-    render_form(
-        &state,
-        &ctx,
-        &SignupForm::default(),
-        &Errors::new(),
-        StatusCode::OK,
-    )
+    render(&state, &ctx, &SignupForm::default(), &FieldErrors::new())
 }
 
-fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    form: &SignupForm,
-    errors: &Errors,
-    status: StatusCode,
-) -> Response {
+fn render(state: &AppState, ctx: &PageCtx, form: &SignupForm, errors: &FieldErrors) -> Response {
     let extra = context! {
         form => context! {
             email => form.email.clone(),
             username => form.username.clone(),
             name => form.name.clone(),
         },
-        errors => errors,
         min_length => state.config.accounts.password_min_length,
     };
-    ctx.render(state, status, "accounts/signup.html", extra)
+    render_form(state, ctx, "accounts/signup.html", errors, extra)
 }
 
 /// The fields as domain values, or the message for each field that is wrong.
@@ -76,49 +59,38 @@ struct Valid {
     password: Password,
 }
 
-fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, Errors> {
-    let mut errors = Errors::new();
-    let mut err = |field: &'static str, msg: String| errors.entry(field).or_default().push(msg);
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(e) => Some(e),
-        Err(EmailError::Empty) => {
-            err("email", i18n::t(lang, "error-required"));
-            None
-        }
-        Err(EmailError::Invalid) => {
-            err("email", i18n::t(lang, "error-email-invalid"));
-            None
-        }
-    };
+fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = errors.email("email", &form.email, lang);
     let username = if form.username.trim().is_empty() {
         None
     } else {
         match Username::parse(&form.username) {
             Ok(u) => Some(u),
             Err(_) => {
-                err("username", i18n::t(lang, "error-username-invalid"));
+                errors.add("username", i18n::t(lang, "error-username-invalid"));
                 None
             }
         }
     };
     let name = form.name.trim().to_owned();
     if name.is_empty() {
-        err("name", i18n::t(lang, "error-required"));
+        errors.add("name", i18n::t(lang, "error-required"));
     } else if !name_fits(&name) {
-        err(
+        errors.add(
             "name",
             i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]),
         );
     }
     let password = Password::new(form.password.clone());
     if form.password.is_empty() {
-        err("password", i18n::t(lang, "error-required"));
+        errors.add("password", i18n::t(lang, "error-required"));
     } else {
         let personal = [form.email.as_str(), form.username.as_str(), name.as_str()];
         if let Err(problem) = policy.check(&password, &personal) {
-            err("password", password_message(problem, lang));
+            errors.add("password", password_message(problem, lang));
         } else if form.password != form.password_confirm {
-            err("password_confirm", i18n::t(lang, "error-password-mismatch"));
+            errors.add("password_confirm", i18n::t(lang, "error-password-mismatch"));
         }
     }
     match email {
@@ -168,15 +140,7 @@ pub async fn signup(
     let policy = state.config.accounts.password_policy();
     let valid = match validate(&form, policy, ctx.lang) {
         Ok(v) => v,
-        Err(errors) => {
-            return Ok(render_form(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
-        }
+        Err(errors) => return Ok(render(&state, &ctx, &form, &errors)),
     };
     // Hash before looking anything up, so new and existing addresses cost the same.
     let hash = state.hasher.hash(valid.password.clone()).await?;
@@ -203,15 +167,8 @@ pub async fn signup(
     let created = match state.store.create_account(new, state.now()).await {
         Ok(u) => u,
         Err(e) if e.is_conflict_on("username") => {
-            let mut errors = Errors::new();
-            errors.insert("username", vec![ctx.t("error-username-taken")]);
-            return Ok(render_form(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
+            let errors = FieldErrors::one("username", ctx.t("error-username-taken"));
+            return Ok(render(&state, &ctx, &form, &errors));
         }
         Err(StoreError::Conflict { .. }) => {
             // The address was registered a moment ago by a concurrent request: same answer.
