@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use super::mailing::{queue, reset_link};
 use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
-use crate::domain::username::Username;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
@@ -85,17 +84,7 @@ fn validate(form: &ProfileForm, lang: Lang) -> Result<ProfileUpdate, FieldErrors
     let display_name = name(&form.display_name, true, "display_name", lang, &mut errors);
     let given_name = name(&form.given_name, false, "given_name", lang, &mut errors);
     let family_name = name(&form.family_name, false, "family_name", lang, &mut errors);
-    let username = if form.username.trim().is_empty() {
-        None
-    } else {
-        match Username::parse(&form.username) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                errors.add("username", i18n::t(lang, "error-username-invalid"));
-                None
-            }
-        }
-    };
+    let username = errors.optional_username("username", &form.username, lang);
     let locale = match form.locale.as_str() {
         "" => None,
         tag => match Lang::from_tag(tag) {

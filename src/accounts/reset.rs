@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::mailing::{greeting_name, lang_for, queue, reset_link, send_password_reset};
+use super::mailing::{
+    greeting_name, lang_for, link_request_limited, queue, reset_link, send_password_reset,
+};
 use super::portal::{new_password, no_referrer};
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::MaybeUser;
-use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::mail::message::MailKind;
 use crate::store::email_tokens::TokenPurpose;
 
@@ -44,20 +46,9 @@ pub async fn request(
         return Ok(render_form(&state, &ctx, REQUEST_PAGE, &errors, extra));
     };
     let limits = &state.config.limits;
-    let limited = rate_limit::over_any(
-        &state,
-        &[
-            (
-                format!("reset:ip:{}", client.limit_key),
-                limits.reset_per_ip,
-            ),
-            (
-                format!("reset:email:{}", email.normalized()),
-                limits.reset_per_address,
-            ),
-        ],
-    )
-    .await?;
+    let (per_ip, per_address) = (limits.reset_per_ip, limits.reset_per_address);
+    let limited =
+        link_request_limited(&state, "reset", &client, &email, per_ip, per_address).await?;
     // Only an exact (normalised) match gets mail, and only at its stored address. The request
     // itself changes nothing on the account. The token and the mail are made after the answer
     // is sent (and the mail leaves through the outbox), so the answer takes as long for an

@@ -62,17 +62,7 @@ struct Valid {
 fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::new();
     let email = errors.email("email", &form.email, lang);
-    let username = if form.username.trim().is_empty() {
-        None
-    } else {
-        match Username::parse(&form.username) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                errors.add("username", i18n::t(lang, "error-username-invalid"));
-                None
-            }
-        }
-    };
+    let username = errors.optional_username("username", &form.username, lang);
     let name = form.name.trim().to_owned();
     if name.is_empty() {
         errors.add("name", i18n::t(lang, "error-required"));

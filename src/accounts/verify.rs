@@ -8,14 +8,14 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::lockout::{self, Checked};
-use super::mailing::{lang_for, send_verification};
+use super::mailing::{lang_for, link_request_limited, send_verification};
 use super::portal::no_referrer;
 use crate::domain::password::Password;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
-use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::store::email_tokens::TokenPurpose;
 use crate::store::login_guard;
 
@@ -191,20 +191,9 @@ pub async fn resend(
         return Ok(render_form(&state, &ctx, RESEND_PAGE, &errors, extra));
     };
     let limits = &state.config.limits;
-    let limited = rate_limit::over_any(
-        &state,
-        &[
-            (
-                format!("resend:ip:{}", client.limit_key),
-                limits.resend_per_ip,
-            ),
-            (
-                format!("resend:email:{}", email.normalized()),
-                limits.resend_per_address,
-            ),
-        ],
-    )
-    .await?;
+    let (per_ip, per_address) = (limits.resend_per_ip, limits.resend_per_address);
+    let limited =
+        link_request_limited(&state, "resend", &client, &email, per_ip, per_address).await?;
     if !limited
         && let Some(user) = state.store.user_by_email(email.normalized()).await?
         && !user.email_verified

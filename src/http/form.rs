@@ -19,6 +19,7 @@ use super::error::PageError;
 use super::page::PageCtx;
 use super::state::AppState;
 use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::username::Username;
 use crate::i18n::{self, Lang};
 
 /// More fields than any of Daemun's forms has, by a wide margin.
@@ -123,6 +124,26 @@ impl FieldErrors {
         }
     }
 
+    /// Reads an optional username from `field`: blank is none; a malformed one adds its
+    /// message in `lang` and gives `None` as well.
+    pub fn optional_username(
+        &mut self,
+        field: &'static str,
+        raw: &str,
+        lang: Lang,
+    ) -> Option<Username> {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match Username::parse(raw) {
+            Ok(username) => Some(username),
+            Err(_) => {
+                self.add(field, i18n::t(lang, "error-username-invalid"));
+                None
+            }
+        }
+    }
+
     /// The status of a page showing the form: `200` while nothing is wrong (a fresh form),
     /// `400` once a field is.
     pub fn status(&self) -> StatusCode {
@@ -175,6 +196,18 @@ mod tests {
         assert!(errors.email("email", "  ", Lang::En).is_none());
         assert!(errors.email("email", "not-an-address", Lang::En).is_none());
         assert!(errors.email("email", "a@example.com", Lang::En).is_some());
+        assert!(
+            errors
+                .optional_username("username", " ", Lang::En)
+                .is_none()
+        );
+        assert!(errors.get("username").is_empty());
+        assert!(
+            errors
+                .optional_username("username", "a b", Lang::En)
+                .is_none()
+        );
+        assert_eq!(errors.get("username").len(), 1);
         errors.add("form", "whole form".into());
         assert_eq!(errors.get("email").len(), 2);
         assert_eq!(errors.get("form"), ["whole form"]);
