@@ -31,6 +31,26 @@ pub struct SessionRecord {
 /// beside the revocation of its grants ([`super::revocation::BY_USER`]).
 pub(super) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM browser_session WHERE user_id = $1";
 
+/// Runs `$sql` (a `DELETE FROM browser_session … RETURNING sid`, with each `$arg` bound) and
+/// revokes the grants made in every session it deleted, in one transaction; gives the number
+/// of sessions ended (a `StoreResult<u64>`).
+macro_rules! end_sessions {
+    ($store:expr, $now:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        on_db!($store, |pool| {
+            let mut tx = pool.begin().await?;
+            let sids: Vec<(String,)> = sqlx::query_as($sql)
+                $(.bind($arg))*
+                .fetch_all(&mut *tx)
+                .await?;
+            for (sid,) in &sids {
+                revoke_grants!(tx, BY_SESSION, sid, $now);
+            }
+            tx.commit().await.map(|()| sids.len() as u64)
+        })
+        .map_err($crate::store::StoreError::from)
+    };
+}
+
 impl Store {
     pub async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO browser_session (session_hash, sid, user_id, auth_time, amr, \
@@ -105,34 +125,14 @@ impl Store {
     /// SQLite transaction never has to upgrade from reading to writing.)
     pub async fn end_session(&self, session_hash: &[u8], now: Millis) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1 RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(session_hash)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| !sids.is_empty())
-        })?)
+        Ok(end_sessions!(self, now, SQL, session_hash)? > 0)
     }
 
     /// Logs the person out everywhere, in one transaction: every session ends, and every grant
     /// made in one of them is revoked. Returns the number of sessions ended.
     pub async fn end_sessions_of_user(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| sids.len() as u64)
-        })?)
+        end_sessions!(self, now, SQL, user_id)
     }
 
     /// Ends the session with public id `sid` only if it belongs to `user_id`, revoking its
@@ -165,18 +165,7 @@ impl Store {
     ) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND session_hash <> $2 \
              RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(user_id)
-                .bind(keep)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| sids.len() as u64)
-        })?)
+        end_sessions!(self, now, SQL, user_id, keep)
     }
 
     pub async fn sessions_of_user(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {
