@@ -2,17 +2,17 @@
 //! deletes the account, its sessions, tokens and unsent mail in one transaction, retires its
 //! `sub` for good, logs the browser out and says goodbye by mail.
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, queue};
-use super::portal::{Errors, current_password_ok, field_error};
+use super::portal::current_password_ok;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::CurrentUser;
-use crate::http::{AppState, PageCtx, PageError, audit, cookies, form::PageForm};
+use crate::http::{AppState, PageCtx, PageError, audit, cookies};
 use crate::mail::message::MailKind;
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,16 +26,11 @@ pub async fn delete_form(
     ctx: PageCtx,
     CurrentUser(_): CurrentUser,
 ) -> Response {
-    render(&state, &ctx, &Errors::new(), StatusCode::OK)
+    render(&state, &ctx, &FieldErrors::new())
 }
 
-fn render(state: &AppState, ctx: &PageCtx, errors: &Errors, status: StatusCode) -> Response {
-    ctx.render(
-        state,
-        status,
-        "portal/delete.html",
-        context! { errors => errors },
-    )
+fn render(state: &AppState, ctx: &PageCtx, errors: &FieldErrors) -> Response {
+    render_form(state, ctx, "portal/delete.html", errors, context! {})
 }
 
 pub async fn delete(
@@ -47,8 +42,7 @@ pub async fn delete(
 ) -> Result<Response, PageError> {
     let user = &auth.user;
     if !current_password_ok(&state, user, &form.password).await? {
-        let mut errors = Errors::new();
-        field_error(&mut errors, "password", ctx.t("error-password-wrong"));
+        let errors = FieldErrors::one("password", ctx.t("error-password-wrong"));
         audit::record(
             &state,
             "account.delete_refused",
@@ -57,7 +51,7 @@ pub async fn delete(
             "wrong_password",
         )
         .await;
-        return Ok(render(&state, &ctx, &errors, StatusCode::BAD_REQUEST));
+        return Ok(render(&state, &ctx, &errors));
     }
     let Some(deleted) = state
         .store

@@ -9,13 +9,13 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link, send_email_change};
-use super::portal::{Errors, current_password_ok, field_error, no_referrer};
-use crate::domain::email_address::{EmailAddress, EmailError};
+use super::portal::{current_password_ok, no_referrer};
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::{CurrentUser, MaybeUser};
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
 use crate::mail::message::MailKind;
 use crate::store::account::EmailChange;
 use crate::store::email_tokens::TokenPurpose;
@@ -32,18 +32,12 @@ pub async fn email_form(
     ctx: PageCtx,
     CurrentUser(_): CurrentUser,
 ) -> Response {
-    render(&state, &ctx, "", &Errors::new(), StatusCode::OK)
+    render(&state, &ctx, "", &FieldErrors::new())
 }
 
-fn render(
-    state: &AppState,
-    ctx: &PageCtx,
-    new_email: &str,
-    errors: &Errors,
-    status: StatusCode,
-) -> Response {
-    let extra = context! { new_email => new_email, errors => errors };
-    ctx.render(state, status, "portal/email.html", extra)
+fn render(state: &AppState, ctx: &PageCtx, new_email: &str, errors: &FieldErrors) -> Response {
+    let extra = context! { new_email => new_email };
+    render_form(state, ctx, "portal/email.html", errors, extra)
 }
 
 pub async fn email(
@@ -54,24 +48,16 @@ pub async fn email(
     PageForm(form): PageForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let user = &auth.user;
-    let mut errors = Errors::new();
-    let new = match EmailAddress::parse(&form.new_email) {
-        Ok(e) if e.normalized() == user.email_normalized => {
-            field_error(&mut errors, "new_email", ctx.t("error-email-same"));
+    let mut errors = FieldErrors::new();
+    let new = match errors.email("new_email", &form.new_email, ctx.lang) {
+        Some(e) if e.normalized() == user.email_normalized => {
+            errors.add("new_email", ctx.t("error-email-same"));
             None
         }
-        Ok(e) => Some(e),
-        Err(EmailError::Empty) => {
-            field_error(&mut errors, "new_email", ctx.t("error-required"));
-            None
-        }
-        Err(EmailError::Invalid) => {
-            field_error(&mut errors, "new_email", ctx.t("error-email-invalid"));
-            None
-        }
+        new => new,
     };
     if !current_password_ok(&state, user, &form.password).await? {
-        field_error(&mut errors, "password", ctx.t("error-password-wrong"));
+        errors.add("password", ctx.t("error-password-wrong"));
         audit::record(
             &state,
             "email.change_refused",
@@ -82,13 +68,7 @@ pub async fn email(
         .await;
     }
     let Some(new) = new.filter(|_| errors.is_empty()) else {
-        return Ok(render(
-            &state,
-            &ctx,
-            &form.new_email,
-            &errors,
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(render(&state, &ctx, &form.new_email, &errors));
     };
     let bucket = format!("email-change:user:{}", user.user_id);
     if rate_limit::over_limit(

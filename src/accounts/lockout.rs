@@ -13,18 +13,7 @@ use crate::domain::user::User;
 use crate::http::{AppState, PageCtx, PageError};
 use crate::i18n::{self, FluentArg};
 use crate::mail::message::MailKind;
-use crate::store::login_guard::{Attempt, LockoutPolicy};
-
-/// The lock-out settings from `[limits]`.
-pub fn policy(state: &AppState) -> LockoutPolicy {
-    let l = &state.config.limits;
-    LockoutPolicy {
-        threshold: l.lockout_threshold,
-        base_ms: l.lockout_base_secs * 1000,
-        max_ms: l.lockout_max_secs * 1000,
-        forget_ms: l.lockout_forget_hours * 3_600_000,
-    }
-}
+use crate::store::login_guard::Attempt;
 
 /// The outcome of [`check`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +38,7 @@ pub async fn check(
     password: Password,
     hash: Option<String>,
 ) -> Result<Checked, PageError> {
-    let policy = policy(state);
+    let policy = state.config.limits.lockout_policy();
     let failures = match state
         .store
         .login_attempt(guard, state.now(), &policy)

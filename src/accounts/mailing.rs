@@ -4,10 +4,29 @@ use crate::domain::clock::{HOUR, MINUTE};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
-use crate::http::{AppState, PageError};
+use crate::http::client::ClientInfo;
+use crate::http::{AppState, PageError, rate_limit};
 use crate::i18n::Lang;
 use crate::mail::message::{MailKind, compose};
 use crate::store::email_tokens::{NewToken, TokenPurpose};
+
+/// Whether a request to mail a link to `email` (a new verification link, a reset link) is
+/// over its limits: `per_ip` per client address (bucket `<what>:ip:…`) and `per_address` per
+/// address asked for (`<what>:email:…`). Both are counted either way.
+pub async fn link_request_limited(
+    state: &AppState,
+    what: &str,
+    client: &ClientInfo,
+    email: &EmailAddress,
+    per_ip: i64,
+    per_address: i64,
+) -> Result<bool, PageError> {
+    let buckets = [
+        (format!("{what}:ip:{}", client.limit_key), per_ip),
+        (format!("{what}:email:{}", email.normalized()), per_address),
+    ];
+    Ok(rate_limit::over_any(state, &buckets).await?)
+}
 
 /// Renders `kind` in `lang` and queues it for `to`.
 pub async fn queue(

@@ -1,17 +1,17 @@
 //! `/account/password`: a new password for a logged-in person who knows the current one. On
 //! success every other session ends and this one continues under a fresh id.
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link};
-use super::portal::{Errors, current_password_ok, field_error, new_password};
+use super::portal::{current_password_ok, new_password};
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::{self, CurrentUser};
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
+use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::mail::message::MailKind;
 
 #[derive(Debug, Default, Deserialize)]
@@ -27,15 +27,12 @@ pub async fn password_form(
     ctx: PageCtx,
     CurrentUser(_): CurrentUser,
 ) -> Response {
-    render(&state, &ctx, &Errors::new(), StatusCode::OK)
+    render(&state, &ctx, &FieldErrors::new())
 }
 
-fn render(state: &AppState, ctx: &PageCtx, errors: &Errors, status: StatusCode) -> Response {
-    let extra = context! {
-        errors => errors,
-        min_length => state.config.accounts.password_min_length,
-    };
-    ctx.render(state, status, "portal/password.html", extra)
+fn render(state: &AppState, ctx: &PageCtx, errors: &FieldErrors) -> Response {
+    let extra = context! { min_length => state.config.accounts.password_min_length };
+    render_form(state, ctx, "portal/password.html", errors, extra)
 }
 
 pub async fn password(
@@ -46,13 +43,9 @@ pub async fn password(
     PageForm(form): PageForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let user = &auth.user;
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     if !current_password_ok(&state, user, &form.current_password).await? {
-        field_error(
-            &mut errors,
-            "current_password",
-            ctx.t("error-password-wrong"),
-        );
+        errors.add("current_password", ctx.t("error-password-wrong"));
         audit::record(
             &state,
             "password.change_refused",
@@ -61,7 +54,7 @@ pub async fn password(
             "wrong_password",
         )
         .await;
-        return Ok(render(&state, &ctx, &errors, StatusCode::BAD_REQUEST));
+        return Ok(render(&state, &ctx, &errors));
     }
     let Some(new) = new_password(
         &state,
@@ -71,7 +64,7 @@ pub async fn password(
         &form.password_confirm,
         &mut errors,
     ) else {
-        return Ok(render(&state, &ctx, &errors, StatusCode::BAD_REQUEST));
+        return Ok(render(&state, &ctx, &errors));
     };
     let hash = state.hasher.hash(new).await?;
     let ended = state

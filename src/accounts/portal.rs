@@ -1,25 +1,16 @@
-//! What the account portal's pages share: field errors, re-checking the current password
-//! (throttled like a login), and the password rules for a new password.
-use std::collections::BTreeMap;
-
+//! What the account portal's pages share: re-checking the current password (throttled like
+//! a login), and the password rules for a new password.
 use axum::http::HeaderValue;
 use axum::http::header::REFERRER_POLICY;
 use axum::response::Response;
 
-use super::lockout::policy as lockout_policy;
 use super::signup::password_message;
-use crate::domain::password::{Password, PasswordPolicy, Verified};
+use crate::domain::password::{Password, Verified};
 use crate::domain::user::User;
+use crate::http::form::FieldErrors;
 use crate::http::{AppState, PageError};
 use crate::i18n::{self, Lang};
 use crate::store::login_guard::{self, Attempt};
-
-/// Messages per form field (`form` for the whole form).
-pub type Errors = BTreeMap<&'static str, Vec<String>>;
-
-pub fn field_error(errors: &mut Errors, field: &'static str, message: String) {
-    errors.entry(field).or_default().push(message);
-}
 
 /// Keeps a token in the URL out of `Referer` headers of anything the page links to.
 pub fn no_referrer(mut resp: Response) -> Response {
@@ -43,7 +34,7 @@ pub async fn current_password_ok(
         && matches!(
             state
                 .store
-                .login_attempt(&guard, state.now(), &lockout_policy(state))
+                .login_attempt(&guard, state.now(), &state.config.limits.lockout_policy())
                 .await?,
             Attempt::Locked { .. }
         );
@@ -71,34 +62,20 @@ pub fn new_password(
     user: &User,
     password: &str,
     confirm: &str,
-    errors: &mut Errors,
+    errors: &mut FieldErrors,
 ) -> Option<Password> {
-    let policy = PasswordPolicy {
-        min_length: state.config.accounts.password_min_length,
-    };
     if password.is_empty() {
-        field_error(errors, "password", i18n::t(lang, "error-required"));
+        errors.add("password", i18n::t(lang, "error-required"));
         return None;
     }
     let pw = Password::new(password.to_owned());
-    let username = user.username.clone().unwrap_or_default();
-    let personal = [
-        user.email.as_str(),
-        username.as_str(),
-        user.display_name.as_str(),
-        user.given_name.as_str(),
-        user.family_name.as_str(),
-    ];
-    if let Err(problem) = policy.check(&pw, &personal) {
-        field_error(errors, "password", password_message(problem, lang));
+    let policy = state.config.accounts.password_policy();
+    if let Err(problem) = policy.check(&pw, &user.personal_values()) {
+        errors.add("password", password_message(problem, lang));
         return None;
     }
     if password != confirm {
-        field_error(
-            errors,
-            "password_confirm",
-            i18n::t(lang, "error-password-mismatch"),
-        );
+        errors.add("password_confirm", i18n::t(lang, "error-password-mismatch"));
         return None;
     }
     Some(pw)

@@ -1,22 +1,19 @@
 //! `/account/profile`: display name, given and family name, username and preferred language.
 //! Only these fields are read from the form, whatever else is posted.
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{queue, reset_link};
-use super::portal::{Errors, field_error};
-use crate::domain::user::{MAX_NAME_LEN, User};
-use crate::domain::username::Username;
+use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::CurrentUser;
-use crate::http::{AppState, PageCtx, PageError, audit, cookies, form::PageForm};
+use crate::http::{AppState, PageCtx, PageError, audit, cookies};
 use crate::i18n::{self, Lang};
 use crate::mail::message::MailKind;
-use crate::store::StoreError;
 use crate::store::account::ProfileUpdate;
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,16 +44,10 @@ pub async fn profile_form(
     CurrentUser(auth): CurrentUser,
 ) -> Response {
     let form = ProfileForm::from_user(&auth.user);
-    render(&state, &ctx, &form, &Errors::new(), StatusCode::OK)
+    render(&state, &ctx, &form, &FieldErrors::new())
 }
 
-fn render(
-    state: &AppState,
-    ctx: &PageCtx,
-    form: &ProfileForm,
-    errors: &Errors,
-    status: StatusCode,
-) -> Response {
+fn render(state: &AppState, ctx: &PageCtx, form: &ProfileForm, errors: &FieldErrors) -> Response {
     let extra = context! {
         form => context! {
             display_name => form.display_name.clone(),
@@ -65,10 +56,9 @@ fn render(
             username => form.username.clone(),
             locale => form.locale.clone(),
         },
-        errors => errors,
         max_name => MAX_NAME_LEN,
     };
-    ctx.render(state, status, "portal/profile.html", extra)
+    render_form(state, ctx, "portal/profile.html", errors, extra)
 }
 
 /// A name field: trimmed, at most [`MAX_NAME_LEN`] characters, no control characters.
@@ -77,44 +67,30 @@ fn name(
     required: bool,
     field: &'static str,
     lang: Lang,
-    errors: &mut Errors,
+    errors: &mut FieldErrors,
 ) -> String {
     let v = value.trim().to_owned();
     if required && v.is_empty() {
-        field_error(errors, field, i18n::t(lang, "error-required"));
-    } else if v.chars().count() > MAX_NAME_LEN || v.chars().any(char::is_control) {
+        errors.add(field, i18n::t(lang, "error-required"));
+    } else if !name_fits(&v) {
         let msg = i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]);
-        field_error(errors, field, msg);
+        errors.add(field, msg);
     }
     v
 }
 
-fn validate(form: &ProfileForm, lang: Lang) -> Result<ProfileUpdate, Errors> {
-    let mut errors = Errors::new();
+fn validate(form: &ProfileForm, lang: Lang) -> Result<ProfileUpdate, FieldErrors> {
+    let mut errors = FieldErrors::new();
     let display_name = name(&form.display_name, true, "display_name", lang, &mut errors);
     let given_name = name(&form.given_name, false, "given_name", lang, &mut errors);
     let family_name = name(&form.family_name, false, "family_name", lang, &mut errors);
-    let username = if form.username.trim().is_empty() {
-        None
-    } else {
-        match Username::parse(&form.username) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                field_error(
-                    &mut errors,
-                    "username",
-                    i18n::t(lang, "error-username-invalid"),
-                );
-                None
-            }
-        }
-    };
+    let username = errors.optional_username("username", &form.username, lang);
     let locale = match form.locale.as_str() {
         "" => None,
         tag => match Lang::from_tag(tag) {
             Some(l) if l.code() == tag => Some(l.code().to_owned()),
             _ => {
-                field_error(&mut errors, "locale", i18n::t(lang, "error-locale-invalid"));
+                errors.add("locale", i18n::t(lang, "error-locale-invalid"));
                 None
             }
         },
@@ -141,15 +117,7 @@ pub async fn profile(
 ) -> Result<Response, PageError> {
     let update = match validate(&form, ctx.lang) {
         Ok(u) => u,
-        Err(errors) => {
-            return Ok(render(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
-        }
+        Err(errors) => return Ok(render(&state, &ctx, &form, &errors)),
     };
     let user_id = auth.user.user_id;
     match state
@@ -158,16 +126,9 @@ pub async fn profile(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
-            let mut errors = Errors::new();
-            field_error(&mut errors, "username", ctx.t("error-username-taken"));
-            return Ok(render(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
+        Err(e) if e.is_conflict_on("username") => {
+            let errors = FieldErrors::one("username", ctx.t("error-username-taken"));
+            return Ok(render(&state, &ctx, &form, &errors));
         }
         Err(e) => return Err(e.into()),
     }

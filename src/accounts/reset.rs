@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::mailing::{greeting_name, lang_for, queue, reset_link, send_password_reset};
-use super::portal::{Errors, field_error, new_password, no_referrer};
-use crate::domain::email_address::{EmailAddress, EmailError};
+use super::mailing::{
+    greeting_name, lang_for, link_request_limited, queue, reset_link, send_password_reset,
+};
+use super::portal::{new_password, no_referrer};
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::MaybeUser;
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::mail::message::MailKind;
 use crate::store::email_tokens::TokenPurpose;
 
@@ -25,9 +27,11 @@ pub struct RequestForm {
     email: String,
 }
 
+const REQUEST_PAGE: &str = "portal/reset_request.html";
+
 pub async fn request_form(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    let extra = context! { sent => false, errors => Errors::new() };
-    ctx.ok(&state, "portal/reset_request.html", extra)
+    let extra = context! { sent => false };
+    render_form(&state, &ctx, REQUEST_PAGE, &FieldErrors::new(), extra)
 }
 
 pub async fn request(
@@ -36,40 +40,15 @@ pub async fn request(
     client: ClientInfo,
     PageForm(form): PageForm<RequestForm>,
 ) -> Result<Response, PageError> {
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => {
-            let key = if e == EmailError::Empty {
-                "error-required"
-            } else {
-                "error-email-invalid"
-            };
-            let mut errors = Errors::new();
-            field_error(&mut errors, "email", ctx.t(key));
-            let extra = context! { sent => false, email => form.email, errors => errors };
-            return Ok(ctx.render(
-                &state,
-                StatusCode::BAD_REQUEST,
-                "portal/reset_request.html",
-                extra,
-            ));
-        }
+    let mut errors = FieldErrors::new();
+    let Some(email) = errors.email("email", &form.email, ctx.lang) else {
+        let extra = context! { sent => false, email => form.email };
+        return Ok(render_form(&state, &ctx, REQUEST_PAGE, &errors, extra));
     };
     let limits = &state.config.limits;
-    let limited = rate_limit::over_any(
-        &state,
-        &[
-            (
-                format!("reset:ip:{}", client.limit_key),
-                limits.reset_per_ip,
-            ),
-            (
-                format!("reset:email:{}", email.normalized()),
-                limits.reset_per_address,
-            ),
-        ],
-    )
-    .await?;
+    let (per_ip, per_address) = (limits.reset_per_ip, limits.reset_per_address);
+    let limited =
+        link_request_limited(&state, "reset", &client, &email, per_ip, per_address).await?;
     // Only an exact (normalised) match gets mail, and only at its stored address. The request
     // itself changes nothing on the account. The token and the mail are made after the answer
     // is sent (and the mail leaves through the outbox), so the answer takes as long for an
@@ -96,8 +75,8 @@ pub async fn request(
         });
     }
     // One answer for unknown, disabled, rate-limited and real addresses.
-    let extra = context! { sent => true, errors => Errors::new() };
-    Ok(ctx.ok(&state, "portal/reset_request.html", extra))
+    let extra = context! { sent => true };
+    Ok(render_form(&state, &ctx, REQUEST_PAGE, &errors, extra))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,19 +95,18 @@ fn failed(state: &AppState, ctx: &PageCtx) -> Response {
     ))
 }
 
-fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    token: &SecretToken,
-    errors: &Errors,
-    status: StatusCode,
-) -> Response {
+fn render(state: &AppState, ctx: &PageCtx, token: &SecretToken, errors: &FieldErrors) -> Response {
     let extra = context! {
         token => token.expose(),
-        errors => errors,
         min_length => state.config.accounts.password_min_length,
     };
-    no_referrer(ctx.render(state, status, "portal/reset_form.html", extra))
+    no_referrer(render_form(
+        state,
+        ctx,
+        "portal/reset_form.html",
+        errors,
+        extra,
+    ))
 }
 
 /// The account a live reset token belongs to (nothing changes).
@@ -159,13 +137,7 @@ pub async fn reset_form(
     if token_user(&state, &token).await?.is_none() {
         return Ok(failed(&state, &ctx));
     }
-    Ok(render_form(
-        &state,
-        &ctx,
-        &token,
-        &Errors::new(),
-        StatusCode::OK,
-    ))
+    Ok(render(&state, &ctx, &token, &FieldErrors::new()))
 }
 
 pub async fn reset(
@@ -183,7 +155,7 @@ pub async fn reset(
         audit::record(&state, "password.reset_failed", None, &client, "invalid").await;
         return Ok(failed(&state, &ctx));
     };
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     let Some(new) = new_password(
         &state,
         ctx.lang,
@@ -192,13 +164,7 @@ pub async fn reset(
         &form.password_confirm,
         &mut errors,
     ) else {
-        return Ok(render_form(
-            &state,
-            &ctx,
-            &token,
-            &errors,
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(render(&state, &ctx, &token, &errors));
     };
     let hash = state.hasher.hash(new).await?;
     // The token is spent here, atomically with the new password: of two concurrent uses

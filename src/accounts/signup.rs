@@ -1,22 +1,19 @@
 //! `/signup`: create an unverified account and mail a verification link. An address that is
 //! already registered gets the same page (and the same hashing work); its owner is told by mail.
-use std::collections::BTreeMap;
-
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, send_signup_attempt, send_verification};
-use crate::domain::email_address::{EmailAddress, EmailError};
+use crate::domain::email_address::EmailAddress;
 use crate::domain::password::{Password, PasswordPolicy, PasswordProblem};
-use crate::domain::secret::random_id;
-use crate::domain::user::MAX_NAME_LEN;
+use crate::domain::user::{MAX_NAME_LEN, name_fits};
 use crate::domain::username::Username;
 use crate::http::client::ClientInfo;
+use crate::http::form::{FieldErrors, PageForm, render_form};
 use crate::http::session::MaybeUser;
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
 use crate::i18n::{self, Lang};
 use crate::store::StoreError;
 use crate::store::users::NewUser;
@@ -31,8 +28,6 @@ pub struct SignupForm {
     password_confirm: String,
 }
 
-type Errors = BTreeMap<&'static str, Vec<String>>;
-
 pub async fn signup_form(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -41,32 +36,19 @@ pub async fn signup_form(
     if user.is_some() {
         return Redirect::to("/account").into_response();
     }
-    render_form(
-        &state,
-        &ctx,
-        &SignupForm::default(),
-        &Errors::new(),
-        StatusCode::OK,
-    )
+    render(&state, &ctx, &SignupForm::default(), &FieldErrors::new())
 }
 
-fn render_form(
-    state: &AppState,
-    ctx: &PageCtx,
-    form: &SignupForm,
-    errors: &Errors,
-    status: StatusCode,
-) -> Response {
+fn render(state: &AppState, ctx: &PageCtx, form: &SignupForm, errors: &FieldErrors) -> Response {
     let extra = context! {
         form => context! {
             email => form.email.clone(),
             username => form.username.clone(),
             name => form.name.clone(),
         },
-        errors => errors,
         min_length => state.config.accounts.password_min_length,
     };
-    ctx.render(state, status, "accounts/signup.html", extra)
+    render_form(state, ctx, "accounts/signup.html", errors, extra)
 }
 
 /// The fields as domain values, or the message for each field that is wrong.
@@ -77,49 +59,28 @@ struct Valid {
     password: Password,
 }
 
-fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, Errors> {
-    let mut errors = Errors::new();
-    let mut err = |field: &'static str, msg: String| errors.entry(field).or_default().push(msg);
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(e) => Some(e),
-        Err(EmailError::Empty) => {
-            err("email", i18n::t(lang, "error-required"));
-            None
-        }
-        Err(EmailError::Invalid) => {
-            err("email", i18n::t(lang, "error-email-invalid"));
-            None
-        }
-    };
-    let username = if form.username.trim().is_empty() {
-        None
-    } else {
-        match Username::parse(&form.username) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                err("username", i18n::t(lang, "error-username-invalid"));
-                None
-            }
-        }
-    };
+fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Valid, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = errors.email("email", &form.email, lang);
+    let username = errors.optional_username("username", &form.username, lang);
     let name = form.name.trim().to_owned();
     if name.is_empty() {
-        err("name", i18n::t(lang, "error-required"));
-    } else if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
-        err(
+        errors.add("name", i18n::t(lang, "error-required"));
+    } else if !name_fits(&name) {
+        errors.add(
             "name",
             i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]),
         );
     }
     let password = Password::new(form.password.clone());
     if form.password.is_empty() {
-        err("password", i18n::t(lang, "error-required"));
+        errors.add("password", i18n::t(lang, "error-required"));
     } else {
         let personal = [form.email.as_str(), form.username.as_str(), name.as_str()];
         if let Err(problem) = policy.check(&password, &personal) {
-            err("password", password_message(problem, lang));
+            errors.add("password", password_message(problem, lang));
         } else if form.password != form.password_confirm {
-            err("password_confirm", i18n::t(lang, "error-password-mismatch"));
+            errors.add("password_confirm", i18n::t(lang, "error-password-mismatch"));
         }
     }
     match email {
@@ -166,20 +127,10 @@ pub async fn signup(
     {
         return Err(PageError::too_many());
     }
-    let policy = PasswordPolicy {
-        min_length: state.config.accounts.password_min_length,
-    };
+    let policy = state.config.accounts.password_policy();
     let valid = match validate(&form, policy, ctx.lang) {
         Ok(v) => v,
-        Err(errors) => {
-            return Ok(render_form(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
-        }
+        Err(errors) => return Ok(render(&state, &ctx, &form, &errors)),
     };
     // Hash before looking anything up, so new and existing addresses cost the same.
     let hash = state.hasher.hash(valid.password.clone()).await?;
@@ -199,40 +150,15 @@ pub async fn signup(
         .await;
         return Ok(done(&state, &ctx, &valid.email));
     }
-    let mut new = NewUser {
-        sub: random_id(),
-        email: valid.email.as_str().to_owned(),
-        email_normalized: valid.email.normalized().to_owned(),
-        username: valid.username.as_ref().map(|u| u.as_str().to_owned()),
-        username_normalized: valid.username.as_ref().map(|u| u.normalized().to_owned()),
-        display_name: valid.name.clone(),
-        password_hash: hash,
-        email_verified: false,
-        is_admin: false,
+    let new = NewUser {
         locale: Some(ctx.lang.code().to_owned()),
+        ..NewUser::new(&valid.email, valid.username.as_ref(), valid.name, hash)
     };
-    let mut created = state.store.create_user(&new, state.now()).await;
-    // A `sub` is 128 random bits, so this practically never repeats; if it matched a deleted
-    // account's, draw another rather than hand it out again.
-    for _ in 0..3 {
-        if !matches!(&created, Err(StoreError::Conflict { column }) if column == "sub") {
-            break;
-        }
-        new.sub = random_id();
-        created = state.store.create_user(&new, state.now()).await;
-    }
-    let created = match created {
+    let created = match state.store.create_account(new, state.now()).await {
         Ok(u) => u,
-        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
-            let mut errors = Errors::new();
-            errors.insert("username", vec![ctx.t("error-username-taken")]);
-            return Ok(render_form(
-                &state,
-                &ctx,
-                &form,
-                &errors,
-                StatusCode::BAD_REQUEST,
-            ));
+        Err(e) if e.is_conflict_on("username") => {
+            let errors = FieldErrors::one("username", ctx.t("error-username-taken"));
+            return Ok(render(&state, &ctx, &form, &errors));
         }
         Err(StoreError::Conflict { .. }) => {
             // The address was registered a moment ago by a concurrent request: same answer.

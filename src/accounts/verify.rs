@@ -2,29 +2,22 @@
 //! scanners that prefetch links cannot use the token up), and `/verify/resend` mails a new link
 //! with the same answer whatever the address.
 use axum::extract::{Path, State};
-use axum::http::header::REFERRER_POLICY;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::lockout::{self, Checked};
-use super::mailing::{lang_for, send_verification};
-use crate::domain::email_address::{EmailAddress, EmailError};
+use super::mailing::{lang_for, link_request_limited, send_verification};
+use super::portal::no_referrer;
 use crate::domain::password::Password;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
-use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
+use crate::http::form::{FieldErrors, PageForm, render_form};
+use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::store::email_tokens::TokenPurpose;
 use crate::store::login_guard;
-
-/// The token stays out of `Referer` headers of anything the page links to.
-fn no_referrer(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    resp
-}
 
 fn failed(state: &AppState, ctx: &PageCtx) -> Response {
     no_referrer(ctx.render(
@@ -179,12 +172,11 @@ pub struct ResendForm {
     email: String,
 }
 
+const RESEND_PAGE: &str = "accounts/verify_resend.html";
+
 pub async fn resend_form(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    ctx.ok(
-        &state,
-        "accounts/verify_resend.html",
-        context! { sent => false },
-    )
+    let extra = context! { sent => false };
+    render_form(&state, &ctx, RESEND_PAGE, &FieldErrors::new(), extra)
 }
 
 pub async fn resend(
@@ -193,38 +185,15 @@ pub async fn resend(
     client: ClientInfo,
     PageForm(form): PageForm<ResendForm>,
 ) -> Result<Response, PageError> {
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => {
-            let key = if e == EmailError::Empty {
-                "error-required"
-            } else {
-                "error-email-invalid"
-            };
-            let extra = context! { sent => false, email => form.email, errors => context! { email => vec![ctx.t(key)] } };
-            return Ok(ctx.render(
-                &state,
-                StatusCode::BAD_REQUEST,
-                "accounts/verify_resend.html",
-                extra,
-            ));
-        }
+    let mut errors = FieldErrors::new();
+    let Some(email) = errors.email("email", &form.email, ctx.lang) else {
+        let extra = context! { sent => false, email => form.email };
+        return Ok(render_form(&state, &ctx, RESEND_PAGE, &errors, extra));
     };
     let limits = &state.config.limits;
-    let limited = rate_limit::over_any(
-        &state,
-        &[
-            (
-                format!("resend:ip:{}", client.limit_key),
-                limits.resend_per_ip,
-            ),
-            (
-                format!("resend:email:{}", email.normalized()),
-                limits.resend_per_address,
-            ),
-        ],
-    )
-    .await?;
+    let (per_ip, per_address) = (limits.resend_per_ip, limits.resend_per_address);
+    let limited =
+        link_request_limited(&state, "resend", &client, &email, per_ip, per_address).await?;
     if !limited
         && let Some(user) = state.store.user_by_email(email.normalized()).await?
         && !user.email_verified
@@ -241,9 +210,6 @@ pub async fn resend(
         .await;
     }
     // One answer for unknown, unverified, verified and rate-limited addresses.
-    Ok(ctx.ok(
-        &state,
-        "accounts/verify_resend.html",
-        context! { sent => true },
-    ))
+    let extra = context! { sent => true };
+    Ok(render_form(&state, &ctx, RESEND_PAGE, &errors, extra))
 }

@@ -4,9 +4,8 @@
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use crate::accounts::portal::{Errors, field_error};
-use crate::domain::client::Client;
-use crate::domain::client::{GRANT_TYPES, RedirectUri, RedirectUriError};
+use crate::domain::client::{Client, GRANT_TYPES, RedirectUri, RedirectUriError};
+use crate::http::form::FieldErrors;
 use crate::i18n::{self, Lang};
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::registration::{ClientSpec, RegistrationError};
@@ -110,7 +109,7 @@ impl ClientForm {
     }
 
     /// The registration request, or field errors in `lang` for what is plainly wrong.
-    pub fn spec(&self, lang: Lang, errors: &mut Errors) -> Option<ClientSpec> {
+    pub fn spec(&self, lang: Lang, errors: &mut FieldErrors) -> Option<ClientSpec> {
         let lines = |text: &str| -> Vec<String> {
             text.lines()
                 .map(str::trim)
@@ -132,17 +131,17 @@ impl ClientForm {
                         "admin-client-error-uri",
                         &[("uri", uri.clone().into()), ("reason", reason.into())],
                     );
-                    field_error(errors, field, message);
+                    errors.add(field, message);
                 }
             }
         }
         let grants = self.grants();
         if grants.is_empty() {
-            field_error(errors, "grants", i18n::t(lang, "admin-client-error-grants"));
+            errors.add("grants", i18n::t(lang, "admin-client-error-grants"));
         }
         let scopes = self.scopes();
         if scopes.is_empty() {
-            field_error(errors, "scopes", i18n::t(lang, "admin-client-error-scopes"));
+            errors.add("scopes", i18n::t(lang, "admin-client-error-scopes"));
         }
         let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         let spec = ClientSpec {
@@ -221,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_row_survives_the_form_and_back() {
-        let mut errors = Errors::new();
+        let mut errors = FieldErrors::new();
         let form = ClientForm {
             name: "Board".into(),
             redirect_uris: "https://board.example/cb\r\n\r\nhttps://board.example/cb2\n".into(),
@@ -239,7 +238,7 @@ mod tests {
 
     #[test]
     fn each_bad_uri_is_named_under_its_field() {
-        let mut errors = Errors::new();
+        let mut errors = FieldErrors::new();
         let form = ClientForm {
             name: "Board".into(),
             redirect_uris: "http://board.example/cb".into(),
@@ -249,8 +248,8 @@ mod tests {
             ..ClientForm::new_client()
         };
         assert!(form.spec(Lang::En, &mut errors).is_none());
-        assert!(errors["redirect_uris"][0].contains("http://board.example/cb"));
-        assert!(errors["post_logout_redirect_uris"][0].contains("#x"));
-        assert!(errors.contains_key("grants"));
+        assert!(errors.get("redirect_uris")[0].contains("http://board.example/cb"));
+        assert!(errors.get("post_logout_redirect_uris")[0].contains("#x"));
+        assert!(!errors.get("grants").is_empty());
     }
 }

@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::client_form::{ClientForm, refusal};
 use super::{Admin, done};
-use crate::accounts::portal::{Errors, field_error};
 use crate::domain::client::{Client, GrantType, joined};
 use crate::domain::clock::format_utc;
 use crate::http::client::ClientInfo;
 use crate::http::flash::FlashKind;
-use crate::http::{AppState, PageCtx, PageError, form::PageForm};
+use crate::http::form::{FieldErrors, PageForm};
+use crate::http::{AppState, PageCtx, PageError};
 use crate::oidc::registration::{self, RegistrationError};
 
 pub async fn clients_page(
@@ -44,7 +44,7 @@ fn form_page(
     ctx: &PageCtx,
     client: Option<&Client>,
     form: &ClientForm,
-    errors: &Errors,
+    errors: &FieldErrors,
     status: StatusCode,
 ) -> Response {
     let extra = context! {
@@ -61,14 +61,21 @@ pub async fn new_client_form(
     _admin: Admin,
 ) -> Response {
     let form = ClientForm::new_client();
-    form_page(&state, &ctx, None, &form, &Errors::new(), StatusCode::OK)
+    form_page(
+        &state,
+        &ctx,
+        None,
+        &form,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
 }
 
 /// Where a refused registration is shown: under its field, or as a store failure.
-fn refused(e: RegistrationError, ctx: &PageCtx, errors: &mut Errors) -> Result<(), PageError> {
+fn refused(e: RegistrationError, ctx: &PageCtx, errors: &mut FieldErrors) -> Result<(), PageError> {
     match refusal(&e, ctx.lang) {
         Some((field, message)) => {
-            field_error(errors, field, message);
+            errors.add(field, message);
             Ok(())
         }
         None => match e {
@@ -85,7 +92,7 @@ pub async fn create_client(
     client: ClientInfo,
     PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     if let Some(spec) = form.spec(ctx.lang, &mut errors) {
         match registration::register(&state.store, &spec, state.now()).await {
             Ok(r) => {
@@ -141,7 +148,7 @@ pub async fn client_page(
         &ctx,
         Some(&c),
         &form,
-        &Errors::new(),
+        &FieldErrors::new(),
         StatusCode::OK,
     ))
 }
@@ -169,7 +176,7 @@ pub async fn client_action(
     let here = format!("/admin/clients/{id}");
     match action.action.as_str() {
         "save" => {
-            let mut errors = Errors::new();
+            let mut errors = FieldErrors::new();
             if let Some(spec) = action.form.spec(ctx.lang, &mut errors) {
                 match registration::update(&state.store, id, &spec, state.now()).await {
                     Ok(Some(_)) => {

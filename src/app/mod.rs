@@ -18,7 +18,6 @@ use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::config::Config;
 use crate::domain::clock::{Clock, MINUTE, SystemClock};
-use crate::domain::password::HashParams;
 use crate::hashing::Hasher;
 use crate::http::AppState;
 use crate::http::limiter::EdgeLimits;
@@ -90,12 +89,7 @@ impl App {
                 .into();
         let mailer = Mailer::from_config(&config.mail)?;
         let a = &config.accounts;
-        let params = HashParams {
-            memory_kib: a.argon2_memory_kib,
-            iterations: a.argon2_iterations,
-            parallelism: a.argon2_parallelism,
-        };
-        let hasher = Hasher::new(params, a.hash_concurrency, a.hash_queue)?;
+        let hasher = Hasher::new(a.hash_params(), a.hash_concurrency, a.hash_queue)?;
         let listener = match options.listener {
             Some(l) => {
                 l.set_nonblocking(true).map_err(|e| StartError::Bind {

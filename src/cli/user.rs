@@ -9,12 +9,11 @@ use super::{fail, open_store, prompt, record_user};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::email_address::EmailAddress;
-use crate::domain::password::{self, HashParams, Password, PasswordPolicy};
-use crate::domain::secret::random_id;
-use crate::domain::user::{MAX_NAME_LEN, User};
+use crate::domain::password::{self, Password};
+use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
 use crate::domain::username::Username;
+use crate::store::Store;
 use crate::store::users::NewUser;
-use crate::store::{Store, StoreError};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -148,7 +147,7 @@ async fn dispatch(config: &Config, store: &Store, cmd: UserCommand) -> Result<()
         UserCommand::SetPassword { who } => {
             let u = find(store, &who).await?;
             let raw = prompt::new_password(None)?;
-            let hash = checked_hash(config, &raw, &personal_info(&u)).await?;
+            let hash = checked_hash(config, &raw, &u.personal_values()).await?;
             let ended = store
                 .change_password(u.user_id, &hash, now)
                 .await
@@ -223,7 +222,7 @@ async fn add(config: &Config, store: &Store, a: AddArgs) -> Result<(), String> {
             .unwrap_or_default()
             .to_owned(),
     };
-    if name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control) {
+    if !name_fits(&name) {
         return Err(format!(
             "the name must be at most {MAX_NAME_LEN} characters, without control characters"
         ));
@@ -255,38 +254,22 @@ async fn add(config: &Config, store: &Store, a: AddArgs) -> Result<(), String> {
         name.as_str(),
     ];
     let hash = checked_hash(config, &raw, &personal).await?;
-    let mut new = NewUser {
-        sub: random_id(),
-        email: email.as_str().to_owned(),
-        email_normalized: email.normalized().to_owned(),
-        username: username.as_ref().map(|u| u.as_str().to_owned()),
-        username_normalized: username.as_ref().map(|u| u.normalized().to_owned()),
-        display_name: name,
-        password_hash: hash,
+    let new = NewUser {
         email_verified: true,
         is_admin: a.admin,
-        locale: None,
+        ..NewUser::new(&email, username.as_ref(), name, hash)
     };
-    let now = SystemClock.now_ms();
-    let mut created = store.create_user(&new, now).await;
-    // As at sign-up: a `sub` that matches a deleted account's is drawn again, never reused.
-    for _ in 0..3 {
-        if !matches!(&created, Err(StoreError::Conflict { column }) if column == "sub") {
-            break;
-        }
-        new.sub = random_id();
-        created = store.create_user(&new, now).await;
-    }
-    let user = match created {
+    let user = match store.create_account(new, SystemClock.now_ms()).await {
         Ok(u) => u,
-        Err(StoreError::Conflict { column }) if column.starts_with("username") => {
-            return Err(format!(
-                "the username {} is taken",
-                new.username.unwrap_or_default()
-            ));
+        Err(e) if e.is_conflict_on("username") => {
+            let taken = username.as_ref().map_or("", |u| u.as_str());
+            return Err(format!("the username {taken} is taken"));
         }
-        Err(StoreError::Conflict { column }) if column.starts_with("email") => {
-            return Err(format!("an account with the email {} exists", new.email));
+        Err(e) if e.is_conflict_on("email") => {
+            return Err(format!(
+                "an account with the email {} exists",
+                email.as_str()
+            ));
         }
         Err(e) => return Err(e.to_string()),
     };
@@ -339,33 +322,16 @@ async fn find(store: &Store, who: &str) -> Result<User, String> {
         })
 }
 
-/// The values a password must not resemble, as in the account portal.
-fn personal_info(u: &User) -> [&str; 5] {
-    [
-        u.email.as_str(),
-        u.username.as_deref().unwrap_or(""),
-        u.display_name.as_str(),
-        u.given_name.as_str(),
-        u.family_name.as_str(),
-    ]
-}
-
 /// Checks `raw` against the sign-up policy and hashes it with the configured argon2id
 /// parameters.
 async fn checked_hash(config: &Config, raw: &str, personal: &[&str]) -> Result<String, String> {
-    let policy = PasswordPolicy {
-        min_length: config.accounts.password_min_length,
-    };
     let pw = Password::new(raw.to_owned());
-    policy
+    config
+        .accounts
+        .password_policy()
         .check(&pw, personal)
         .map_err(|p| format!("password refused: {p}; nothing was changed"))?;
-    let a = &config.accounts;
-    let params = HashParams {
-        memory_kib: a.argon2_memory_kib,
-        iterations: a.argon2_iterations,
-        parallelism: a.argon2_parallelism,
-    };
+    let params = config.accounts.hash_params();
     tokio::task::spawn_blocking(move || password::hash(&pw, params))
         .await
         .map_err(|e| e.to_string())?

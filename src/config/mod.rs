@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+mod policies;
 mod validate;
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -137,3 +137,26 @@ fn portal_settings_have_defaults_and_are_checked() {
         assert!(err.0.contains("accounts.reset_ttl_minutes"), "{err}");
     }
 }
+
+#[test]
+fn the_rules_are_built_from_their_settings() {
+    let c = Config::load_from(
+        None,
+        env(&[
+            ("DAEMUN_ACCOUNTS__PASSWORD_MIN_LENGTH", "12"),
+            ("DAEMUN_LIMITS__LOCKOUT_BASE_SECS", "3"),
+            ("DAEMUN_LIMITS__LOCKOUT_FORGET_HOURS", "2"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.accounts.password_policy().min_length, 12);
+    assert_eq!(
+        c.accounts.hash_params(),
+        crate::domain::password::HashParams::default()
+    );
+    let lockout = c.limits.lockout_policy();
+    assert_eq!(lockout.threshold, c.limits.lockout_threshold);
+    assert_eq!(lockout.base_ms, 3_000);
+    assert_eq!(lockout.max_ms, c.limits.lockout_max_secs * 1000);
+    assert_eq!(lockout.forget_ms, 7_200_000);
+}

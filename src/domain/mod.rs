@@ -3,6 +3,7 @@ pub mod client;
 pub mod client_address;
 pub mod clock;
 pub mod email_address;
+pub mod lockout;
 pub mod next_path;
 pub mod password;
 pub mod pkce;

@@ -20,5 +20,24 @@ pub struct User {
     pub last_login_at: Option<Millis>,
 }
 
+impl User {
+    /// What a new password must not resemble: the address, the username and the names.
+    pub fn personal_values(&self) -> [&str; 5] {
+        [
+            self.email.as_str(),
+            self.username.as_deref().unwrap_or(""),
+            self.display_name.as_str(),
+            self.given_name.as_str(),
+            self.family_name.as_str(),
+        ]
+    }
+}
+
 /// Longest display, given or family name accepted.
 pub const MAX_NAME_LEN: usize = 100;
+
+/// Whether a (trimmed) name may be stored: at most [`MAX_NAME_LEN`] characters and no
+/// control characters.
+pub fn name_fits(name: &str) -> bool {
+    name.chars().count() <= MAX_NAME_LEN && !name.chars().any(char::is_control)
+}

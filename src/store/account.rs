@@ -1,9 +1,11 @@
 //! Self-service changes to an account: profile, password, email change and reset by mailed
 //! token, deletion. Each change that must be all-or-nothing runs in one transaction, and a
 //! mailed token is spent by a conditional UPDATE inside it, so two uses cannot both succeed.
-use super::email_tokens::TokenPurpose;
+use super::email_tokens::{DELETE_UNUSED_TOKENS, SPEND_TOKEN, TokenPurpose};
 use super::revocation::{BY_USER, revoke_grants};
-use super::{Store, StoreError, StoreResult, map_err, on_db};
+use super::sessions::DELETE_SESSIONS_OF_USER;
+use super::users::SET_PASSWORD_HASH;
+use super::{Store, StoreError, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 
 /// The fields a person may change on their profile, and nothing else.
@@ -58,18 +60,18 @@ impl Store {
         const SQL: &str = "UPDATE user_account SET display_name = $2, given_name = $3, \
              family_name = $4, username = $5, username_normalized = $6, locale = $7, \
              updated_at = $8 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(&p.display_name)
-            .bind(&p.given_name)
-            .bind(&p.family_name)
-            .bind(&p.username)
-            .bind(&p.username_normalized)
-            .bind(&p.locale)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+        execute_count!(
+            self,
+            SQL,
+            user_id,
+            &p.display_name,
+            &p.given_name,
+            &p.family_name,
+            &p.username,
+            &p.username_normalized,
+            &p.locale,
+            now
+        )
         .map_err(map_err)?;
         Ok(())
     }
@@ -77,29 +79,12 @@ impl Store {
     /// Sets a new password: every session of the user ends and unused reset links die, in one
     /// transaction. (The caller starts a fresh session for the person who changed it.)
     pub async fn change_password(&self, user_id: i64, hash: &str, now: Millis) -> StoreResult<u64> {
-        const SET: &str =
-            "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
-        const RESETS: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(SET)
-                .bind(user_id)
-                .bind(hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            let ended = sqlx::query(SESSIONS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            sqlx::query(RESETS)
-                .bind(user_id)
-                .bind(TokenPurpose::ResetPassword.as_str())
-                .execute(&mut *tx)
-                .await?;
+            execute_count!(on &mut *tx, SET_PASSWORD_HASH, user_id, hash, now)?;
+            let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
+            let resets = TokenPurpose::ResetPassword.as_str();
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, resets)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)
@@ -115,19 +100,13 @@ impl Store {
         hash: &str,
         now: Millis,
     ) -> StoreResult<Option<i64>> {
-        const SPEND: &str = "UPDATE email_token SET used_at = $3 \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING user_id, email_normalized";
         const SET: &str = "UPDATE user_account SET password_hash = $3, email_verified = TRUE, \
              updated_at = $4 WHERE user_id = $1 AND email_normalized = $2 AND is_active \
              RETURNING user_id";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
-        const RESETS: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         let purpose = TokenPurpose::ResetPassword.as_str();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let spent: Option<(i64, String)> = sqlx::query_as(SPEND)
+            let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
                 .bind(purpose)
                 .bind(now)
@@ -147,15 +126,8 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(None);
             }
-            sqlx::query(SESSIONS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(RESETS)
-                .bind(user_id)
-                .bind(purpose)
-                .execute(&mut *tx)
-                .await?;
+            execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, purpose)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await?;
             Ok(Some(user_id))
@@ -211,20 +183,15 @@ impl Store {
             }
             // A concurrent sign-up can still win the address: the unique index refuses, and
             // the whole transaction rolls back when `tx` is dropped.
-            let moved = sqlx::query(MOVE)
-                .bind(user_id)
-                .bind(&new_email)
-                .bind(&new_normalized)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
+            let moved =
+                execute_count!(on &mut *tx, MOVE, user_id, &new_email, &new_normalized, now);
             if let Err(e) = moved {
                 return match map_err(e) {
                     StoreError::Conflict { .. } => Ok(EmailChange::Taken),
                     other => Err(other),
                 };
             }
-            sqlx::query(OTHERS).bind(user_id).execute(&mut *tx).await?;
+            execute_count!(on &mut *tx, OTHERS, user_id)?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(EmailChange::Changed {
                 user_id,
@@ -247,7 +214,6 @@ impl Store {
                (SELECT LOWER(new_email) FROM email_token WHERE user_id = $2 \
                 AND new_email IS NOT NULL))";
         const TOKENS: &str = "DELETE FROM email_token WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
         const ACCOUNT: &str = "DELETE FROM user_account WHERE user_id = $1";
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -258,28 +224,15 @@ impl Store {
             let Some((sub, email)) = user else {
                 return Ok(None);
             };
-            sqlx::query(RETIRE)
-                .bind(&sub)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            let unsent_mails = sqlx::query(MAILS)
-                .bind(&email)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            sqlx::query(TOKENS).bind(user_id).execute(&mut *tx).await?;
-            let sessions = sqlx::query(SESSIONS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            execute_count!(on &mut *tx, RETIRE, &sub, now)?;
+            let unsent_mails = execute_count!(on &mut *tx, MAILS, &email, user_id)?;
+            execute_count!(on &mut *tx, TOKENS, user_id)?;
+            let sessions = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             for sql in FORGET_GRANTS {
-                sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
+                execute_count!(on &mut *tx, sql, user_id)?;
             }
-            sqlx::query(ACCOUNT).bind(user_id).execute(&mut *tx).await?;
+            execute_count!(on &mut *tx, ACCOUNT, user_id)?;
             tx.commit().await?;
             Ok(Some(Deleted {
                 sessions,
@@ -293,19 +246,10 @@ impl Store {
     pub async fn disable_account(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
         const SET: &str =
             "UPDATE user_account SET is_active = FALSE, updated_at = $2 WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM browser_session WHERE user_id = $1";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(SET)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            let ended = sqlx::query(SESSIONS)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            execute_count!(on &mut *tx, SET, user_id, now)?;
+            let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)
         })?)

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 /// How long an action waits for its audit row before it goes on without it.
@@ -75,18 +75,18 @@ impl Store {
         const SQL: &str = "INSERT INTO audit_event (at, event, user_id, client_id, ip, user_agent, \
              detail, sub) VALUES ($1, $2, $3, $4, $5, $6, $7, \
              COALESCE($8, (SELECT sub FROM user_account WHERE user_id = $3)))";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(e.at)
-            .bind(&e.event)
-            .bind(e.user_id)
-            .bind(&e.client_id)
-            .bind(&e.ip)
-            .bind(&e.user_agent)
-            .bind(&e.detail)
-            .bind(&e.sub)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            e.at,
+            &e.event,
+            e.user_id,
+            &e.client_id,
+            &e.ip,
+            &e.user_agent,
+            &e.detail,
+            &e.sub
+        )?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! admin console, later dynamic registration).
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, map_err, on_db};
+use super::{Store, StoreResult, execute_count, map_err, on_db};
 use crate::domain::client::{AuthMethod, Client, GrantType, joined};
 use crate::domain::clock::Millis;
 use crate::domain::scope::Scopes;
@@ -96,6 +96,8 @@ impl From<&Client> for ClientRow {
     }
 }
 
+const DELETE_CLIENT: &str = "DELETE FROM client WHERE client_id = $1";
+
 macro_rules! client_columns {
     () => {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
@@ -112,25 +114,25 @@ impl Store {
             client_columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&c.client_id)
-            .bind(&c.name)
-            .bind(&c.secret_hash)
-            .bind(&c.redirect_uris)
-            .bind(&c.post_logout_redirect_uris)
-            .bind(&c.grant_types)
-            .bind(&c.scopes)
-            .bind(&c.token_endpoint_auth_method)
-            .bind(c.require_pkce)
-            .bind(c.first_party)
-            .bind(&c.id_token_alg)
-            .bind(&c.logo_uri)
-            .bind(&c.home_uri)
-            .bind(c.created_at)
-            .bind(c.updated_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+        execute_count!(
+            self,
+            SQL,
+            &c.client_id,
+            &c.name,
+            &c.secret_hash,
+            &c.redirect_uris,
+            &c.post_logout_redirect_uris,
+            &c.grant_types,
+            &c.scopes,
+            &c.token_endpoint_auth_method,
+            c.require_pkce,
+            c.first_party,
+            &c.id_token_alg,
+            &c.logo_uri,
+            &c.home_uri,
+            c.created_at,
+            c.updated_at,
+        )
         .map_err(map_err)?;
         Ok(())
     }
@@ -163,13 +165,7 @@ impl Store {
 
     /// Removes a client; returns whether it existed.
     pub async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
-        const SQL: &str = "DELETE FROM client WHERE client_id = $1";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(client_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(n > 0)
+        Ok(execute_count!(self, DELETE_CLIENT, client_id)? > 0)
     }
 
     /// Replaces the secret hash of a confidential client; returns whether one was changed.
@@ -181,14 +177,7 @@ impl Store {
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE client SET secret_hash = $2, updated_at = $3 \
              WHERE client_id = $1 AND secret_hash IS NOT NULL";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(client_id)
-            .bind(secret_hash)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(n > 0)
+        Ok(execute_count!(self, SQL, client_id, secret_hash, now)? > 0)
     }
 
     /// Writes a client's settings (everything but its id, secret and creation time); returns
@@ -200,23 +189,23 @@ impl Store {
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
              id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13 \
              WHERE client_id = $1";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&c.client_id)
-            .bind(&c.name)
-            .bind(&c.redirect_uris)
-            .bind(&c.post_logout_redirect_uris)
-            .bind(&c.grant_types)
-            .bind(&c.scopes)
-            .bind(&c.token_endpoint_auth_method)
-            .bind(c.require_pkce)
-            .bind(c.first_party)
-            .bind(&c.id_token_alg)
-            .bind(&c.logo_uri)
-            .bind(&c.home_uri)
-            .bind(c.updated_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(
+            self,
+            SQL,
+            &c.client_id,
+            &c.name,
+            &c.redirect_uris,
+            &c.post_logout_redirect_uris,
+            &c.grant_types,
+            &c.scopes,
+            &c.token_endpoint_auth_method,
+            c.require_pkce,
+            c.first_party,
+            &c.id_token_alg,
+            &c.logo_uri,
+            &c.home_uri,
+            c.updated_at,
+        )?;
         Ok(n > 0)
     }
 
@@ -231,17 +220,12 @@ impl Store {
             "DELETE FROM pending_authorization WHERE client_id = $1",
             "DELETE FROM session_client WHERE client_id = $1",
         ];
-        const CLIENT: &str = "DELETE FROM client WHERE client_id = $1";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             for sql in GRANTS {
-                sqlx::query(sql).bind(client_id).execute(&mut *tx).await?;
+                execute_count!(on &mut *tx, sql, client_id)?;
             }
-            let n = sqlx::query(CLIENT)
-                .bind(client_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n = execute_count!(on &mut *tx, DELETE_CLIENT, client_id)?;
             tx.commit().await.map(|()| n > 0)
         })?)
     }

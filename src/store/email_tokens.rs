@@ -1,6 +1,6 @@
 //! Single-use links sent by mail. Only the SHA-256 of a token is stored; a token is bound to
 //! its purpose, its user and the address it was sent to.
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 /// What a mailed token is for; a token of one purpose never works for another.
@@ -24,6 +24,16 @@ impl TokenPurpose {
         }
     }
 }
+
+/// Spends a live token of a purpose (`$1` hash, `$2` purpose, `$3` now): one conditional
+/// UPDATE, so of two concurrent uses only one gets the row back.
+pub(super) const SPEND_TOKEN: &str = "UPDATE email_token SET used_at = $3 \
+     WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+     RETURNING user_id, email_normalized";
+
+/// Kills every unused token of a purpose for a user (`$1` user, `$2` purpose).
+pub(super) const DELETE_UNUSED_TOKENS: &str = "DELETE FROM email_token WHERE user_id = $1 \
+     AND purpose = $2 AND used_at IS NULL";
 
 /// A token to issue, replacing every unused one of the same purpose for the same user.
 #[derive(Debug, Clone)]
@@ -51,16 +61,16 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO email_token (token_hash, purpose, user_id, email_normalized, \
              created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .bind(user_id)
-            .bind(email_normalized)
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            token_hash,
+            purpose.as_str(),
+            user_id,
+            email_normalized,
+            now,
+            expires_at
+        )?;
         Ok(())
     }
 
@@ -92,14 +102,11 @@ impl Store {
         token_hash: &[u8],
         now: Millis,
     ) -> StoreResult<Option<i64>> {
-        const SPEND: &str = "UPDATE email_token SET used_at = $3 \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-             RETURNING user_id, email_normalized";
         const VERIFY: &str = "UPDATE user_account SET email_verified = TRUE, updated_at = $3 \
              WHERE user_id = $1 AND email_normalized = $2 RETURNING user_id";
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let spent: Option<(i64, String)> = sqlx::query_as(SPEND)
+            let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
                 .bind(TokenPurpose::VerifyEmail.as_str())
                 .bind(now)
@@ -127,30 +134,25 @@ impl Store {
     /// Issues a token and, in the same transaction, kills every unused token of the same
     /// purpose for that user: only the newest reset or email-change link works.
     pub async fn replace_email_token(&self, t: &NewToken<'_>) -> StoreResult<()> {
-        const KILL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
         const INSERT: &str = "INSERT INTO email_token (token_hash, purpose, user_id, \
              email_normalized, created_at, expires_at, new_email, new_email_normalized) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         let (new_email, new_normalized) = t.new_email.unzip();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(KILL)
-                .bind(t.user_id)
-                .bind(t.purpose.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(INSERT)
-                .bind(t.token_hash)
-                .bind(t.purpose.as_str())
-                .bind(t.user_id)
-                .bind(t.email_normalized)
-                .bind(t.now)
-                .bind(t.expires_at)
-                .bind(new_email)
-                .bind(new_normalized)
-                .execute(&mut *tx)
-                .await?;
+            execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, t.user_id, t.purpose.as_str())?;
+            execute_count!(
+                on &mut *tx,
+                INSERT,
+                t.token_hash,
+                t.purpose.as_str(),
+                t.user_id,
+                t.email_normalized,
+                t.now,
+                t.expires_at,
+                new_email,
+                new_normalized
+            )?;
             tx.commit().await
         })?;
         Ok(())
@@ -162,14 +164,12 @@ impl Store {
         user_id: i64,
         purpose: TokenPurpose,
     ) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM email_token WHERE user_id = $1 AND purpose = $2 \
-             AND used_at IS NULL";
-        Ok(on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(purpose.as_str())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
+        Ok(execute_count!(
+            self,
+            DELETE_UNUSED_TOKENS,
+            user_id,
+            purpose.as_str()
+        )?)
     }
 
     /// Unused tokens of `purpose` for a user (tests and operators).

@@ -2,7 +2,7 @@
 //! each browser session.
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone, FromRow)]
@@ -48,15 +48,15 @@ impl Store {
     pub async fn insert_pending(&self, p: &PendingRow) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO pending_authorization (pending_id, client_id, params, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&p.pending_id)
-            .bind(&p.client_id)
-            .bind(&p.params)
-            .bind(p.created_at)
-            .bind(p.expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            &p.pending_id,
+            &p.client_id,
+            &p.params,
+            p.created_at,
+            p.expires_at
+        )?;
         Ok(())
     }
 
@@ -75,11 +75,7 @@ impl Store {
 
     pub async fn delete_pending(&self, pending_id: &str) -> StoreResult<()> {
         const SQL: &str = "DELETE FROM pending_authorization WHERE pending_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(pending_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, pending_id)?;
         Ok(())
     }
 
@@ -92,30 +88,32 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(GRANT)
-                .bind(&c.grant_id)
-                .bind(&c.client_id)
-                .bind(c.user_id)
-                .bind(&c.sid)
-                .bind(c.created_at)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(SQL)
-                .bind(&c.code_hash)
-                .bind(&c.grant_id)
-                .bind(&c.client_id)
-                .bind(c.user_id)
-                .bind(&c.sid)
-                .bind(&c.redirect_uri)
-                .bind(&c.scopes)
-                .bind(&c.nonce)
-                .bind(&c.code_challenge)
-                .bind(c.auth_time)
-                .bind(&c.amr)
-                .bind(c.created_at)
-                .bind(c.expires_at)
-                .execute(&mut *tx)
-                .await?;
+            execute_count!(
+                on &mut *tx,
+                GRANT,
+                &c.grant_id,
+                &c.client_id,
+                c.user_id,
+                &c.sid,
+                c.created_at
+            )?;
+            execute_count!(
+                on &mut *tx,
+                SQL,
+                &c.code_hash,
+                &c.grant_id,
+                &c.client_id,
+                c.user_id,
+                &c.sid,
+                &c.redirect_uri,
+                &c.scopes,
+                &c.nonce,
+                &c.code_challenge,
+                c.auth_time,
+                &c.amr,
+                c.created_at,
+                c.expires_at
+            )?;
             tx.commit().await
         })?;
         Ok(())
@@ -181,14 +179,7 @@ impl Store {
         const SQL: &str = "INSERT INTO consent (user_id, client_id, scopes, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) \
              ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = $3, updated_at = $4";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(client_id)
-            .bind(scopes)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, client_id, scopes, now)?;
         Ok(())
     }
 
@@ -201,13 +192,7 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO session_client (sid, client_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (sid, client_id) DO NOTHING";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(sid)
-            .bind(client_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, sid, client_id, now)?;
         Ok(())
     }
 
@@ -250,24 +235,10 @@ impl Store {
         ];
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let had = sqlx::query(CONSENT)
-                .bind(user_id)
-                .bind(client_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            sqlx::query(GRANTS)
-                .bind(user_id)
-                .bind(client_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            let had = execute_count!(on &mut *tx, CONSENT, user_id, client_id)?;
+            execute_count!(on &mut *tx, GRANTS, user_id, client_id, now)?;
             for sql in TOKENS {
-                sqlx::query(sql)
-                    .bind(user_id)
-                    .bind(client_id)
-                    .execute(&mut *tx)
-                    .await?;
+                execute_count!(on &mut *tx, sql, user_id, client_id)?;
             }
             tx.commit().await?;
             Ok(had > 0)

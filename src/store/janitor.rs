@@ -1,5 +1,5 @@
 //! Removal of expired rows of every kind.
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count};
 use crate::domain::clock::{DAY, Millis};
 
 /// How long delivered or abandoned mail is kept for inspection.
@@ -44,11 +44,7 @@ impl Store {
         ];
         let mut removed = 0;
         for (sql, cutoff) in statements {
-            removed += on_db!(self, |pool| sqlx::query(sql)
-                .bind(cutoff)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
+            removed += execute_count!(self, sql, cutoff)?;
         }
         Ok(removed)
     }

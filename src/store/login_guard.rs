@@ -2,43 +2,9 @@
 //! must wait exponentially longer (`base`, 2·`base`, 4·`base`, … up to `max`). Counting and
 //! deciding happen in one atomic upsert, so parallel attempts, on one node or many, cannot
 //! get past the counter.
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
-
-/// How the lock-out behaves (from `[limits]` in the configuration).
-#[derive(Debug, Clone, Copy)]
-pub struct LockoutPolicy {
-    /// Attempts allowed before the first wait; 0 turns the lock-out off.
-    pub threshold: i64,
-    pub base_ms: Millis,
-    pub max_ms: Millis,
-    /// Quiet time after which the failures are forgotten.
-    pub forget_ms: Millis,
-}
-
-impl LockoutPolicy {
-    /// Doublings of `base_ms` after which the wait is `max_ms` (keeps the shift in range).
-    fn shift_cap(&self) -> i64 {
-        let mut k = 0;
-        while k < 40 && self.base_ms.saturating_mul(1 << k) < self.max_ms {
-            k += 1;
-        }
-        k
-    }
-
-    /// The wait after the `failures`-th counted attempt (0 below the threshold).
-    pub fn wait_after(&self, failures: i64) -> Millis {
-        if self.threshold <= 0 || failures < self.threshold {
-            return 0;
-        }
-        let k = failures - self.threshold;
-        if k >= self.shift_cap() {
-            self.max_ms
-        } else {
-            (self.base_ms << k).min(self.max_ms)
-        }
-    }
-}
+use crate::domain::lockout::LockoutPolicy;
 
 /// The outcome of [`Store::login_attempt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,11 +76,7 @@ impl Store {
     /// Forgets the failures of `account` (after a successful login or a password reset).
     pub async fn login_succeeded(&self, account: &str) -> StoreResult<()> {
         const SQL: &str = "DELETE FROM login_guard WHERE account = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(account)
-            .execute(pool)
-            .await
-            .map(drop))?;
+        execute_count!(self, SQL, account)?;
         Ok(())
     }
 
@@ -128,13 +90,7 @@ impl Store {
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE login_guard SET notified_at = $2 \
              WHERE account = $1 AND (notified_at IS NULL OR notified_at <= $2 - $3)";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(account)
-            .bind(now)
-            .bind(quiet_ms)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(self, SQL, account, now, quiet_ms)?;
         Ok(n == 1)
     }
 }
@@ -147,22 +103,4 @@ pub fn account_key(user_id: i64) -> String {
 /// The lock-out key of an identifier that names no account.
 pub fn unknown_key(normalized: &str) -> String {
     format!("key:{normalized}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::LockoutPolicy;
-
-    #[test]
-    fn waits_double_from_the_threshold_up_to_the_cap() {
-        let p = LockoutPolicy {
-            threshold: 5,
-            base_ms: 1000,
-            max_ms: 10_000,
-            forget_ms: 86_400_000,
-        };
-        let waits: Vec<i64> = (1..=10).map(|f| p.wait_after(f)).collect();
-        assert_eq!(waits, [0, 0, 0, 0, 1000, 2000, 4000, 8000, 10_000, 10_000]);
-        assert_eq!(p.wait_after(1_000_000), 10_000);
-    }
 }

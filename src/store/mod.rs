@@ -37,6 +37,26 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// Runs the statement `$sql` with each `$arg` bound and gives the number of rows it changed, as
+/// a `sqlx::Result<u64>` (the same type on both backends, so `on_db!`'s arms agree):
+/// `execute_count!(self, SQL, a, b)` on the store's pool, `execute_count!(on &mut *tx, SQL, a)`
+/// on a transaction inside `on_db!`.
+macro_rules! execute_count {
+    (on $executor:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        sqlx::query($sql)
+            $(.bind($arg))*
+            .execute($executor)
+            .await
+            .map(|r| r.rows_affected())
+    };
+    ($store:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        $crate::store::on_db!($store, |pool| {
+            $crate::store::execute_count!(on pool, $sql $(, $arg)*)
+        })
+    };
+}
+pub(crate) use execute_count;
+
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite(SqlitePool),
@@ -68,6 +88,14 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// Whether a unique constraint on `column` refused the write. Matches by prefix, so
+    /// `username` covers the `username_normalized` index that stands behind a username.
+    pub fn is_conflict_on(&self, column: &str) -> bool {
+        matches!(self, Self::Conflict { column: c } if c.starts_with(column))
+    }
+}
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
@@ -163,10 +191,7 @@ impl Store {
 
     /// `true` when a trivial query succeeds (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        on_db!(self, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
-            .await
-            .is_ok())
+        execute_count!(self, "SELECT 1").is_ok()
     }
 
     /// The connection pool right now: open connections, idle ones, and the most it opens.

@@ -2,7 +2,7 @@
 //! so nothing is lost while SMTP is down.
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone)]
@@ -67,12 +67,7 @@ impl Store {
         // row is kept only to show that and when the mail went.
         const SQL: &str = "UPDATE mail_outbox SET sent_at = $2, locked_until = NULL, \
              last_error = NULL, body_text = '', body_html = '' WHERE mail_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(mail_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, mail_id, now)?;
         Ok(())
     }
 
@@ -92,13 +87,7 @@ impl Store {
             Some(at) => (RETRY, at),
             None => (GIVE_UP, now),
         };
-        on_db!(self, |pool| sqlx::query(sql)
-            .bind(mail_id)
-            .bind(at)
-            .bind(error)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, sql, mail_id, at, error)?;
         Ok(())
     }
 
@@ -140,12 +129,7 @@ impl Store {
         const SQL: &str = "UPDATE mail_outbox SET failed_at = NULL, next_attempt_at = $2, \
              attempts = 0, locked_until = NULL WHERE mail_id = $1 AND sent_at IS NULL \
              AND (locked_until IS NULL OR locked_until <= $2)";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(mail_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(self, SQL, mail_id, now)?;
         Ok(n > 0)
     }
 }

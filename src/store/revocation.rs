@@ -61,13 +61,9 @@ pub(crate) use grant_is_live;
 macro_rules! revoke_grants {
     ($tx:expr, $selector:expr, $key:expr, $now:expr) => {{
         let selector = &$selector;
-        sqlx::query(selector.mark)
-            .bind($key)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+        $crate::store::execute_count!(on &mut *$tx, selector.mark, $key, $now)?;
         for sql in selector.tokens {
-            sqlx::query(sql).bind($key).execute(&mut *$tx).await?;
+            $crate::store::execute_count!(on &mut *$tx, sql, $key)?;
         }
     }};
 }

@@ -3,7 +3,8 @@
 use sqlx::FromRow;
 
 use super::revocation::{BY_SESSION, revoke_grants};
-use super::{Store, StoreResult, on_db};
+use super::users::{UserRow, user_columns};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::user::User;
 
@@ -26,27 +27,51 @@ pub struct SessionRecord {
     pub user_agent: String,
 }
 
+/// Deletes every session of a user (`$1`); run in the transaction that stops the account,
+/// beside the revocation of its grants ([`super::revocation::BY_USER`]).
+pub(super) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM browser_session WHERE user_id = $1";
+
+/// Runs `$sql` (a `DELETE FROM browser_session … RETURNING sid`, with each `$arg` bound) and
+/// revokes the grants made in every session it deleted, in one transaction; gives the number
+/// of sessions ended (a `StoreResult<u64>`).
+macro_rules! end_sessions {
+    ($store:expr, $now:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        on_db!($store, |pool| {
+            let mut tx = pool.begin().await?;
+            let sids: Vec<(String,)> = sqlx::query_as($sql)
+                $(.bind($arg))*
+                .fetch_all(&mut *tx)
+                .await?;
+            for (sid,) in &sids {
+                revoke_grants!(tx, BY_SESSION, sid, $now);
+            }
+            tx.commit().await.map(|()| sids.len() as u64)
+        })
+        .map_err($crate::store::StoreError::from)
+    };
+}
+
 impl Store {
     pub async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO browser_session (session_hash, sid, user_id, auth_time, amr, \
              remember, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&s.session_hash)
-            .bind(&s.sid)
-            .bind(s.user_id)
-            .bind(s.auth_time)
-            .bind(&s.amr)
-            .bind(s.remember)
-            .bind(s.created_at)
-            .bind(s.last_seen_at)
-            .bind(s.idle_expires_at)
-            .bind(s.absolute_expires_at)
-            .bind(&s.ip)
-            .bind(&s.user_agent)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            &s.session_hash,
+            &s.sid,
+            s.user_id,
+            s.auth_time,
+            &s.amr,
+            s.remember,
+            s.created_at,
+            s.last_seen_at,
+            s.idle_expires_at,
+            s.absolute_expires_at,
+            &s.ip,
+            &s.user_agent
+        )?;
         Ok(())
     }
 
@@ -56,20 +81,21 @@ impl Store {
         session_hash: &[u8],
         now: Millis,
     ) -> StoreResult<Option<(SessionRecord, User)>> {
-        const SQL: &str = "SELECT s.session_hash, s.sid, s.auth_time, s.amr, s.remember, \
-             s.created_at, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.ip, \
-             s.user_agent, u.user_id, u.sub, u.email, u.email_normalized, u.username, u.display_name, \
-             u.given_name, u.family_name, u.email_verified, u.is_active, u.is_admin, u.locale, \
-             u.created_at AS user_created_at, u.last_login_at \
-             FROM browser_session s JOIN user_account u ON u.user_id = s.user_id \
+        const SQL: &str = concat!(
+            "SELECT s.session_hash, s.sid, s.auth_time, s.amr, s.remember, ",
+            "s.created_at AS session_created_at, s.last_seen_at, s.idle_expires_at, ",
+            "s.absolute_expires_at, s.ip, s.user_agent, ",
+            user_columns!("u."),
+            " FROM browser_session s JOIN user_account u ON u.user_id = s.user_id \
              WHERE s.session_hash = $1 AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2 \
-             AND u.is_active";
-        let row: Option<SessionWithUserRaw> = on_db!(self, |pool| sqlx::query_as(SQL)
+             AND u.is_active"
+        );
+        let row: Option<SessionWithUserRow> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(session_hash)
             .bind(now)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(SessionWithUserRaw::split))
+        Ok(row.map(SessionWithUserRow::split))
     }
 
     /// Records activity and slides the idle expiry (never past the absolute one).
@@ -82,13 +108,7 @@ impl Store {
         const SQL: &str = "UPDATE browser_session SET last_seen_at = $2, \
              idle_expires_at = CASE WHEN $3 < absolute_expires_at THEN $3 ELSE absolute_expires_at END \
              WHERE session_hash = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(session_hash)
-            .bind(now)
-            .bind(idle_expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, session_hash, now, idle_expires_at)?;
         Ok(())
     }
 
@@ -96,11 +116,7 @@ impl Store {
     /// a new row (a renewed login), so its grants stay.
     pub async fn replace_session(&self, session_hash: &[u8]) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1";
-        let done = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(session_hash)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = execute_count!(self, SQL, session_hash)?;
         Ok(done > 0)
     }
 
@@ -109,34 +125,14 @@ impl Store {
     /// SQLite transaction never has to upgrade from reading to writing.)
     pub async fn end_session(&self, session_hash: &[u8], now: Millis) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE session_hash = $1 RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(session_hash)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| !sids.is_empty())
-        })?)
+        Ok(end_sessions!(self, now, SQL, session_hash)? > 0)
     }
 
     /// Logs the person out everywhere, in one transaction: every session ends, and every grant
     /// made in one of them is revoked. Returns the number of sessions ended.
     pub async fn end_sessions_of_user(&self, user_id: i64, now: Millis) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| sids.len() as u64)
-        })?)
+        end_sessions!(self, now, SQL, user_id)
     }
 
     /// Ends the session with public id `sid` only if it belongs to `user_id`, revoking its
@@ -151,12 +147,7 @@ impl Store {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let ended = sqlx::query(SQL)
-                .bind(user_id)
-                .bind(sid)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let ended = execute_count!(on &mut *tx, SQL, user_id, sid)?;
             if ended > 0 {
                 revoke_grants!(tx, BY_SESSION, sid, now);
             }
@@ -174,18 +165,7 @@ impl Store {
     ) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND session_hash <> $2 \
              RETURNING sid";
-        Ok(on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let sids: Vec<(String,)> = sqlx::query_as(SQL)
-                .bind(user_id)
-                .bind(keep)
-                .fetch_all(&mut *tx)
-                .await?;
-            for (sid,) in &sids {
-                revoke_grants!(tx, BY_SESSION, sid, now);
-            }
-            tx.commit().await.map(|()| sids.len() as u64)
-        })?)
+        end_sessions!(self, now, SQL, user_id, keep)
     }
 
     pub async fn sessions_of_user(&self, user_id: i64) -> StoreResult<Vec<SessionRecord>> {
@@ -199,67 +179,41 @@ impl Store {
     }
 }
 
-/// The joined row, with the user's `created_at` renamed to keep the two apart.
+/// The joined row: the session's columns (its `created_at` renamed to keep it apart from the
+/// user's) and the user's.
 #[derive(Debug, FromRow)]
-struct SessionWithUserRaw {
+struct SessionWithUserRow {
     session_hash: Vec<u8>,
     sid: String,
     auth_time: i64,
     amr: String,
     remember: bool,
-    created_at: i64,
+    session_created_at: i64,
     last_seen_at: i64,
     idle_expires_at: i64,
     absolute_expires_at: i64,
     ip: String,
     user_agent: String,
-    user_id: i64,
-    sub: String,
-    email: String,
-    email_normalized: String,
-    username: Option<String>,
-    display_name: String,
-    given_name: String,
-    family_name: String,
-    email_verified: bool,
-    is_active: bool,
-    is_admin: bool,
-    locale: Option<String>,
-    user_created_at: i64,
-    last_login_at: Option<i64>,
+    #[sqlx(flatten)]
+    user: UserRow,
 }
 
-impl SessionWithUserRaw {
+impl SessionWithUserRow {
     fn split(self) -> (SessionRecord, User) {
+        let user = User::from(self.user);
         let session = SessionRecord {
             session_hash: self.session_hash,
             sid: self.sid,
-            user_id: self.user_id,
+            user_id: user.user_id,
             auth_time: self.auth_time,
             amr: self.amr,
             remember: self.remember,
-            created_at: self.created_at,
+            created_at: self.session_created_at,
             last_seen_at: self.last_seen_at,
             idle_expires_at: self.idle_expires_at,
             absolute_expires_at: self.absolute_expires_at,
             ip: self.ip,
             user_agent: self.user_agent,
-        };
-        let user = User {
-            user_id: self.user_id,
-            sub: self.sub,
-            email: self.email,
-            email_normalized: self.email_normalized,
-            username: self.username,
-            display_name: self.display_name,
-            given_name: self.given_name,
-            family_name: self.family_name,
-            email_verified: self.email_verified,
-            is_active: self.is_active,
-            is_admin: self.is_admin,
-            locale: self.locale,
-            created_at: self.user_created_at,
-            last_login_at: self.last_login_at,
         };
         (session, user)
     }

@@ -1,7 +1,7 @@
 //! Signing keys: sealed private parts, signing start and publication end.
 use sqlx::{Connection, FromRow};
 
-use super::{Db, Store, StoreResult, on_db};
+use super::{Db, Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone, FromRow)]
@@ -74,26 +74,23 @@ impl Store {
             return Ok(KeyCreationLock(None));
         };
         let mut conn = pool.acquire().await?.detach();
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(KEY_CREATION_LOCK)
-            .execute(&mut conn)
-            .await?;
+        execute_count!(on &mut conn, "SELECT pg_advisory_lock($1)", KEY_CREATION_LOCK)?;
         Ok(KeyCreationLock(Some(conn)))
     }
 
     pub async fn insert_signing_key(&self, k: &SigningKeyRow) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO signing_key (kid, alg, private_sealed, created_at, sign_from, publish_until) \
              VALUES ($1, $2, $3, $4, $5, $6)";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(&k.kid)
-            .bind(&k.alg)
-            .bind(&k.private_sealed)
-            .bind(k.created_at)
-            .bind(k.sign_from)
-            .bind(k.publish_until)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(
+            self,
+            SQL,
+            &k.kid,
+            &k.alg,
+            &k.private_sealed,
+            k.created_at,
+            k.sign_from,
+            k.publish_until
+        )?;
         Ok(())
     }
 
@@ -125,37 +122,21 @@ impl Store {
     ) -> StoreResult<u64> {
         const SQL: &str = "UPDATE signing_key SET publish_until = $3 \
              WHERE alg = $1 AND kid <> $2 AND publish_until IS NULL";
-        Ok(on_db!(self, |pool| sqlx::query(SQL)
-            .bind(alg)
-            .bind(keep)
-            .bind(until)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
+        Ok(execute_count!(self, SQL, alg, keep, until)?)
     }
 
     /// Removes a key from publication now; returns whether it was published.
     pub async fn retire_signing_key(&self, kid: &str, now: Millis) -> StoreResult<bool> {
         const SQL: &str = "UPDATE signing_key SET publish_until = $2 \
              WHERE kid = $1 AND (publish_until IS NULL OR publish_until > $2)";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(kid)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(self, SQL, kid, now)?;
         Ok(n > 0)
     }
 
     /// Lets a key sign from `now` (when the key it replaces was retired early).
     pub async fn start_signing_now(&self, kid: &str, now: Millis) -> StoreResult<()> {
         const SQL: &str = "UPDATE signing_key SET sign_from = $2 WHERE kid = $1 AND sign_from > $2";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(kid)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, kid, now)?;
         Ok(())
     }
 }

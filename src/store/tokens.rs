@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
-use super::{Store, StoreResult, on_db};
+use super::{Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone, FromRow)]
@@ -67,44 +67,49 @@ const INSERT_REFRESH_IN_GRANT: &str = concat!(
     "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
 );
 
-/// Binds an [`AccessTokenRow`] to [`INSERT_ACCESS`] or [`INSERT_ACCESS_IN_GRANT`].
-macro_rules! bind_access {
-    ($sql:expr, $t:expr) => {
-        sqlx::query($sql)
-            .bind(&$t.token_hash)
-            .bind(&$t.grant_id)
-            .bind(&$t.client_id)
-            .bind($t.user_id)
-            .bind(&$t.scopes)
-            .bind($t.created_at)
-            .bind($t.expires_at)
+/// Inserts an [`AccessTokenRow`] with [`INSERT_ACCESS`] or [`INSERT_ACCESS_IN_GRANT`] on
+/// `$executor`; the rows written.
+macro_rules! insert_access {
+    ($executor:expr, $sql:expr, $t:expr) => {
+        execute_count!(
+            on $executor,
+            $sql,
+            &$t.token_hash,
+            &$t.grant_id,
+            &$t.client_id,
+            $t.user_id,
+            &$t.scopes,
+            $t.created_at,
+            $t.expires_at
+        )
     };
 }
 
-/// Binds a [`RefreshTokenRow`] to [`INSERT_REFRESH_IN_GRANT`].
-macro_rules! bind_refresh {
-    ($t:expr) => {
-        sqlx::query(INSERT_REFRESH_IN_GRANT)
-            .bind(&$t.token_hash)
-            .bind(&$t.grant_id)
-            .bind(&$t.client_id)
-            .bind($t.user_id)
-            .bind(&$t.sid)
-            .bind(&$t.scopes)
-            .bind($t.auth_time)
-            .bind(&$t.amr)
-            .bind($t.created_at)
-            .bind($t.expires_at)
+/// Inserts a [`RefreshTokenRow`] with [`INSERT_REFRESH_IN_GRANT`] on `$executor`; the rows
+/// written.
+macro_rules! insert_refresh {
+    ($executor:expr, $t:expr) => {
+        execute_count!(
+            on $executor,
+            INSERT_REFRESH_IN_GRANT,
+            &$t.token_hash,
+            &$t.grant_id,
+            &$t.client_id,
+            $t.user_id,
+            &$t.sid,
+            &$t.scopes,
+            $t.auth_time,
+            &$t.amr,
+            $t.created_at,
+            $t.expires_at
+        )
     };
 }
 
 impl Store {
     /// An access token that belongs to no person's grant (client credentials).
     pub async fn insert_client_access_token(&self, t: &AccessTokenRow) -> StoreResult<()> {
-        on_db!(self, |pool| bind_access!(INSERT_ACCESS, t)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on_db!(self, |pool| insert_access!(pool, INSERT_ACCESS, t))?;
         Ok(())
     }
 
@@ -117,13 +122,9 @@ impl Store {
     ) -> StoreResult<bool> {
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let mut written = bind_access!(INSERT_ACCESS_IN_GRANT, access)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
+            let mut written = insert_access!(&mut *tx, INSERT_ACCESS_IN_GRANT, access)? == 1;
             if let Some(r) = refresh {
-                written &= bind_refresh!(r).execute(&mut *tx).await?.rows_affected() == 1;
+                written &= insert_refresh!(&mut *tx, r)? == 1;
             }
             if written {
                 tx.commit().await?;
@@ -183,14 +184,8 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(None);
             }
-            let written = bind_access!(INSERT_ACCESS_IN_GRANT, access)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                + bind_refresh!(successor)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            let written = insert_access!(&mut *tx, INSERT_ACCESS_IN_GRANT, access)?
+                + insert_refresh!(&mut *tx, successor)?;
             if written != 2 {
                 tx.rollback().await?;
                 return Ok(None);
@@ -250,11 +245,7 @@ impl Store {
     /// Deletes one access token; returns whether it existed.
     pub async fn delete_access_token(&self, token_hash: &[u8]) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM access_token WHERE token_hash = $1";
-        let n = on_db!(self, |pool| sqlx::query(SQL)
-            .bind(token_hash)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = execute_count!(self, SQL, token_hash)?;
         Ok(n > 0)
     }
 }

@@ -1,19 +1,36 @@
 //! People's accounts.
 use sqlx::FromRow;
 
-use super::{Store, StoreError, StoreResult, map_err, on_db};
+use super::{Store, StoreError, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::email_address::{self, EmailAddress};
+use crate::domain::secret::random_id;
 use crate::domain::user::User;
-use crate::domain::username;
+use crate::domain::username::{self, Username};
 
-/// The columns of [`UserRow`], as a literal so queries can `concat!` it.
+/// The columns of [`UserRow`], as a literal so queries can `concat!` it;
+/// `user_columns!("u.")` qualifies each with a table alias (for joins).
 macro_rules! user_columns {
-    () => {
-        "user_id, sub, email, email_normalized, username, display_name, given_name, \
-         family_name, email_verified, is_active, is_admin, locale, created_at, last_login_at"
+    ($($alias:literal)?) => {
+        concat!(
+            $($alias,)? "user_id, ",
+            $($alias,)? "sub, ",
+            $($alias,)? "email, ",
+            $($alias,)? "email_normalized, ",
+            $($alias,)? "username, ",
+            $($alias,)? "display_name, ",
+            $($alias,)? "given_name, ",
+            $($alias,)? "family_name, ",
+            $($alias,)? "email_verified, ",
+            $($alias,)? "is_active, ",
+            $($alias,)? "is_admin, ",
+            $($alias,)? "locale, ",
+            $($alias,)? "created_at, ",
+            $($alias,)? "last_login_at"
+        )
     };
 }
+pub(super) use user_columns;
 
 #[derive(Debug, FromRow)]
 pub(crate) struct UserRow {
@@ -61,7 +78,35 @@ struct CredentialRow {
     password_hash: String,
 }
 
-/// What sign-up (and later the CLI and admin console) needs to create an account.
+impl NewUser {
+    /// An account for `email` (and `username`) under a fresh random `sub`: unverified, not
+    /// an administrator, with no preferred language.
+    pub fn new(
+        email: &EmailAddress,
+        username: Option<&Username>,
+        display_name: String,
+        password_hash: String,
+    ) -> Self {
+        Self {
+            sub: random_id(),
+            email: email.as_str().to_owned(),
+            email_normalized: email.normalized().to_owned(),
+            username: username.map(|u| u.as_str().to_owned()),
+            username_normalized: username.map(|u| u.normalized().to_owned()),
+            display_name,
+            password_hash,
+            email_verified: false,
+            is_admin: false,
+            locale: None,
+        }
+    }
+}
+
+/// Sets a user's password hash (`$1` user, `$2` hash, `$3` now).
+pub(super) const SET_PASSWORD_HASH: &str =
+    "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
+
+/// What sign-up and the CLI need to create an account.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub sub: String,
@@ -109,6 +154,22 @@ impl Store {
                 column: "sub".into(),
             }),
         }
+    }
+
+    /// Creates an account as [`Store::create_user`] does, but a `sub` that matches a deleted
+    /// account's is drawn again (up to three times) instead of being refused. A `sub` is 128
+    /// random bits, so this practically never happens; when it does, the subject is still
+    /// never handed out twice. Sign-up and `daemun user add` both create accounts here.
+    pub async fn create_account(&self, mut new: NewUser, now: Millis) -> StoreResult<User> {
+        let mut created = self.create_user(&new, now).await;
+        for _ in 0..3 {
+            if !matches!(&created, Err(e) if e.is_conflict_on("sub")) {
+                break;
+            }
+            new.sub = random_id();
+            created = self.create_user(&new, now).await;
+        }
+        created
     }
 
     pub async fn user_by_id(&self, user_id: i64) -> StoreResult<Option<User>> {
@@ -196,28 +257,14 @@ impl Store {
         hash: &str,
         now: Millis,
     ) -> StoreResult<()> {
-        const SQL: &str =
-            "UPDATE user_account SET password_hash = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(hash)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SET_PASSWORD_HASH, user_id, hash, now)?;
         Ok(())
     }
 
     pub async fn set_active(&self, user_id: i64, active: bool, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET is_active = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(active)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, active, now)?;
         if !active {
             // Disabling ends every session and grant (the same as the console's action).
             self.disable_account(user_id, now).await?;
@@ -234,26 +281,14 @@ impl Store {
     ) -> StoreResult<()> {
         const SQL: &str = "UPDATE user_account SET email = $2, email_normalized = $3, \
              email_verified = FALSE, updated_at = $4 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(email.as_str())
-            .bind(email.normalized())
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(map_err)?;
+        execute_count!(self, SQL, user_id, email.as_str(), email.normalized(), now)
+            .map_err(map_err)?;
         Ok(())
     }
 
     pub async fn record_login(&self, user_id: i64, now: Millis) -> StoreResult<()> {
         const SQL: &str = "UPDATE user_account SET last_login_at = $2 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, now)?;
         Ok(())
     }
     /// Whether any account may administer the provider (the start-up hint needs one).
@@ -330,12 +365,7 @@ impl Store {
     pub async fn mark_email_verified(&self, user_id: i64, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET email_verified = TRUE, updated_at = $2 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, now)?;
         Ok(())
     }
 
@@ -343,13 +373,7 @@ impl Store {
     pub async fn set_admin(&self, user_id: i64, admin: bool, now: Millis) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE user_account SET is_admin = $2, updated_at = $3 WHERE user_id = $1";
-        on_db!(self, |pool| sqlx::query(SQL)
-            .bind(user_id)
-            .bind(admin)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        execute_count!(self, SQL, user_id, admin, now)?;
         Ok(())
     }
 }
