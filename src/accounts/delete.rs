@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::mailing::{lang_for, queue};
 use super::portal::current_password_ok;
+use crate::domain::password::Password;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
@@ -18,7 +19,7 @@ use crate::mail::message::MailKind;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct DeleteForm {
-    password: String,
+    password: Password,
 }
 
 pub async fn delete_form(

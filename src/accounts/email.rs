@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link, send_email_change};
 use super::portal::{current_password_ok, no_referrer};
+use crate::domain::password::Password;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
@@ -24,7 +25,7 @@ use crate::store::email_tokens::TokenPurpose;
 #[serde(default)]
 pub struct EmailForm {
     new_email: String,
-    password: String,
+    password: Password,
 }
 
 pub async fn email_form(

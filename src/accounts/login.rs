@@ -35,7 +35,7 @@ pub struct LoginQuery {
 #[serde(default)]
 pub struct LoginForm {
     identifier: String,
-    password: String,
+    password: Password,
     remember: String,
     next: String,
     reauth: String,
@@ -195,7 +195,7 @@ async fn authenticate(
     form: &LoginForm,
     client: &ClientInfo,
 ) -> Result<Step, PageError> {
-    let password = Password::new(form.password.clone());
+    let password = form.password.clone();
     // Identify. An over-long password or identifier is refused before any hashing work, and
     // so is an identifier with a control character (no account has one; PostgreSQL would
     // refuse a NUL byte in the throttle bucket and turn the answer into a 503).

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link};
 use super::portal::{current_password_ok, new_password};
+use crate::domain::password::Password;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
@@ -17,9 +18,9 @@ use crate::mail::message::MailKind;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PasswordForm {
-    current_password: String,
-    password: String,
-    password_confirm: String,
+    current_password: Password,
+    password: Password,
+    password_confirm: Password,
 }
 
 pub async fn password_form(

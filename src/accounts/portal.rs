@@ -25,11 +25,10 @@ pub fn no_referrer(mut resp: Response) -> Response {
 pub async fn current_password_ok(
     state: &AppState,
     user: &User,
-    password: &str,
+    pw: &Password,
 ) -> Result<bool, PageError> {
     let guard = login_guard::account_key(user.user_id);
-    let pw = Password::new(password.to_owned());
-    let malformed = password.is_empty() || !pw.within_cap();
+    let malformed = pw.is_empty() || !pw.within_cap();
     let limited = !malformed
         && matches!(
             state
@@ -47,7 +46,7 @@ pub async fn current_password_ok(
             .await?
             .map(|(_, h)| h)
     };
-    let verdict = state.hasher.verify(pw, hash).await?;
+    let verdict = state.hasher.verify(pw.clone(), hash).await?;
     if verdict == Verified::No {
         return Ok(false);
     }
@@ -60,23 +59,22 @@ pub fn new_password(
     state: &AppState,
     lang: Lang,
     user: &User,
-    password: &str,
-    confirm: &str,
+    pw: &Password,
+    confirm: &Password,
     errors: &mut FieldErrors,
 ) -> Option<Password> {
-    if password.is_empty() {
+    if pw.is_empty() {
         errors.add("password", i18n::t(lang, "error-required"));
         return None;
     }
-    let pw = Password::new(password.to_owned());
     let policy = state.config.accounts.password_policy();
-    if let Err(problem) = policy.check(&pw, &user.personal_values()) {
+    if let Err(problem) = policy.check(pw, &user.personal_values()) {
         errors.add("password", password_message(problem, lang));
         return None;
     }
-    if password != confirm {
+    if pw != confirm {
         errors.add("password_confirm", i18n::t(lang, "error-password-mismatch"));
         return None;
     }
-    Some(pw)
+    Some(pw.clone())
 }

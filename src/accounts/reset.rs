@@ -12,6 +12,7 @@ use super::mailing::{
     greeting_name, lang_for, link_request_limited, queue, reset_link, send_password_reset,
 };
 use super::portal::{new_password, no_referrer};
+use crate::domain::password::Password;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
@@ -82,8 +83,8 @@ pub async fn request(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ResetForm {
-    password: String,
-    password_confirm: String,
+    password: Password,
+    password_confirm: Password,
 }
 
 fn failed(state: &AppState, ctx: &PageCtx) -> Response {

@@ -24,8 +24,8 @@ pub struct SignupForm {
     email: String,
     username: String,
     name: String,
-    password: String,
-    password_confirm: String,
+    password: Password,
+    password_confirm: Password,
 }
 
 pub async fn signup_form(
@@ -72,7 +72,7 @@ fn validate(form: &SignupForm, policy: PasswordPolicy, lang: Lang) -> Result<Val
             i18n::t_args(lang, "error-name-too-long", &[("max", MAX_NAME_LEN.into())]),
         );
     }
-    let password = Password::new(form.password.clone());
+    let password = form.password.clone();
     if form.password.is_empty() {
         errors.add("password", i18n::t(lang, "error-required"));
     } else {
@@ -178,4 +178,20 @@ fn done(state: &AppState, ctx: &PageCtx, email: &EmailAddress) -> Response {
         "accounts/signup_done.html",
         context! { email => email.as_str() },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SignupForm;
+
+    #[test]
+    fn a_logged_form_never_shows_the_passwords() {
+        let form: SignupForm = serde_urlencoded::from_str(
+            "email=a%40example.com&password=hunter2-secret&password_confirm=hunter2-secret",
+        )
+        .unwrap();
+        let shown = format!("{form:?}");
+        assert!(shown.contains("a@example.com"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }

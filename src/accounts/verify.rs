@@ -64,7 +64,7 @@ fn confirm_page(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct VerifyForm {
-    password: String,
+    password: Password,
 }
 
 /// Checks `password` against the account the live token `hash` belongs to. The link proves
@@ -75,12 +75,7 @@ pub struct VerifyForm {
 /// lock-out (`lockout::check`): otherwise whoever holds a link could guess the password here
 /// without limit, and then log in with it. An empty or over-long password proves nothing and
 /// is not counted; it costs one dummy verification like a wrong one.
-async fn signed_up_by(
-    state: &AppState,
-    hash: &[u8],
-    password: String,
-) -> Result<Checked, PageError> {
-    let pw = Password::new(password);
+async fn signed_up_by(state: &AppState, hash: &[u8], pw: Password) -> Result<Checked, PageError> {
     let well_formed = !pw.expose().is_empty() && pw.within_cap();
     let user = match state.store.email_token_user(hash).await? {
         Some(user) if well_formed => user,

@@ -11,8 +11,10 @@ use argon2::{Algorithm, Argon2, Params, Version};
 /// Hard cap on what is hashed at all, so a megabyte "password" costs nothing (DoS guard).
 pub const MAX_LEN: usize = 256;
 
-/// A password as typed: compared exactly, never trimmed or case-folded; `Debug` redacts it.
-#[derive(Clone)]
+/// A password as typed: compared exactly, never trimmed or case-folded; `Debug` redacts it,
+/// so a form that holds one can be logged whole. Forms read it straight from the body.
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Password(String);
 
 impl Password {
@@ -22,9 +24,19 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
     /// Within the hashing cap (a longer one is refused before any hashing work).
     pub fn within_cap(&self) -> bool {
         self.0.chars().count() <= MAX_LEN
+    }
+}
+
+/// Two typed passwords (a new one and its confirmation) compared in constant time.
+impl PartialEq for Password {
+    fn eq(&self, other: &Self) -> bool {
+        super::secret::constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
     }
 }
 
