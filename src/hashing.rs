@@ -2,8 +2,8 @@
 //! at most M requests waiting for a slot. Beyond that a request is refused at once (the page
 //! answers `503` with `Retry-After`), so a login flood cannot pile up an endless queue and the
 //! protocol endpoints, which never hash, keep answering.
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, TryAcquireError};
 
@@ -18,6 +18,8 @@ pub struct Hasher {
     counters: Arc<Counters>,
     /// A hash of a random password, verified for unknown users so they take as long.
     dummy: Arc<String>,
+    /// argon2's working memory, one per slot, reused by verifications (at most `slots` kept).
+    memories: Arc<Mutex<Vec<password::Memory>>>,
 }
 
 /// What the pool has done since start (exported as metrics).
@@ -68,6 +70,7 @@ impl Hasher {
             max_waiting,
             counters: Arc::new(Counters::default()),
             dummy: Arc::new(dummy),
+            memories: Arc::new(Mutex::new(Vec::new())),
         })
     }
 
@@ -105,8 +108,24 @@ impl Hasher {
             Some(h) => (h, true),
             None => (self.dummy.as_ref().clone(), false),
         };
+        let (memories, slots) = (Arc::clone(&self.memories), self.slots);
         let verdict = self
-            .run(move || password::verify(&pw, &target, params))
+            .run(move || {
+                let taken = memories.lock().ok().and_then(|mut m| m.pop());
+                let mut memory = taken.unwrap_or_default();
+                let verdict = password::verify_with(&pw, &target, params, &mut memory);
+                // A request abandoned while hashing frees its slot early, so more than `slots`
+                // memories can exist for a moment: only `slots` are kept, and none larger than
+                // the current parameters need (an old hash may name a larger `m`).
+                let keep = memory.kib() <= usize::try_from(params.memory_kib).unwrap_or(0);
+                if keep
+                    && let Ok(mut m) = memories.lock()
+                    && m.len() < slots
+                {
+                    m.push(memory);
+                }
+                verdict
+            })
             .await?;
         self.counters.verifications.fetch_add(1, Ordering::Relaxed);
         Ok(if real { verdict } else { Verified::No })
@@ -136,5 +155,43 @@ impl Hasher {
         tokio::task::spawn_blocking(f)
             .await
             .map_err(|e| HashError::new(&e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn verifications_reuse_one_memory_per_slot() {
+        let params = HashParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let hasher = Hasher::new(params, 1, 4).unwrap();
+        let pw = Password::new("correct-Horse-battery-9");
+        let phc = hasher.hash(pw.clone()).await.unwrap();
+        for _ in 0..3 {
+            let ok = hasher.verify(pw.clone(), Some(phc.clone())).await.unwrap();
+            assert_eq!(ok, Verified::Yes);
+            let wrong = Password::new("correct-Horse-battery-8");
+            let no = hasher.verify(wrong, Some(phc.clone())).await.unwrap();
+            assert_eq!(no, Verified::No);
+            assert_eq!(hasher.memories.lock().unwrap().len(), 1);
+        }
+        // A hash with a larger `m` than the current parameters is verified, not kept.
+        let large = HashParams {
+            memory_kib: 4096,
+            ..params
+        };
+        let old = password::hash(&pw, large).unwrap();
+        assert_eq!(
+            hasher.verify(pw.clone(), Some(old)).await.unwrap(),
+            Verified::Yes
+        );
+        let kept = hasher.memories.lock().unwrap();
+        assert!(kept.len() <= 1 && kept.iter().all(|m| m.kib() <= 1024));
+        assert_eq!(hasher.stats().verifications, 7);
     }
 }

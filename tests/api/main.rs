@@ -13,6 +13,7 @@ mod cli_user;
 mod config;
 mod csrf;
 mod db_outage;
+mod durability;
 mod fuzz_requests;
 mod guide_rust;
 mod hygiene;

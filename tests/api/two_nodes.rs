@@ -24,17 +24,17 @@ const MAILS: i64 = 100;
 /// How long to wait for anything the nodes do in the background (generous: loaded CI).
 const PATIENCE: Duration = Duration::from_secs(40);
 
-/// What every node and every management command share.
-struct Shared {
-    dir: tempfile::TempDir,
-    db: String,
-    kek: String,
-    issuer: String,
+/// What every node and every management command share (also used by `durability`).
+pub struct Shared {
+    pub dir: tempfile::TempDir,
+    pub db: String,
+    pub kek: String,
+    pub issuer: String,
 }
 
 impl Shared {
     /// `daemun <args>` with the shared settings.
-    fn daemun(&self) -> Command {
+    pub fn daemun(&self) -> Command {
         let mut c = crate::cli::daemun(self.dir.path(), &self.db);
         c.env("DAEMUN_KEYS__ENCRYPTION_KEY", &self.kek)
             .env("DAEMUN_SERVER__ISSUER", &self.issuer)
@@ -44,29 +44,20 @@ impl Shared {
         c
     }
 
-    fn cli_json(&self, args: &[&str], stdin: &str) -> serde_json::Value {
+    pub fn cli_json(&self, args: &[&str], stdin: &str) -> serde_json::Value {
         let (ok, out, err) = run_with_stdin(self.daemun().args(args), stdin);
         assert!(ok, "daemun {args:?}: {err}");
         serde_json::from_str(&out).unwrap_or_else(|_| panic!("JSON from {args:?}: {out}"))
     }
 
-    /// A first-party client with a secret, as an application holds it.
-    fn add_client(&self, name: &str, grant: &str) -> Rp {
-        let v = self.cli_json(
-            &[
-                "client",
-                "add",
-                "--name",
-                name,
-                "--first-party",
-                "--grant-type",
-                grant,
-                "--redirect-uri",
-                crate::helpers::REDIRECT_URI,
-                "--json",
-            ],
-            "",
-        );
+    /// A first-party client with a secret for `grants`, as an application holds it.
+    pub fn add_client(&self, name: &str, grants: &[&str]) -> Rp {
+        let mut args = vec!["client", "add", "--name", name, "--first-party"];
+        for grant in grants {
+            args.extend(["--grant-type", grant]);
+        }
+        args.extend(["--redirect-uri", crate::helpers::REDIRECT_URI, "--json"]);
+        let v = self.cli_json(&args, "");
         let secret = v["client_secret"].as_str().unwrap().to_owned();
         let mut rp = Rp::new(&self.issuer, v["client_id"].as_str().unwrap(), Some(secret));
         rp.scope = "openid email".into();
@@ -75,7 +66,7 @@ impl Shared {
     }
 
     /// Starts one node listening on `port`; its output goes to `<name>.log`.
-    fn start(&self, name: &str, port: u16) -> Node {
+    pub fn start(&self, name: &str, port: u16) -> Node {
         let mail_dir = self.dir.path().join(format!("mail-{name}"));
         let log = std::fs::File::create(self.dir.path().join(format!("{name}.log"))).unwrap();
         let mut c = self.daemun();
@@ -110,11 +101,11 @@ impl Shared {
     }
 }
 
-/// A running `daemun serve`, stopped when dropped.
-struct Node {
+/// A running `daemun serve`, stopped (SIGKILL) when dropped.
+pub struct Node {
     name: String,
-    child: Child,
-    base: String,
+    pub child: Child,
+    pub base: String,
     mail_dir: PathBuf,
     log: PathBuf,
 }
@@ -128,7 +119,7 @@ impl Drop for Node {
 
 impl Node {
     /// Waits for `/readyz` to answer 200 (the node has migrated and serves).
-    async fn wait_ready(&mut self, http: &reqwest::Client) {
+    pub async fn wait_ready(&mut self, http: &reqwest::Client) {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -150,7 +141,7 @@ impl Node {
 }
 
 /// A port free at the moment (the listener is dropped just before the node binds it).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -159,14 +150,14 @@ fn free_port() -> u16 {
 }
 
 /// A browser behind the load balancer: one cookie jar, any node, always the issuer's `Host`.
-struct Browser {
-    http: reqwest::Client,
+pub struct Browser {
+    pub http: reqwest::Client,
     host: String,
     cookies: HashMap<String, String>,
 }
 
 impl Browser {
-    fn new(http: &reqwest::Client, issuer: &str) -> Self {
+    pub fn new(http: &reqwest::Client, issuer: &str) -> Self {
         Self {
             http: http.clone(),
             host: issuer.trim_start_matches("http://").to_owned(),
@@ -174,7 +165,7 @@ impl Browser {
         }
     }
 
-    async fn send(&mut self, req: RequestBuilder) -> Response {
+    pub async fn send(&mut self, req: RequestBuilder) -> Response {
         let cookie = self
             .cookies
             .iter()
@@ -205,12 +196,12 @@ impl Browser {
     }
 
     /// A CSRF token for this browser, from a form page of `node`.
-    async fn csrf(&mut self, node: &Node, page: &str) -> String {
+    pub async fn csrf(&mut self, node: &Node, page: &str) -> String {
         let html = self.get(node, page).await.text().await.unwrap();
         csrf_token(&html).expect("a CSRF token")
     }
 
-    async fn post(&mut self, node: &Node, path: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn post(&mut self, node: &Node, path: &str, form: &[(&str, &str)]) -> Response {
         let req = self
             .http
             .post(format!("{}{path}", node.base))
@@ -220,7 +211,7 @@ impl Browser {
     }
 
     /// A code from `node`'s `/authorize` for a logged-in browser (the redirect is not followed).
-    async fn code(&mut self, node: &Node, rp: &Rp) -> String {
+    pub async fn code(&mut self, node: &Node, rp: &Rp) -> String {
         let r = self.get(node, &rp.authorize_path(&[("nonce", "n")])).await;
         let location = r.headers()["location"].to_str().unwrap().to_owned();
         assert!(location.starts_with(&rp.redirect_uri), "{location}");
@@ -233,7 +224,7 @@ impl Browser {
 }
 
 /// `POST /token` at `node` as `rp` (client_secret_basic).
-async fn token(
+pub async fn token(
     b: &mut Browser,
     node: &Node,
     rp: &Rp,
@@ -358,7 +349,7 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
     assert!(r.text().await.unwrap().contains("Ada Lovelace"));
 
     // 3. A code issued by node A is redeemed at node B, once.
-    let rp = shared.add_client("Board", "authorization_code");
+    let rp = shared.add_client("Board", &["authorization_code"]);
     let code = browser.code(&a, &rp).await;
     let (status, tokens) = redeem(&mut browser, &b, &rp, &code).await;
     assert_eq!(status, 200, "{tokens}");
@@ -368,7 +359,7 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
 
     // 4. A client added while both run is usable at once at node B; a rotated key reaches
     // both nodes within keys.refresh_secs and node B signs with it.
-    let service = shared.add_client("Service", "client_credentials");
+    let service = shared.add_client("Service", &["client_credentials"]);
     let (status, v) = token(
         &mut browser,
         &b,
