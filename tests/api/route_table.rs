@@ -57,42 +57,25 @@ async fn a_form_route_declared_in_one_line_gets_its_token_check_and_limit() {
     let page = browser.get(format!("{base}/probe")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let token = csrf_token(&page.text().await.unwrap()).expect("a form token");
+    let post = |fields: Vec<(&'static str, String)>| {
+        browser
+            .post(format!("{base}/probe"))
+            .header("sec-fetch-site", "same-origin")
+            .form(&fields)
+            .send()
+    };
     // Without the token the handler never runs.
-    let forged = browser
-        .post(format!("{base}/probe"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("x", "1")])
-        .send()
-        .await
-        .unwrap();
+    let forged = post(vec![("x", "1".into())]).await.unwrap();
     assert_eq!(forged.status(), 403);
     // With it, it does.
-    let ok = browser
-        .post(format!("{base}/probe"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let ok = post(vec![("csrf_token", token.clone())]).await.unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.text().await.unwrap(), "done");
     // Refused and accepted POSTs count alike, GETs not at all: the fourth POST is over the
     // login group's allowance of 3.
-    let limited = browser
-        .post(format!("{base}/probe"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let limited = post(vec![("csrf_token", token.clone())]).await.unwrap();
     assert_eq!(limited.status(), 200);
-    let over = browser
-        .post(format!("{base}/probe"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let over = post(vec![("csrf_token", token.clone())]).await.unwrap();
     assert_eq!(over.status(), 429);
     assert!(over.headers().contains_key("retry-after"));
 }
