@@ -200,6 +200,20 @@ impl TestApp {
         .await
     }
 
+    /// Changes the logged-in person's password from [`PASSWORD`] to `new` at `/account/password`.
+    pub async fn change_password(&self, new: &str) -> Response {
+        self.submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new),
+                ("password_confirm", new),
+            ],
+        )
+        .await
+    }
+
     pub async fn login(&self, identifier: &str, password: &str) -> Response {
         self.submit(
             "/login",

@@ -19,17 +19,7 @@ async fn a_password_change_revokes_every_token_of_the_person() {
     let app = TestApp::spawn().await;
     logged_in_user(&app, "g@example.com", "G").await;
     let g = grant(&app).await;
-    let r = app
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", NEW),
-                ("password_confirm", NEW),
-            ],
-        )
-        .await;
+    let r = app.change_password(NEW).await;
     assert_eq!(r.status(), 303);
     assert_revoked(&g).await;
 }

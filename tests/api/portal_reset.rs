@@ -123,17 +123,7 @@ async fn a_password_change_kills_open_reset_links() {
     logged_in_user(&app, "k@example.com", "K").await;
     request_reset(&app, "k@example.com").await;
     let link = mailed_link(&app, "k@example.com", 2, "/password/reset/").await;
-    let r = app
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", NEW),
-                ("password_confirm", NEW),
-            ],
-        )
-        .await;
+    let r = app.change_password(NEW).await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         use_link(&app, &link, "yet-Another-pass-99").await.status(),

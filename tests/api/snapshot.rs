@@ -104,17 +104,7 @@ async fn every_kind_of_mail() {
     assert_eq!(r.status(), 303);
     assert_mail(&app, "username_removed", &mail(&app, ana, 4).await);
 
-    let r = app
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let r = app.change_password(NEW_PASSWORD).await;
     assert_eq!(r.status(), 303);
     assert_mail(&app, "password_changed", &mail(&app, ana, 5).await);
 

@@ -1,24 +1,7 @@
 //! security.md B9: online guessing, lock-out, edge limits, client-secret guessing.
+use super::support::{WAIT_TEXT, WRONG, lockout, retry_after};
 use crate::helpers::*;
 use crate::rp::{Rp, basic, client_post, token_request};
-
-const WRONG: &str = "wrong-Password-77";
-const WAIT_TEXT: &str = "Too many failed attempts";
-
-/// Lock-out after 3 counted attempts, waits 30 s, 60 s, 120 s (cap).
-fn lockout(c: &mut daemun::config::Config) {
-    c.limits.lockout_threshold = 3;
-    c.limits.lockout_base_secs = 30;
-    c.limits.lockout_max_secs = 120;
-}
-
-fn retry_after(r: &reqwest::Response) -> u64 {
-    r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn b9_59_waits_grow_exponentially_and_the_right_password_waits_too() {

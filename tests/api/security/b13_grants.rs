@@ -144,17 +144,7 @@ async fn b13_every_way_a_session_ends_ends_every_grant_issued_in_it() {
                 act(b, &here, &[("action", action)]).await;
             }
             "password change" => {
-                let r = app
-                    .submit(
-                        "/account/password",
-                        "/account/password",
-                        &[
-                            ("current_password", PASSWORD),
-                            ("password", NEW),
-                            ("password_confirm", NEW),
-                        ],
-                    )
-                    .await;
+                let r = app.change_password(NEW).await;
                 assert_eq!(r.status(), 303, "{path}");
             }
             "password reset" => {
@@ -211,6 +201,23 @@ async fn b13_a_renewed_login_keeps_the_session_so_logout_still_ends_earlier_gran
     assert_all_dead(&h, "logout after a renewed login").await;
 }
 
+/// How many of the successful token answers among `answers` still work: their refresh token
+/// refreshes, or their access token reads UserInfo.
+async fn still_working(rp: &Rp, answers: [(u16, serde_json::Value); 2]) -> usize {
+    let mut n = 0;
+    for (status, v) in answers {
+        if status == 200 {
+            let access = v["access_token"].as_str().unwrap();
+            let next = v["refresh_token"].as_str().unwrap();
+            let (s, _) = rp.refresh(next).await;
+            if s == 200 || userinfo(rp, access).await == 200 {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
 #[tokio::test]
 async fn b13_concurrent_refreshes_leave_no_surviving_token() {
     let app = TestApp::spawn().await;
@@ -222,16 +229,7 @@ async fn b13_concurrent_refreshes_leave_no_surviving_token() {
         let token = v["refresh_token"].as_str().unwrap().to_owned();
         let (a, b) = tokio::join!(rp.refresh(&token), rp.refresh(&token));
         // A reuse revokes the family, so whatever one of the two obtained must be dead too.
-        for (status, v) in [a, b] {
-            if status == 200 {
-                let next = v["refresh_token"].as_str().unwrap();
-                let access = v["access_token"].as_str().unwrap();
-                let (s, _) = rp.refresh(next).await;
-                if s == 200 || userinfo(&rp, access).await == 200 {
-                    survivors += 1;
-                }
-            }
-        }
+        survivors += still_working(&rp, [a, b]).await;
     }
     assert_eq!(survivors, 0, "tokens that outlived their revoked family");
 }
@@ -245,16 +243,7 @@ async fn b13_a_code_replayed_during_its_redemption_leaves_no_surviving_token() {
     for _ in 0..25 {
         let c = rp.code(&app, &[]).await;
         let (a, b) = tokio::join!(rp.exchange(&c, None), rp.exchange(&c, None));
-        for (status, v) in [a, b] {
-            if status == 200 {
-                let access = v["access_token"].as_str().unwrap();
-                let next = v["refresh_token"].as_str().unwrap();
-                let (s, _) = rp.refresh(next).await;
-                if s == 200 || userinfo(&rp, access).await == 200 {
-                    survivors += 1;
-                }
-            }
-        }
+        survivors += still_working(&rp, [a, b]).await;
     }
     assert_eq!(survivors, 0, "tokens from a replayed code that still work");
 }

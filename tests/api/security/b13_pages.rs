@@ -5,28 +5,12 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::support::{WAIT_TEXT, WRONG, lockout, retry_after};
 use crate::helpers::*;
 
-const WRONG: &str = "wrong-Password-77";
-const WAIT_TEXT: &str = "Too many failed attempts";
 const WAIT_TEXT_KO: &str = "로그인 시도가 너무 많이 실패했습니다";
 /// A display name as someone who signs up with another person's address might choose it.
 const STRANGER: &str = "Bank Security Team: call +1 555";
-
-/// Lock-out after 3 counted attempts, waits 30 s, 60 s, 120 s (cap).
-fn lockout(c: &mut daemun::config::Config) {
-    c.limits.lockout_threshold = 3;
-    c.limits.lockout_base_secs = 30;
-    c.limits.lockout_max_secs = 120;
-}
-
-fn retry_after(r: &reqwest::Response) -> u64 {
-    r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
 
 // ---------- A: the password asked at /verify/<token> ----------
 

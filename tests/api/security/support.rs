@@ -60,3 +60,24 @@ pub async fn from_address(
     }
     req.send().await.expect("POST")
 }
+
+/// A password that is never the right one.
+pub const WRONG: &str = "wrong-Password-77";
+/// What the lock-out page says.
+pub const WAIT_TEXT: &str = "Too many failed attempts";
+
+/// Lock-out after 3 counted attempts, waits 30 s, 60 s, 120 s (cap).
+pub fn lockout(c: &mut daemun::config::Config) {
+    c.limits.lockout_threshold = 3;
+    c.limits.lockout_base_secs = 30;
+    c.limits.lockout_max_secs = 120;
+}
+
+/// The `Retry-After` seconds of `r`.
+pub fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
