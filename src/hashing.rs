@@ -16,9 +16,9 @@ pub struct Hasher {
     slots: usize,
     max_waiting: usize,
     counters: Arc<Counters>,
-    /// A hash of a random password, verified for unknown users so they take as long.
+    /// A hash no password matches, verified for unknown users so they take as long.
     dummy: Arc<String>,
-    /// argon2's working memory, one per slot, reused by verifications (at most `slots` kept).
+    /// argon2's working memory, one per slot, reused by every hash (at most `slots` kept).
     memories: Arc<Mutex<Vec<password::Memory>>>,
 }
 
@@ -62,7 +62,7 @@ impl Hasher {
             concurrency
         };
         let max_waiting = if queue == 0 { 8 * slots } else { queue };
-        let dummy = password::hash(&Password::new(crate::domain::secret::random_id()), params)?;
+        let dummy = password::unmatchable(params)?;
         Ok(Self {
             params,
             permits: Arc::new(Semaphore::new(slots)),
@@ -95,7 +95,9 @@ impl Hasher {
 
     pub async fn hash(&self, pw: Password) -> Result<String, HashError> {
         let params = self.params;
-        let out = self.run(move || password::hash(&pw, params)).await?;
+        let out = self
+            .run_in_memory(move |memory| password::hash_with(&pw, params, memory))
+            .await?;
         self.counters.hashes.fetch_add(1, Ordering::Relaxed);
         out
     }
@@ -108,27 +110,37 @@ impl Hasher {
             Some(h) => (h, true),
             None => (self.dummy.as_ref().clone(), false),
         };
-        let (memories, slots) = (Arc::clone(&self.memories), self.slots);
         let verdict = self
-            .run(move || {
-                let taken = memories.lock().ok().and_then(|mut m| m.pop());
-                let mut memory = taken.unwrap_or_default();
-                let verdict = password::verify_with(&pw, &target, params, &mut memory);
-                // A request abandoned while hashing frees its slot early, so more than `slots`
-                // memories can exist for a moment: only `slots` are kept, and none larger than
-                // the current parameters need (an old hash may name a larger `m`).
-                let keep = memory.kib() <= usize::try_from(params.memory_kib).unwrap_or(0);
-                if keep
-                    && let Ok(mut m) = memories.lock()
-                    && m.len() < slots
-                {
-                    m.push(memory);
-                }
-                verdict
-            })
+            .run_in_memory(move |memory| password::verify_with(&pw, &target, params, memory))
             .await?;
         self.counters.verifications.fetch_add(1, Ordering::Relaxed);
         Ok(if real { verdict } else { Verified::No })
+    }
+
+    /// Runs `f` on a hashing slot with one of the kept working memories (or a new one), and
+    /// keeps that memory for the next hash.
+    async fn run_in_memory<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut password::Memory) -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let (memories, slots) = (Arc::clone(&self.memories), self.slots);
+        let limit = usize::try_from(self.params.memory_kib).unwrap_or(0);
+        self.run(move || {
+            let taken = memories.lock().ok().and_then(|mut m| m.pop());
+            let mut memory = taken.unwrap_or_default();
+            let out = f(&mut memory);
+            // A request abandoned while hashing frees its slot early, so more than `slots`
+            // memories can exist for a moment: only `slots` are kept, and none larger than
+            // the current parameters need (an old hash may name a larger `m`).
+            if memory.kib() <= limit
+                && let Ok(mut m) = memories.lock()
+                && m.len() < slots
+            {
+                m.push(memory);
+            }
+            out
+        })
+        .await
     }
 
     async fn run<T: Send + 'static>(
@@ -163,7 +175,7 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn verifications_reuse_one_memory_per_slot() {
+    async fn hashes_and_verifications_reuse_one_memory_per_slot() {
         let params = HashParams {
             memory_kib: 1024,
             iterations: 1,
@@ -172,6 +184,11 @@ mod tests {
         let hasher = Hasher::new(params, 1, 4).unwrap();
         let pw = Password::new("correct-Horse-battery-9");
         let phc = hasher.hash(pw.clone()).await.unwrap();
+        assert_eq!(
+            hasher.memories.lock().unwrap().len(),
+            1,
+            "a new hash keeps its memory"
+        );
         for _ in 0..3 {
             let ok = hasher.verify(pw.clone(), Some(phc.clone())).await.unwrap();
             assert_eq!(ok, Verified::Yes);

@@ -4,9 +4,9 @@
 //! (for example imported Django hashes) and old parameters are upgraded at the next login.
 use std::fmt;
 
-use argon2::password_hash::PasswordHasher;
-use argon2::password_hash::phc::{Output, PasswordHash};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use rand::RngCore;
 
 /// Hard cap on what is hashed at all, so a megabyte "password" costs nothing (DoS guard).
 pub const MAX_LEN: usize = 256;
@@ -195,11 +195,58 @@ fn argon2(params: HashParams) -> Result<Argon2<'static>, HashError> {
 /// Hashes a password into a PHC string with a fresh random salt. CPU-heavy: run it off the
 /// async runtime.
 pub fn hash(password: &Password, params: HashParams) -> Result<String, HashError> {
+    hash_with(password, params, &mut Memory::default())
+}
+
+/// [`hash`] in `memory` (see [`Memory`]): argon2id, version 0x13, a 16-byte random salt and
+/// a 32-byte output, written as `$argon2id$v=19$m=…,t=…,p=…$salt$hash`.
+pub fn hash_with(
+    password: &Password,
+    params: HashParams,
+    memory: &mut Memory,
+) -> Result<String, HashError> {
     let hasher = argon2(params)?;
+    let salt = random_salt()?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let blocks = memory.blocks(hasher.params().block_count());
     hasher
-        .hash_password(password.expose().as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+        .hash_password_into_with_memory(
+            password.expose().as_bytes(),
+            salt.as_ref(),
+            &mut out,
+            blocks,
+        )
+        .map_err(|e| HashError(e.to_string()))?;
+    phc_string(hasher.params(), salt, &out)
+}
+
+/// A well-formed hash with the current parameters whose output is random bytes, not the hash
+/// of any password: verifying against it costs exactly what a real hash costs and fails for
+/// every password (a 2⁻²⁵⁶ chance aside). Stands in for the hash of an account that does not
+/// exist, and is made without running argon2.
+pub fn unmatchable(params: HashParams) -> Result<String, HashError> {
+    let hasher = argon2(params)?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    rand::rng().fill_bytes(&mut out);
+    phc_string(hasher.params(), random_salt()?, &out)
+}
+
+fn random_salt() -> Result<Salt, HashError> {
+    let mut bytes = [0u8; Salt::RECOMMENDED_LENGTH];
+    rand::rng().fill_bytes(&mut bytes);
+    Salt::new(&bytes).map_err(|e| HashError(e.to_string()))
+}
+
+fn phc_string(params: &Params, salt: Salt, out: &[u8]) -> Result<String, HashError> {
+    let err = |e: &dyn fmt::Display| HashError(e.to_string());
+    Ok(PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| err(&e))?,
+        salt: Some(salt),
+        hash: Some(Output::new(out).map_err(|e| err(&e))?),
+    }
+    .to_string())
 }
 
 /// The outcome of checking a password against a stored hash.
@@ -298,6 +345,7 @@ pub fn verify_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher;
 
     fn policy() -> PasswordPolicy {
         PasswordPolicy { min_length: 8 }
@@ -361,6 +409,43 @@ mod tests {
         assert_eq!(verify(&Password::new("wrong"), &h, weak), Verified::No);
         assert_eq!(verify(&pw, &h, HashParams::default()), Verified::YesRehash);
         assert_eq!(verify(&pw, "not a hash", weak), Verified::No);
+    }
+
+    #[test]
+    fn hashes_in_a_kept_memory_verify_and_differ_by_salt() {
+        let weak = HashParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let pw = Password::new("correct-Horse-battery-9");
+        let mut memory = Memory::default();
+        let a = hash_with(&pw, weak, &mut memory).unwrap();
+        let b = hash_with(&pw, weak, &mut memory).unwrap();
+        assert_eq!(memory.kib(), 1024);
+        assert_ne!(a, b, "each hash has its own salt");
+        for h in [&a, &b] {
+            assert!(h.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{h}");
+            assert_eq!(verify(&pw, h, weak), Verified::Yes);
+            assert_eq!(verify(&Password::new("wrong-one"), h, weak), Verified::No);
+        }
+    }
+
+    #[test]
+    fn the_unmatchable_hash_is_well_formed_and_matches_nothing() {
+        let weak = HashParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let u = unmatchable(weak).unwrap();
+        assert!(u.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{u}");
+        let parsed = PasswordHash::new(&u).unwrap();
+        assert_eq!(parsed.hash.map(|h| h.len()), Some(32));
+        assert_ne!(unmatchable(weak).unwrap(), u);
+        for guess in ["", "correct-Horse-battery-9", "password"] {
+            assert_eq!(verify(&Password::new(guess), &u, weak), Verified::No);
+        }
     }
 
     #[test]
