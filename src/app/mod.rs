@@ -76,7 +76,9 @@ impl App {
 
     pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartError> {
         config.validate()?;
-        let store = Store::connect(&config.database.url, config.database.max_connections).await?;
+        let store = Store::connect(&config.database.url, config.database.max_connections)
+            .await?
+            .with_client_cache(Duration::from_millis(config.database.client_cache_ms));
         if config.database.migrate_on_start {
             store.migrate().await?;
         }
@@ -167,6 +169,12 @@ impl App {
     /// The port of the separate metrics listener, when there is one.
     pub fn metrics_port(&self) -> Option<u16> {
         Some(self.metrics_listener.as_ref()?.local_addr().ok()?.port())
+    }
+
+    /// The route table with every layer, for driving requests in process (benchmarks)
+    /// without the listener.
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     pub fn state(&self) -> AppState {

@@ -68,6 +68,8 @@ pub struct DatabaseConfig {
     pub url: String,
     pub max_connections: u32,
     pub migrate_on_start: bool,
+    /// How long (ms) a node keeps a client it read for the protocol endpoints; 0 = not at all.
+    pub client_cache_ms: u64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -107,6 +109,7 @@ impl fmt::Debug for DatabaseConfig {
             .field("url", &url)
             .field("max_connections", &self.max_connections)
             .field("migrate_on_start", &self.migrate_on_start)
+            .field("client_cache_ms", &self.client_cache_ms)
             .finish()
     }
 }
@@ -280,6 +283,7 @@ impl Default for DatabaseConfig {
             url: "sqlite://data/daemun.db".into(),
             max_connections: 8,
             migrate_on_start: true,
+            client_cache_ms: 1000,
         }
     }
 }

@@ -66,6 +66,13 @@ impl Config {
                 "sqlite://PATH or postgres://USER@HOST/DB",
             ));
         }
+        if db.client_cache_ms > 60_000 {
+            return Err(bad(
+                "database.client_cache_ms",
+                db.client_cache_ms,
+                "at most 60000 (a changed or removed client must take effect soon)",
+            ));
+        }
         if db.max_connections == 0 {
             return Err(bad("database.max_connections", 0, "at least 1"));
         }

@@ -40,15 +40,7 @@ impl FromRequestParts<AppState> for ClientInfo {
 
 /// Who sent `parts`; `v6_prefix` is the IPv6 grouping of the limit key.
 pub fn client_info(parts: &Parts, trusted: &[IpAddr], v6_prefix: u8) -> ClientInfo {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let ip = match peer {
-        Some(p) if trusted.contains(&p) => forwarded_for(parts, trusted).unwrap_or(p),
-        Some(p) => p,
-        None => IpAddr::from([0, 0, 0, 0]),
-    };
+    let ip = client_ip(parts, trusted);
     let user_agent: String = parts
         .headers
         .get(USER_AGENT)
@@ -62,6 +54,25 @@ pub fn client_info(parts: &Parts, trusted: &[IpAddr], v6_prefix: u8) -> ClientIn
         limit_addr: client_address::limit_addr(ip, v6_prefix),
         limit_key: client_address::limit_key(ip, v6_prefix),
         user_agent,
+    }
+}
+
+/// Only [`ClientInfo::limit_addr`], without the strings: what the limits on the token path
+/// need, per request.
+pub fn limit_addr(parts: &Parts, trusted: &[IpAddr], v6_prefix: u8) -> IpAddr {
+    client_address::limit_addr(client_ip(parts, trusted), v6_prefix)
+}
+
+/// The socket's peer, or the address a trusted proxy forwarded for.
+fn client_ip(parts: &Parts, trusted: &[IpAddr]) -> IpAddr {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    match peer {
+        Some(p) if trusted.contains(&p) => forwarded_for(parts, trusted).unwrap_or(p),
+        Some(p) => p,
+        None => IpAddr::from([0, 0, 0, 0]),
     }
 }
 

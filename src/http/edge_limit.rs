@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::PageError;
-use super::client::client_info;
+use super::client::limit_addr;
 use super::limiter::Group;
 use super::oauth_error::OAuthError;
 use super::state::AppState;
@@ -20,12 +20,11 @@ pub async fn layer(
     next: Next,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let ip = client_info(
+    let ip = limit_addr(
         &parts,
         &state.trusted_proxies,
         state.config.limits.ipv6_prefix_len,
-    )
-    .limit_addr;
+    );
     match state.edge.check_ip(group, ip) {
         Ok(()) => next.run(Request::from_parts(parts, body)).await,
         Err(wait) => {

@@ -8,6 +8,7 @@
 //! nothing and would let anyone who knows an id lock its application out (RFC 6749 §10.10 asks
 //! only that guessing be infeasible).
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Request};
@@ -22,7 +23,7 @@ use crate::domain::client::Client;
 use crate::domain::client::{AuthMethod, client_id_is_plausible};
 use crate::domain::secret::{constant_time_eq, sha256};
 use crate::http::AppState;
-use crate::http::client::client_info;
+use crate::http::client::limit_addr;
 use crate::oidc::error::OAuthError;
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
@@ -46,6 +47,10 @@ pub(crate) fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, OAu
         return Err(bad());
     }
     let dec = |s: &str| -> String {
+        // Generated ids and secrets have nothing to decode: take them as they are.
+        if !s.contains(['%', '+']) {
+            return s.to_owned();
+        }
         url::form_urlencoded::parse(format!("x={s}").as_bytes())
             .next()
             .map(|(_, v)| v.into_owned())
@@ -62,7 +67,7 @@ pub async fn authenticate(
     headers: &HeaderMap,
     ip: IpAddr,
     params: &[(String, String)],
-) -> Result<Client, OAuthError> {
+) -> Result<Arc<Client>, OAuthError> {
     let header = basic(headers)?;
     let body_id = param(params, "client_id");
     let body_secret = param(params, "client_secret");
@@ -96,7 +101,7 @@ pub async fn authenticate(
     if !client_id_is_plausible(&client_id) {
         return Err(OAuthError::invalid_client());
     }
-    let Some(client) = state.store.client(&client_id).await? else {
+    let Some(mut client) = state.store.client_for_protocol(&client_id).await? else {
         // Unknown ids are not counted anywhere: inventing them creates no state.
         return Err(OAuthError::invalid_client());
     };
@@ -107,14 +112,18 @@ pub async fn authenticate(
             .client_failures_blocked(ip, &client.client_id)
             .map_err(OAuthError::too_many_requests)?;
     }
-    let ok = client.allows_auth(method)
-        && match &secret {
-            Some(s) => client
-                .secret_hash
-                .as_ref()
-                .is_some_and(|h| constant_time_eq(h, &sha256(s.as_bytes()))),
-            None => client.is_public(),
-        };
+    let secret_hash = secret.as_ref().map(|s| sha256(s.as_bytes()));
+    let mut ok = proves(&client, method, secret_hash.as_deref());
+    if !ok {
+        // The kept copy may predate a new secret set on another node: ask the database.
+        match state.store.reread_client(&client_id).await? {
+            Some(fresh) => {
+                client = fresh;
+                ok = proves(&client, method, secret_hash.as_deref());
+            }
+            None => return Err(OAuthError::invalid_client()),
+        }
+    }
     if !ok {
         if counted {
             state.edge.count_client_failure(ip, &client.client_id);
@@ -131,13 +140,25 @@ pub async fn authenticate(
     Ok(client)
 }
 
+/// Whether `method` with a secret hashing to `secret_hash` (or none) authenticates `client`.
+fn proves(client: &Client, method: AuthMethod, secret_hash: Option<&[u8]>) -> bool {
+    client.allows_auth(method)
+        && match secret_hash {
+            Some(given) => client
+                .secret_hash
+                .as_ref()
+                .is_some_and(|h| constant_time_eq(h, given)),
+            None => client.is_public(),
+        }
+}
+
 /// A form request from an authenticated client, as the token, revocation and introspection
 /// endpoints take it: the body checked as RFC 6749 §3.2 asks, then client authentication.
 /// Refused with the OAuth error (or `413` for a body over `server.body_limit_bytes`) before
 /// the handler runs.
 pub struct ClientForm {
     pub params: Vec<(String, String)>,
-    pub client: Client,
+    pub client: Arc<Client>,
 }
 
 impl FromRequest<AppState> for ClientForm {
@@ -145,7 +166,7 @@ impl FromRequest<AppState> for ClientForm {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let peer = client_info(
+        let addr = limit_addr(
             &parts,
             &state.trusted_proxies,
             state.config.limits.ipv6_prefix_len,
@@ -156,7 +177,7 @@ impl FromRequest<AppState> for ClientForm {
         let headers = std::mem::take(&mut parts.headers);
         let params =
             form_params(&headers, parts.uri.query(), &body).map_err(IntoResponse::into_response)?;
-        let client = authenticate(state, &headers, peer.limit_addr, &params)
+        let client = authenticate(state, &headers, addr, &params)
             .await
             .map_err(IntoResponse::into_response)?;
         Ok(Self { params, client })

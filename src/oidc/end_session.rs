@@ -67,7 +67,7 @@ async fn handle(
     };
     let target = match param(params, "post_logout_redirect_uri") {
         None => None,
-        Some(uri) => match state.store.client(&hint.client_id).await {
+        Some(uri) => match state.store.client_for_protocol(&hint.client_id).await {
             Ok(Some(c)) if c.post_logout_redirect_uris.iter().any(|u| u == uri) => {
                 Some(uri.to_owned())
             }

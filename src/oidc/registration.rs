@@ -143,7 +143,8 @@ pub async fn update(
     Ok(store.update_client(&row).await?.then_some(row))
 }
 
-/// A new secret for a confidential client; the old one stops working at once.
+/// A new secret for a confidential client. It works at once on every node; the old one stops
+/// at once on this node and within `database.client_cache_ms` on the others.
 pub async fn rotate_secret(
     store: &Store,
     client_id: &str,

@@ -80,6 +80,7 @@ impl Store {
     /// transaction. (The caller starts a fresh session for the person who changed it.)
     pub async fn change_password(&self, user_id: i64, hash: &str, now: Millis) -> StoreResult<u64> {
         Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, SET_PASSWORD_HASH, user_id, hash, now)?;
             let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
@@ -105,6 +106,7 @@ impl Store {
              RETURNING user_id";
         let purpose = TokenPurpose::ResetPassword.as_str();
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
@@ -154,6 +156,7 @@ impl Store {
         const OTHERS: &str = "DELETE FROM email_token WHERE user_id = $1 AND used_at IS NULL";
         let purpose = TokenPurpose::ChangeEmail.as_str();
         let outcome = on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let spent: Option<(i64, String, String, String)> = sqlx::query_as(SPEND)
                 .bind(token_hash)
@@ -216,6 +219,7 @@ impl Store {
         const TOKENS: &str = "DELETE FROM email_token WHERE user_id = $1";
         const ACCOUNT: &str = "DELETE FROM user_account WHERE user_id = $1";
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let user: Option<(String, String)> = sqlx::query_as(USER)
                 .bind(user_id)
@@ -247,6 +251,7 @@ impl Store {
         const SET: &str =
             "UPDATE user_account SET is_active = FALSE, updated_at = $2 WHERE user_id = $1";
         Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, SET, user_id, now)?;
             let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;

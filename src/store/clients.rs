@@ -1,5 +1,7 @@
 //! Relying parties. Created through [`Store::create_client`] only, whatever the caller (CLI,
 //! admin console, later dynamic registration).
+use std::sync::Arc;
+
 use sqlx::FromRow;
 
 use super::{Store, StoreResult, execute_count, map_err, on_db};
@@ -134,9 +136,32 @@ impl Store {
             c.updated_at,
         )
         .map_err(map_err)?;
+        self.clients.forget(&c.client_id);
         Ok(())
     }
 
+    /// The client as the protocol endpoints use it: from this node's memory when it was read
+    /// less than `database.client_cache_ms` ago, else from the database (see `client_cache`).
+    /// Settings pages and the CLI read with [`Store::client`], which always asks the database.
+    pub async fn client_for_protocol(&self, client_id: &str) -> StoreResult<Option<Arc<Client>>> {
+        if let Some(c) = self.clients.get(client_id) {
+            return Ok(Some(c));
+        }
+        self.reread_client(client_id).await
+    }
+
+    /// [`Store::client_for_protocol`] from the database, whatever this node kept: for when
+    /// the kept copy may be out of date (a secret it does not know).
+    pub async fn reread_client(&self, client_id: &str) -> StoreResult<Option<Arc<Client>>> {
+        let client = self.client(client_id).await?.map(Arc::new);
+        match &client {
+            Some(c) => self.clients.put(c),
+            None => self.clients.forget(client_id),
+        }
+        Ok(client)
+    }
+
+    /// The client as stored right now.
     pub async fn client(&self, client_id: &str) -> StoreResult<Option<Client>> {
         if !crate::domain::client::client_id_is_plausible(client_id) {
             return Ok(None);
@@ -165,7 +190,9 @@ impl Store {
 
     /// Removes a client; returns whether it existed.
     pub async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
-        Ok(execute_count!(self, DELETE_CLIENT, client_id)? > 0)
+        let n = execute_count!(self, DELETE_CLIENT, client_id)?;
+        self.clients.forget(client_id);
+        Ok(n > 0)
     }
 
     /// Replaces the secret hash of a confidential client; returns whether one was changed.
@@ -177,7 +204,9 @@ impl Store {
     ) -> StoreResult<bool> {
         const SQL: &str = "UPDATE client SET secret_hash = $2, updated_at = $3 \
              WHERE client_id = $1 AND secret_hash IS NOT NULL";
-        Ok(execute_count!(self, SQL, client_id, secret_hash, now)? > 0)
+        let n = execute_count!(self, SQL, client_id, secret_hash, now)?;
+        self.clients.forget(client_id);
+        Ok(n > 0)
     }
 
     /// Writes a client's settings (everything but its id, secret and creation time); returns
@@ -206,6 +235,7 @@ impl Store {
             &c.home_uri,
             c.updated_at,
         )?;
+        self.clients.forget(&c.client_id);
         Ok(n > 0)
     }
 
@@ -221,12 +251,14 @@ impl Store {
             "DELETE FROM session_client WHERE client_id = $1",
         ];
         Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             for sql in GRANTS {
                 execute_count!(on &mut *tx, sql, client_id)?;
             }
             let n = execute_count!(on &mut *tx, DELETE_CLIENT, client_id)?;
             tx.commit().await.map(|()| n > 0)
-        })?)
+        })
+        .inspect(|_| self.clients.forget(client_id))?)
     }
 }

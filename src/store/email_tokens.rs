@@ -105,6 +105,7 @@ impl Store {
         const VERIFY: &str = "UPDATE user_account SET email_verified = TRUE, updated_at = $3 \
              WHERE user_id = $1 AND email_normalized = $2 RETURNING user_id";
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let spent: Option<(i64, String)> = sqlx::query_as(SPEND_TOKEN)
                 .bind(token_hash)
@@ -139,6 +140,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         let (new_email, new_normalized) = t.new_email.unzip();
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, t.user_id, t.purpose.as_str())?;
             execute_count!(

@@ -87,6 +87,7 @@ impl Store {
              redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(
                 on &mut *tx,
@@ -234,6 +235,7 @@ impl Store {
             "DELETE FROM authorization_code WHERE user_id = $1 AND client_id = $2",
         ];
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let had = execute_count!(on &mut *tx, CONSENT, user_id, client_id)?;
             execute_count!(on &mut *tx, GRANTS, user_id, client_id, now)?;

@@ -37,6 +37,7 @@ pub(super) const DELETE_SESSIONS_OF_USER: &str = "DELETE FROM browser_session WH
 macro_rules! end_sessions {
     ($store:expr, $now:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
         on_db!($store, |pool| {
+            let _turn = $store.write_turn().await;
             let mut tx = pool.begin().await?;
             let sids: Vec<(String,)> = sqlx::query_as($sql)
                 $(.bind($arg))*
@@ -146,6 +147,7 @@ impl Store {
     ) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM browser_session WHERE user_id = $1 AND sid = $2";
         Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let ended = execute_count!(on &mut *tx, SQL, user_id, sid)?;
             if ended > 0 {

@@ -52,8 +52,6 @@ macro_rules! refresh_columns {
     };
 }
 
-const INSERT_ACCESS: &str = "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, \
-     scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 /// Only under a grant that is not revoked: a request that raced a revocation inserts nothing.
 const INSERT_ACCESS_IN_GRANT: &str = concat!(
     "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at) ",
@@ -67,7 +65,7 @@ const INSERT_REFRESH_IN_GRANT: &str = concat!(
     "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
 );
 
-/// Inserts an [`AccessTokenRow`] with [`INSERT_ACCESS`] or [`INSERT_ACCESS_IN_GRANT`] on
+/// Inserts an [`AccessTokenRow`] with [`INSERT_ACCESS_IN_GRANT`] on
 /// `$executor`; the rows written.
 macro_rules! insert_access {
     ($executor:expr, $sql:expr, $t:expr) => {
@@ -107,10 +105,12 @@ macro_rules! insert_refresh {
 }
 
 impl Store {
-    /// An access token that belongs to no person's grant (client credentials).
+    /// An access token that belongs to no person's grant (client credentials), committed
+    /// before this returns; concurrent ones share a commit (`token_writer`).
     pub async fn insert_client_access_token(&self, t: &AccessTokenRow) -> StoreResult<()> {
-        on_db!(self, |pool| insert_access!(pool, INSERT_ACCESS, t))?;
-        Ok(())
+        self.token_writer
+            .write(&self.db, &self.write_gate, t.clone())
+            .await
     }
 
     /// The tokens a grant's code produced, in one transaction, only while the grant is not
@@ -121,6 +121,7 @@ impl Store {
         refresh: Option<&RefreshTokenRow>,
     ) -> StoreResult<bool> {
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let mut written = insert_access!(&mut *tx, INSERT_ACCESS_IN_GRANT, access)? == 1;
             if let Some(r) = refresh {
@@ -174,6 +175,7 @@ impl Store {
              created_at, expires_at";
         const SEEN: &str = "SELECT grant_id FROM refresh_token WHERE token_hash = $1";
         let rotated: Option<RefreshTokenRow> = on_db!(self, |pool| async {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let row: Option<RefreshTokenRow> = sqlx::query_as(ROTATE)
                 .bind(token_hash)
@@ -235,6 +237,7 @@ impl Store {
     /// Revokes a grant: it is marked revoked, and its tokens and unredeemed code are deleted.
     pub async fn revoke_grant(&self, grant_id: &str, now: Millis) -> StoreResult<()> {
         on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             revoke_grants!(tx, BY_GRANT, grant_id, now);
             tx.commit().await

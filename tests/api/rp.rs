@@ -228,7 +228,7 @@ async fn send_post(
 }
 
 /// The status and JSON body of an answer (`Null` when the body is not JSON).
-async fn read(r: Response) -> (u16, Value) {
+pub async fn read(r: Response) -> (u16, Value) {
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }

@@ -3,6 +3,8 @@
 //! The order matters (RFC 6749 §4.1.2.1, RFC 9700 §4.1): the client and the redirect URI are
 //! checked first and any failure there is an error page, never a redirect. Only then do other
 //! errors go back to the (now trusted) redirect URI.
+use std::sync::Arc;
+
 use crate::domain::client::Client;
 use crate::domain::client::{GrantType, redirect_uri_matches};
 use crate::domain::pkce;
@@ -50,7 +52,7 @@ pub enum ResponseMode {
 /// Where a response (success or error) goes, once the client and URI are trusted.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub client: Client,
+    pub client: Arc<Client>,
     pub redirect_uri: String,
     pub state: Option<String>,
     pub mode: ResponseMode,
@@ -113,7 +115,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     }
     let client_id = param(params, "client_id").ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
     let client = store
-        .client(client_id)
+        .client_for_protocol(client_id)
         .await
         .map_err(|e| Rejection::Page(e.into()))?
         .ok_or(Rejection::Page(UNKNOWN_CLIENT))?;
