@@ -1,7 +1,7 @@
-//! Load generator for Daemun's protocol endpoints.
+//! Load generator for Daemun's protocol endpoints, and for another OpenID provider beside it.
 //!
-//! It talks only to loopback addresses (the base URL it is given and the endpoints its
-//! discovery document names), and every run is bounded both in time (`--duration`) and in count
+//! It talks only to loopback addresses (the base URLs it is given and the endpoints their
+//! discovery documents name), and every run is bounded both in time (`--duration`) and in count
 //! (`--max-ops`). See docs/performance.md.
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,8 +11,10 @@ use clap::Parser;
 use reqwest::Client;
 use url::Url;
 
+mod chart;
 mod flow;
 mod form;
+mod peer;
 mod security;
 
 use flow::{
@@ -36,7 +38,8 @@ const MAX_DURATION_SECS: f64 = 600.0;
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "daemun-loadgen",
-    about = "Drives Daemun's endpoints on a loopback address and reports throughput and latency"
+    about = "Drives Daemun's endpoints (and optionally another OpenID provider's, side by side) \
+             on loopback addresses and reports throughput and latency"
 )]
 struct Args {
     /// Daemun's base URL (loopback only), e.g. http://127.0.0.1:8080. The endpoints come from
@@ -77,6 +80,26 @@ struct Args {
     /// Scenarios for --matrix (default: all).
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
+    /// With --matrix: another OpenID provider's base URL (loopback only). Each run goes to
+    /// Daemun, then to this provider, and the table sets them side by side.
+    #[arg(long)]
+    peer_base: Option<String>,
+    /// The other provider's name in the table and the chart.
+    #[arg(long, default_value = "node-oidc-provider")]
+    peer_name: String,
+    /// The other provider's client, registered like Daemun's (default: the same as Daemun's).
+    #[arg(long)]
+    peer_client_id: Option<String>,
+    #[arg(long)]
+    peer_client_secret: Option<String>,
+    /// The other provider's account (default: the same as Daemun's).
+    #[arg(long)]
+    peer_email: Option<String>,
+    #[arg(long)]
+    peer_password: Option<String>,
+    /// With --peer-base: also draw the side-by-side operations per second as an SVG bar chart.
+    #[arg(long)]
+    chart: Option<std::path::PathBuf>,
     /// A security measurement instead of a load run: `enum-timing` (failed-login time for
     /// existing vs unknown accounts; needs sign-up limits off) or `login-flood` (protocol
     /// latency while logins flood in; needs the login limits off).
@@ -153,6 +176,15 @@ fn check_base(flag: &str, base: &str) -> Res<()> {
 
 fn check_args(args: &Args) -> Res<()> {
     check_base("--base", &args.base)?;
+    if let Some(peer) = &args.peer_base {
+        check_base("--peer-base", peer)?;
+        if !args.matrix || args.measure.is_some() {
+            return Err("--peer-base goes with --matrix".into());
+        }
+    }
+    if args.chart.is_some() && args.peer_base.is_none() {
+        return Err("--chart goes with --peer-base".into());
+    }
     let levels: Vec<usize> = if args.matrix {
         args.levels.clone()
     } else {
@@ -222,6 +254,27 @@ async fn run(args: Args) -> Res<()> {
     } else {
         args.scenarios.clone()
     };
+    if let Some(peer_base) = &args.peer_base {
+        let or = |given: &Option<String>, daemun: &str| given.clone().unwrap_or(daemun.to_owned());
+        let peer = Ctx::discover(
+            peer_base,
+            &or(&args.peer_client_id, &args.client_id),
+            &or(&args.peer_client_secret, &args.client_secret),
+            &or(&args.peer_email, &args.email),
+            &or(&args.peer_password, &args.password),
+        )
+        .await
+        .map_err(|e| format!("{}: {e}", args.peer_name))?;
+        let plan = peer::Plan {
+            scenarios,
+            levels: args.levels.clone(),
+            duration,
+            max_ops: args.max_ops,
+            peer_name: args.peer_name.clone(),
+            chart: args.chart.clone(),
+        };
+        return peer::side_by_side(&ctx, &Arc::new(peer), &plan).await;
+    }
     let mut rows = Vec::new();
     for s in &scenarios {
         for &c in &args.levels {
@@ -441,6 +494,26 @@ mod tests {
         args.base = "http://10.0.0.1:8080".into();
         assert!(check_args(&args).is_err());
         args.base = "http://[::1]:8080".into();
+        assert!(check_args(&args).is_ok());
+        args.matrix = true;
+        args.peer_base = Some("http://192.168.1.2:8090".into());
+        assert!(check_args(&args).is_err());
+        args.peer_base = Some("http://127.0.0.1:8090".into());
+        assert!(check_args(&args).is_ok());
+    }
+
+    #[test]
+    fn a_peer_and_a_chart_go_with_the_matrix() {
+        let args = Args::parse_from(["daemun-loadgen", "--peer-base=http://127.0.0.1:8090"]);
+        assert!(check_args(&args).is_err());
+        let args = Args::parse_from(["daemun-loadgen", "--matrix", "--chart=x.svg"]);
+        assert!(check_args(&args).is_err());
+        let args = Args::parse_from([
+            "daemun-loadgen",
+            "--matrix",
+            "--peer-base=http://localhost:8090",
+            "--chart=x.svg",
+        ]);
         assert!(check_args(&args).is_ok());
     }
 }
