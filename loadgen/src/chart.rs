@@ -21,9 +21,11 @@ pub fn write(path: &Path, peer_name: &str, pairs: &[Pair]) -> Res<()> {
     std::fs::write(path, svg).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// 1.2k, 35k, 850: short enough to sit on a bar.
+/// 1.2k, 35k, 850, 1M: short enough to sit on a bar.
 pub fn short(v: f64) -> String {
-    let s = if v >= 9_999.5 {
+    let s = if v >= 999_500.0 {
+        format!("{:.1}M", v / 1_000_000.0)
+    } else if v >= 9_999.5 {
         format!("{:.0}k", v / 1000.0)
     } else if v >= 999.5 {
         format!("{:.1}k", v / 1000.0)
@@ -242,6 +244,8 @@ mod tests {
         assert_eq!(short(41.2), "41");
         assert_eq!(short(0.0), "0");
         assert_eq!(short(1_000.0), "1k");
+        assert_eq!(short(1_000_000.0), "1M");
+        assert_eq!(short(2_500_000.0), "2.5M");
         assert_eq!(short(1.04), "1");
         assert_eq!(short(2.5), "2.5");
         assert_eq!(ratio(24_093.0, 12_000.0), "2.0");
