@@ -1,23 +1,26 @@
-//! Load generator for Daemun's protocol endpoints.
+//! Load generator for Daemun's protocol endpoints, and for another OpenID provider beside it.
 //!
-//! It talks only to the base URL it is given, which must be a loopback address, and every run is
-//! bounded both in time (`--duration`) and in count (`--max-ops`). See docs/performance.md.
+//! It talks only to loopback addresses (the base URLs it is given and the endpoints their
+//! discovery documents name), and every run is bounded both in time (`--duration`) and in count
+//! (`--max-ops`). See docs/performance.md.
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use clap::Parser;
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
-use serde_json::Value;
-use url::{Host, Url};
+use reqwest::Client;
+use url::Url;
 
+mod chart;
+mod flow;
+mod form;
+mod peer;
 mod security;
 
-/// The redirect URI registered for the benchmark client. Nothing listens there: the load
-/// generator reads the code from the `Location` header and never follows this redirect.
-const REDIRECT_URI: &str = "http://127.0.0.1:9/cb";
+use flow::{
+    Ctx, Res, authorize, exchange, get_ok, http_client, is_loopback_http, logged_in_tokens, login,
+    str_field, token_request, userinfo,
+};
 
 const SCENARIOS: [&str; 7] = [
     "discovery",
@@ -35,10 +38,12 @@ const MAX_DURATION_SECS: f64 = 600.0;
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "daemun-loadgen",
-    about = "Drives Daemun's endpoints on a loopback address and reports throughput and latency"
+    about = "Drives Daemun's endpoints (and optionally another OpenID provider's, side by side) \
+             on loopback addresses and reports throughput and latency"
 )]
 struct Args {
-    /// Daemun's base URL (loopback only), e.g. http://127.0.0.1:8080.
+    /// Daemun's base URL (loopback only), e.g. http://127.0.0.1:8080. The endpoints come from
+    /// its discovery document.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     base: String,
     /// A first-party client allowed authorization_code, refresh_token and client_credentials,
@@ -75,6 +80,26 @@ struct Args {
     /// Scenarios for --matrix (default: all).
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
+    /// With --matrix: another OpenID provider's base URL (loopback only). Each run goes to
+    /// Daemun, then to this provider, and the table sets them side by side.
+    #[arg(long)]
+    peer_base: Option<String>,
+    /// The other provider's name in the table and the chart.
+    #[arg(long, default_value = "node-oidc-provider")]
+    peer_name: String,
+    /// The other provider's client, registered like Daemun's (default: the same as Daemun's).
+    #[arg(long)]
+    peer_client_id: Option<String>,
+    #[arg(long)]
+    peer_client_secret: Option<String>,
+    /// The other provider's account (default: the same as Daemun's).
+    #[arg(long)]
+    peer_email: Option<String>,
+    #[arg(long)]
+    peer_password: Option<String>,
+    /// With --peer-base: also draw the side-by-side operations per second as an SVG bar chart.
+    #[arg(long)]
+    chart: Option<std::path::PathBuf>,
     /// A security measurement instead of a load run: `enum-timing` (failed-login time for
     /// existing vs unknown accounts; needs sign-up limits off) or `login-flood` (protocol
     /// latency while logins flood in; needs the login limits off).
@@ -88,36 +113,24 @@ struct Args {
     flooders: usize,
 }
 
-type Res<T> = Result<T, String>;
-
-/// What every worker shares.
-struct Ctx {
-    base: String,
-    client_id: String,
-    basic: String,
-    email: String,
-    password: String,
-    state_counter: AtomicU64,
-}
-
 /// One measured run.
-struct Outcome {
-    scenario: String,
-    concurrency: usize,
-    ok: u64,
-    errors: u64,
-    first_error: Option<String>,
-    elapsed: Duration,
+pub struct Outcome {
+    pub scenario: String,
+    pub concurrency: usize,
+    pub ok: u64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+    pub elapsed: Duration,
     /// Latencies of successful operations in microseconds, sorted.
-    samples: Vec<u32>,
+    pub samples: Vec<u32>,
 }
 
 impl Outcome {
-    fn rate(&self) -> f64 {
+    pub fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
-    fn pct_ms(&self, p: f64) -> f64 {
+    pub fn pct_ms(&self, p: f64) -> f64 {
         if self.samples.is_empty() {
             return f64::NAN;
         }
@@ -151,16 +164,26 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+fn check_base(flag: &str, base: &str) -> Res<()> {
+    let url = Url::parse(base).map_err(|e| format!("{flag}: {e}"))?;
+    if !is_loopback_http(&url) {
+        return Err(format!(
+            "{flag} must be an http:// URL on a loopback address"
+        ));
+    }
+    Ok(())
+}
+
 fn check_args(args: &Args) -> Res<()> {
-    let url = Url::parse(&args.base).map_err(|e| format!("--base: {e}"))?;
-    let loopback = match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
-    if !loopback || url.scheme() != "http" {
-        return Err("--base must be an http:// URL on a loopback address".into());
+    check_base("--base", &args.base)?;
+    if let Some(peer) = &args.peer_base {
+        check_base("--peer-base", peer)?;
+        if !args.matrix || args.measure.is_some() {
+            return Err("--peer-base goes with --matrix".into());
+        }
+    }
+    if args.chart.is_some() && args.peer_base.is_none() {
+        return Err("--chart goes with --peer-base".into());
     }
     let levels: Vec<usize> = if args.matrix {
         args.levels.clone()
@@ -195,23 +218,16 @@ fn check_args(args: &Args) -> Res<()> {
 }
 
 async fn run(args: Args) -> Res<()> {
-    let base = args.base.trim_end_matches('/').to_owned();
-    let basic = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            form_encode(&args.client_id),
-            form_encode(&args.client_secret)
-        ))
+    let ctx = Arc::new(
+        Ctx::discover(
+            &args.base,
+            &args.client_id,
+            &args.client_secret,
+            &args.email,
+            &args.password,
+        )
+        .await?,
     );
-    let ctx = Arc::new(Ctx {
-        base,
-        client_id: args.client_id.clone(),
-        basic,
-        email: args.email.clone(),
-        password: args.password.clone(),
-        state_counter: AtomicU64::new(0),
-    });
     let duration = Duration::from_secs_f64(args.duration);
     match args.measure.as_deref() {
         Some("enum-timing") => return security::enumeration_timing(&ctx, args.attempts).await,
@@ -230,7 +246,7 @@ async fn run(args: Args) -> Res<()> {
             args.max_ops,
         )
         .await?;
-        print_outcome(&o);
+        print_outcome("", &o);
         return Ok(());
     }
     let scenarios: Vec<String> = if args.scenarios.is_empty() {
@@ -238,14 +254,34 @@ async fn run(args: Args) -> Res<()> {
     } else {
         args.scenarios.clone()
     };
+    if let Some(peer_base) = &args.peer_base {
+        let or = |given: &Option<String>, daemun: &str| given.clone().unwrap_or(daemun.to_owned());
+        let peer = Ctx::discover(
+            peer_base,
+            &or(&args.peer_client_id, &args.client_id),
+            &or(&args.peer_client_secret, &args.client_secret),
+            &or(&args.peer_email, &args.email),
+            &or(&args.peer_password, &args.password),
+        )
+        .await
+        .map_err(|e| format!("{}: {e}", args.peer_name))?;
+        let plan = peer::Plan {
+            scenarios,
+            levels: args.levels.clone(),
+            duration,
+            max_ops: args.max_ops,
+            peer_name: args.peer_name.clone(),
+            chart: args.chart.clone(),
+        };
+        return peer::side_by_side(&ctx, &Arc::new(peer), &plan).await;
+    }
     let mut rows = Vec::new();
     for s in &scenarios {
         for &c in &args.levels {
             let o = run_one(&ctx, s, c, duration, args.max_ops).await?;
-            print_outcome(&o);
+            print_outcome("", &o);
             rows.push(o);
-            // Let the server settle (closing connections, background work) between runs.
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            settle().await;
         }
     }
     println!();
@@ -266,9 +302,15 @@ async fn run(args: Args) -> Res<()> {
     Ok(())
 }
 
-fn print_outcome(o: &Outcome) {
+/// Lets the server settle (closing connections, background work) between runs.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
+/// One line per run; `server` names the provider when there are several.
+fn print_outcome(server: &str, o: &Outcome) {
     println!(
-        "{:<20} c={:<3} {:>9.0} ops/s  ok={} errors={}  p50={:.2}ms p95={:.2}ms p99={:.2}ms ({:.1}s)",
+        "{server}{:<20} c={:<3} {:>9.0} ops/s  ok={} errors={}  p50={:.2}ms p95={:.2}ms p99={:.2}ms ({:.1}s)",
         o.scenario,
         o.concurrency,
         o.rate(),
@@ -289,15 +331,8 @@ struct Worker {
     client: Client,
     /// An access token (userinfo) or the current refresh token (refresh).
     token: String,
-}
-
-fn http_client(cookies: bool) -> Res<Client> {
-    Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(cookies)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| format!("http client: {e}"))
+    /// The logged-in browser a refresh chain started from (to start a new one after an error).
+    session: Option<Client>,
 }
 
 async fn run_one(
@@ -307,18 +342,14 @@ async fn run_one(
     duration: Duration,
     max_ops: u64,
 ) -> Res<Outcome> {
-    // Set-up, not measured: sessions and tokens the scenario needs.
-    let shared_session = match scenario {
-        "userinfo" | "refresh" => {
+    // Set-up, not measured: sessions and tokens the scenario needs. The userinfo workers share
+    // one access token; every refresh worker has a session (a browser, logged in) of its own
+    // and rotates its own chain, as separate people's applications would.
+    let shared_token = match scenario {
+        "userinfo" => {
             let c = http_client(true)?;
             login(ctx, &c).await?;
-            Some(c)
-        }
-        _ => None,
-    };
-    let shared_token = match (&shared_session, scenario) {
-        (Some(c), "userinfo") => {
-            let t = logged_in_tokens(ctx, c).await?;
+            let t = logged_in_tokens(ctx, &c).await?;
             str_field(&t, "access_token")?
         }
         _ => String::new(),
@@ -327,11 +358,13 @@ async fn run_one(
     for _ in 0..concurrency {
         let w = match scenario {
             "refresh" => {
-                let session = shared_session.as_ref().ok_or("no session")?;
-                let t = logged_in_tokens(ctx, session).await?;
+                let session = http_client(true)?;
+                login(ctx, &session).await?;
+                let t = logged_in_tokens(ctx, &session).await?;
                 Worker {
                     client: http_client(false)?,
                     token: str_field(&t, "refresh_token")?,
+                    session: Some(session),
                 }
             }
             "code_flow_logged_in" => {
@@ -340,11 +373,13 @@ async fn run_one(
                 Worker {
                     client: c,
                     token: String::new(),
+                    session: None,
                 }
             }
             _ => Worker {
                 client: http_client(false)?,
                 token: shared_token.clone(),
+                session: None,
             },
         };
         workers.push(w);
@@ -358,7 +393,6 @@ async fn run_one(
         let ctx = ctx.clone();
         let ops = ops.clone();
         let scenario = scenario.to_owned();
-        let session = shared_session.clone();
         set.spawn(async move {
             let mut samples: Vec<u32> = Vec::new();
             let mut errors = 0u64;
@@ -373,8 +407,7 @@ async fn run_one(
                         errors += 1;
                         first_error.get_or_insert(e);
                         // A broken refresh chain starts again from a new code (not measured).
-                        if scenario == "refresh"
-                            && let Some(s) = &session
+                        if let Some(s) = &w.session
                             && let Ok(t) = logged_in_tokens(&ctx, s).await
                             && let Ok(rt) = str_field(&t, "refresh_token")
                         {
@@ -415,8 +448,8 @@ async fn run_one(
 /// One operation of a scenario (a whole flow counts as one).
 async fn op(ctx: &Ctx, scenario: &str, w: &mut Worker) -> Res<()> {
     match scenario {
-        "discovery" => get_ok(&w.client, &ctx.url("/.well-known/openid-configuration")).await,
-        "jwks" => get_ok(&w.client, &ctx.url("/jwks.json")).await,
+        "discovery" => get_ok(&w.client, &ctx.endpoints.discovery).await,
+        "jwks" => get_ok(&w.client, &ctx.endpoints.jwks).await,
         "client_credentials" => {
             let v = token_request(ctx, &w.client, &[("grant_type", "client_credentials")]).await?;
             str_field(&v, "access_token").map(drop)
@@ -435,12 +468,11 @@ async fn op(ctx: &Ctx, scenario: &str, w: &mut Worker) -> Res<()> {
         "code_flow_login" => {
             // A new browser: empty cookie jar, new connection.
             let c = http_client(true)?;
-            let loc = authorize(ctx, &c).await?;
-            if !loc.starts_with("/login") {
-                return Err(format!("expected a redirect to /login, got {loc}"));
+            let visit = authorize(ctx, &c).await?;
+            if visit.logins != 1 {
+                return Err("a new browser got a code without logging in".into());
             }
-            let code = login_and_resume(ctx, &c, &loc).await?;
-            let t = exchange(ctx, &c, &code).await?;
+            let t = exchange(ctx, &c, &visit.code).await?;
             userinfo(ctx, &c, &str_field(&t, "access_token")?).await
         }
         "code_flow_logged_in" => {
@@ -451,211 +483,9 @@ async fn op(ctx: &Ctx, scenario: &str, w: &mut Worker) -> Res<()> {
     }
 }
 
-impl Ctx {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn authorize_path(&self) -> String {
-        let n = self.state_counter.fetch_add(1, Ordering::Relaxed);
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("client_id", &self.client_id)
-            .append_pair("redirect_uri", REDIRECT_URI)
-            .append_pair("response_type", "code")
-            .append_pair("scope", "openid email")
-            .append_pair("state", &format!("s{n}"))
-            .append_pair("nonce", &format!("n{n}"));
-        format!("/authorize?{}", q.finish())
-    }
-}
-
-fn form_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn get_ok(c: &Client, url: &str) -> Res<()> {
-    let r = c.get(url).send().await.map_err(|e| e.to_string())?;
-    let status = r.status();
-    let body = r.bytes().await.map_err(|e| e.to_string())?;
-    if status != StatusCode::OK || body.is_empty() {
-        return Err(format!("GET {url}: {status}"));
-    }
-    Ok(())
-}
-
-fn location(r: &reqwest::Response) -> Res<String> {
-    if !r.status().is_redirection() {
-        return Err(format!("expected a redirect, got {}", r.status()));
-    }
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .ok_or_else(|| "redirect without Location".into())
-}
-
-/// GET /authorize; returns where it sends the browser (never followed to the client).
-async fn authorize(ctx: &Ctx, c: &Client) -> Res<String> {
-    let r = c
-        .get(ctx.url(&ctx.authorize_path()))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    location(&r)
-}
-
-/// The code in a redirect to the client, or an error naming what came instead.
-fn code_from(loc: &str) -> Res<String> {
-    if !loc.starts_with(REDIRECT_URI) {
-        return Err(format!("expected a redirect to the client, got {loc}"));
-    }
-    let url = Url::parse(loc).map_err(|e| e.to_string())?;
-    url.query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .ok_or_else(|| format!("no code in {loc}"))
-}
-
-fn csrf_token(html: &str) -> Option<String> {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker)? + marker.len();
-    let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_owned())
-}
-
-/// GET the login page at `login_path` (with its `next`), POST the password, follow the
-/// redirect back to /authorize/resume/…; returns the code.
-async fn login_and_resume(ctx: &Ctx, c: &Client, login_path: &str) -> Res<String> {
-    let next = Url::parse(&ctx.url(login_path))
-        .map_err(|e| e.to_string())?
-        .query_pairs()
-        .find(|(k, _)| k == "next")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    let resume = post_login(ctx, c, login_path, &next).await?;
-    if !resume.starts_with("/authorize/resume/") {
-        return Err(format!("login sent us to {resume}"));
-    }
-    let r = c
-        .get(ctx.url(&resume))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    code_from(&location(&r)?)
-}
-
-/// Logs in at `login_path` and returns the Location the login answered with.
-async fn post_login(ctx: &Ctx, c: &Client, login_path: &str, next: &str) -> Res<String> {
-    let r = c
-        .get(ctx.url(login_path))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if r.status() != StatusCode::OK {
-        return Err(format!("GET {login_path}: {}", r.status()));
-    }
-    let page = r.text().await.map_err(|e| e.to_string())?;
-    let csrf = csrf_token(&page).ok_or("no CSRF token on the login page")?;
-    let r = c
-        .post(ctx.url("/login"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[
-            ("identifier", ctx.email.as_str()),
-            ("password", ctx.password.as_str()),
-            ("next", next),
-            ("csrf_token", csrf.as_str()),
-        ])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if r.status() != StatusCode::SEE_OTHER {
-        return Err(format!(
-            "POST /login: {} (wrong password, or throttled?)",
-            r.status()
-        ));
-    }
-    location(&r)
-}
-
-/// Logs the cookie jar of `c` in (a session cookie, not tied to any request).
-async fn login(ctx: &Ctx, c: &Client) -> Res<()> {
-    post_login(ctx, c, "/login", "").await.map(drop)
-}
-
-/// With a logged-in `c`: authorize → code → token; returns the token response.
-async fn logged_in_tokens(ctx: &Ctx, c: &Client) -> Res<Value> {
-    let code = code_from(&authorize(ctx, c).await?)?;
-    exchange(ctx, c, &code).await
-}
-
-async fn exchange(ctx: &Ctx, c: &Client, code: &str) -> Res<Value> {
-    token_request(
-        ctx,
-        c,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT_URI),
-        ],
-    )
-    .await
-}
-
-async fn token_request(ctx: &Ctx, c: &Client, form: &[(&str, &str)]) -> Res<Value> {
-    let r = c
-        .post(ctx.url("/token"))
-        .header("authorization", &ctx.basic)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = r.status();
-    let body = r.bytes().await.map_err(|e| e.to_string())?;
-    if status != StatusCode::OK {
-        return Err(format!(
-            "POST /token: {status} {}",
-            String::from_utf8_lossy(&body)
-        ));
-    }
-    serde_json::from_slice(&body).map_err(|e| format!("token response: {e}"))
-}
-
-async fn userinfo(ctx: &Ctx, c: &Client, access_token: &str) -> Res<()> {
-    let r = c
-        .get(ctx.url("/userinfo"))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = r.status();
-    let body = r.bytes().await.map_err(|e| e.to_string())?;
-    if status != StatusCode::OK {
-        return Err(format!("GET /userinfo: {status}"));
-    }
-    let v: Value = serde_json::from_slice(&body).map_err(|e| format!("userinfo: {e}"))?;
-    str_field(&v, "sub").map(drop)
-}
-
-fn str_field(v: &Value, name: &str) -> Res<String> {
-    v.get(name)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no {name} in {v}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_code_only_from_a_redirect_to_the_client() {
-        assert_eq!(
-            code_from("http://127.0.0.1:9/cb?code=abc&state=s1").ok(),
-            Some("abc".to_owned())
-        );
-        assert!(code_from("/login?next=%2Fauthorize%2Fresume%2Fx").is_err());
-        assert!(code_from("http://127.0.0.1:9/cb?error=access_denied").is_err());
-    }
 
     #[test]
     fn refuses_anything_but_loopback() {
@@ -664,6 +494,26 @@ mod tests {
         args.base = "http://10.0.0.1:8080".into();
         assert!(check_args(&args).is_err());
         args.base = "http://[::1]:8080".into();
+        assert!(check_args(&args).is_ok());
+        args.matrix = true;
+        args.peer_base = Some("http://192.168.1.2:8090".into());
+        assert!(check_args(&args).is_err());
+        args.peer_base = Some("http://127.0.0.1:8090".into());
+        assert!(check_args(&args).is_ok());
+    }
+
+    #[test]
+    fn a_peer_and_a_chart_go_with_the_matrix() {
+        let args = Args::parse_from(["daemun-loadgen", "--peer-base=http://127.0.0.1:8090"]);
+        assert!(check_args(&args).is_err());
+        let args = Args::parse_from(["daemun-loadgen", "--matrix", "--chart=x.svg"]);
+        assert!(check_args(&args).is_err());
+        let args = Args::parse_from([
+            "daemun-loadgen",
+            "--matrix",
+            "--peer-base=http://localhost:8090",
+            "--chart=x.svg",
+        ]);
         assert!(check_args(&args).is_ok());
     }
 }

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 
-use super::{Ctx, Res, csrf_token, get_ok, http_client, logged_in_tokens, login, str_field};
+use crate::flow::{
+    Ctx, Res, get_ok, http_client, logged_in_tokens, login, str_field, token_request, userinfo,
+};
+use crate::form::field_value;
 
 const WRONG: &str = "not-the-Password-0";
 
@@ -35,7 +38,8 @@ async fn form_token(ctx: &Ctx, path: &str) -> Res<(Client, String)> {
         .text()
         .await
         .map_err(|e| e.to_string())?;
-    let token = csrf_token(&page).ok_or_else(|| format!("no CSRF token on {path}"))?;
+    let token =
+        field_value(&page, "csrf_token").ok_or_else(|| format!("no CSRF token on {path}"))?;
     Ok((c, token))
 }
 
@@ -130,14 +134,12 @@ const PROBES: [&str; 4] = ["discovery", "jwks", "client_credentials", "userinfo"
 
 async fn probe(ctx: &Ctx, c: &Client, which: &str, access_token: &str) -> Res<()> {
     match which {
-        "discovery" => get_ok(c, &ctx.url("/.well-known/openid-configuration")).await,
-        "jwks" => get_ok(c, &ctx.url("/jwks.json")).await,
-        "client_credentials" => {
-            super::token_request(ctx, c, &[("grant_type", "client_credentials")])
-                .await
-                .map(drop)
-        }
-        _ => super::userinfo(ctx, c, access_token).await,
+        "discovery" => get_ok(c, &ctx.endpoints.discovery).await,
+        "jwks" => get_ok(c, &ctx.endpoints.jwks).await,
+        "client_credentials" => token_request(ctx, c, &[("grant_type", "client_credentials")])
+            .await
+            .map(drop),
+        _ => userinfo(ctx, c, access_token).await,
     }
 }
 
