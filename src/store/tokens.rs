@@ -6,8 +6,10 @@ use sqlx::FromRow;
 use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
 use sqlx::sqlite::SqlitePool;
 
+use super::users::{UserRow, user_columns};
 use super::{Db, Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
+use crate::domain::user::User;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccessTokenRow {
@@ -157,6 +159,37 @@ impl Store {
             .bind(now)
             .fetch_optional(pool)
             .await)?)
+    }
+
+    /// The person a live access token speaks for, and the token's scopes, in one query: what
+    /// userinfo needs for every request. `None` when the token is unknown, expired, under a
+    /// revoked grant or nobody's (a client's own); [`Store::access_token`] tells which.
+    pub async fn token_user(
+        &self,
+        token_hash: &[u8],
+        now: Millis,
+    ) -> StoreResult<Option<(String, User)>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            user_columns!("u."),
+            ", t.scopes AS token_scopes FROM access_token t ",
+            "JOIN user_account u ON u.user_id = t.user_id ",
+            "WHERE t.token_hash = $1 AND t.expires_at > $2 AND (t.grant_id IS NULL OR ",
+            grant_is_live!(),
+            ")"
+        );
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            token_scopes: String,
+        }
+        let row: Option<Row> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|r| (r.token_scopes, r.user.into())))
     }
 
     /// Rotates a refresh token out and stores its successor and the new access token, in one
