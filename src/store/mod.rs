@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;
+mod sqlite_scripts;
 pub mod throttle;
 mod token_writer;
 pub mod tokens;

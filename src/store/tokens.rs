@@ -4,8 +4,7 @@
 use sqlx::FromRow;
 
 use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
-use sqlx::sqlite::SqlitePool;
-
+use super::sqlite_scripts;
 use super::users::{UserRow, user_columns};
 use super::{Db, Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
@@ -124,8 +123,11 @@ impl Store {
         access: &AccessTokenRow,
         refresh: Option<&RefreshTokenRow>,
     ) -> StoreResult<bool> {
-        on_db!(self, |pool| {
+        if let Db::Sqlite(pool) = &self.db {
             let _turn = self.write_turn().await;
+            return Ok(sqlite_scripts::insert_grant_tokens(pool, access, refresh).await?);
+        }
+        on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             let mut written = insert_access!(&mut *tx, INSERT_ACCESS_IN_GRANT, access)? == 1;
             if let Some(r) = refresh {
@@ -212,7 +214,7 @@ impl Store {
         let rotated: Option<RefreshTokenRow> = match &self.db {
             Db::Sqlite(pool) => {
                 let _turn = self.write_turn().await;
-                rotate_on_sqlite(pool, token_hash, now, access, successor).await?
+                sqlite_scripts::rotate(pool, token_hash, now, access, successor).await?
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
@@ -290,68 +292,5 @@ impl Store {
         const SQL: &str = "DELETE FROM access_token WHERE token_hash = $1";
         let n = execute_count!(self, SQL, token_hash)?;
         Ok(n > 0)
-    }
-}
-
-/// The rotation on SQLite as one script: one round trip to the connection's thread instead of
-/// five (BEGIN, UPDATE, two INSERTs, COMMIT), all inside the write gate. `changes()` gives the
-/// rows the previous statement wrote, so each INSERT happens only if the statement before it
-/// wrote its row: nothing is written unless the UPDATE rotated the token out, and all of it
-/// is one IMMEDIATE transaction.
-const ROTATE_ON_SQLITE: &str = concat!(
-    "BEGIN IMMEDIATE; ",
-    "UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL ",
-    "AND EXISTS (SELECT 1 FROM oauth_grant g WHERE g.grant_id = refresh_token.grant_id ",
-    "AND g.revoked_at IS NULL) RETURNING token_hash, grant_id, client_id, user_id, sid, scopes, ",
-    "auth_time, amr, created_at, expires_at; ",
-    "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, ",
-    "expires_at) SELECT $3, $4, $5, $6, $7, $8, $9 WHERE changes() = 1; ",
-    "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, ",
-    "amr, created_at, expires_at) SELECT $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 ",
-    "WHERE changes() = 1; ",
-    "COMMIT"
-);
-
-/// Runs [`ROTATE_ON_SQLITE`]; the rotated-out row, if the token was current. Should any
-/// statement fail, the transaction is rolled back before the connection returns to the pool
-/// (and the connection is closed if even that fails).
-async fn rotate_on_sqlite(
-    pool: &SqlitePool,
-    token_hash: &[u8],
-    now: Millis,
-    access: &AccessTokenRow,
-    successor: &RefreshTokenRow,
-) -> Result<Option<RefreshTokenRow>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let result: Result<Vec<RefreshTokenRow>, _> = sqlx::query_as(ROTATE_ON_SQLITE)
-        .bind(token_hash)
-        .bind(now)
-        .bind(&access.token_hash)
-        .bind(&access.grant_id)
-        .bind(&access.client_id)
-        .bind(access.user_id)
-        .bind(&access.scopes)
-        .bind(access.created_at)
-        .bind(access.expires_at)
-        .bind(&successor.token_hash)
-        .bind(&successor.grant_id)
-        .bind(&successor.client_id)
-        .bind(successor.user_id)
-        .bind(&successor.sid)
-        .bind(&successor.scopes)
-        .bind(successor.auth_time)
-        .bind(&successor.amr)
-        .bind(successor.created_at)
-        .bind(successor.expires_at)
-        .fetch_all(&mut *conn)
-        .await;
-    match result {
-        Ok(rows) => Ok(rows.into_iter().next()),
-        Err(e) => {
-            if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
-                conn.close_on_drop();
-            }
-            Err(e)
-        }
     }
 }
