@@ -2,7 +2,7 @@
 //! each browser session.
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, execute_count, on_db};
+use super::{Db, Store, StoreResult, execute_count, on_db, sqlite_scripts};
 use crate::domain::clock::Millis;
 
 #[derive(Debug, Clone, FromRow)]
@@ -86,8 +86,11 @@ impl Store {
         const SQL: &str = "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, \
              redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-        on_db!(self, |pool| {
+        if let Db::Sqlite(pool) = &self.db {
             let _turn = self.write_turn().await;
+            return Ok(sqlite_scripts::insert_code(pool, c).await?);
+        }
+        on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             execute_count!(
                 on &mut *tx,
@@ -138,12 +141,15 @@ impl Store {
              code_challenge, auth_time, amr, created_at, expires_at";
         const USED: &str =
             "SELECT grant_id, client_id, redeemed_at FROM authorization_code WHERE code_hash = $1";
-        let fresh: Option<CodeRow> = on_db!(self, |pool| sqlx::query_as(SPEND)
-            .bind(code_hash)
-            .bind(now)
-            .bind(client_id)
-            .fetch_optional(pool)
-            .await)?;
+        let fresh: Option<CodeRow> = {
+            let _turn = self.write_turn().await;
+            on_db!(self, |pool| sqlx::query_as(SPEND)
+                .bind(code_hash)
+                .bind(now)
+                .bind(client_id)
+                .fetch_optional(pool)
+                .await)?
+        };
         if let Some(row) = fresh {
             return Ok(Redemption::Fresh(Box::new(row)));
         }

@@ -43,8 +43,8 @@ pub(crate) use on_db;
 
 /// Runs the statement `$sql` with each `$arg` bound and gives the number of rows it changed, as
 /// a `sqlx::Result<u64>` (the same type on both backends, so `on_db!`'s arms agree):
-/// `execute_count!(self, SQL, a, b)` on the store's pool, `execute_count!(on &mut *tx, SQL, a)`
-/// on a transaction inside `on_db!`.
+/// `execute_count!(self, SQL, a, b)` on the store's pool, in its turn at the write gate, and
+/// `execute_count!(on &mut *tx, SQL, a)` on a transaction inside `on_db!`.
 macro_rules! execute_count {
     (on $executor:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
         sqlx::query($sql)
@@ -53,11 +53,12 @@ macro_rules! execute_count {
             .await
             .map(|r| r.rows_affected())
     };
-    ($store:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+    ($store:expr, $sql:expr $(, $arg:expr)* $(,)?) => {{
+        let _turn = $store.write_turn().await;
         $crate::store::on_db!($store, |pool| {
             $crate::store::execute_count!(on pool, $sql $(, $arg)*)
         })
-    };
+    }};
 }
 pub(crate) use execute_count;
 
@@ -227,7 +228,7 @@ impl Store {
 
     /// `true` when a trivial query succeeds (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        execute_count!(self, "SELECT 1").is_ok()
+        on_db!(self, |pool| execute_count!(on pool, "SELECT 1")).is_ok()
     }
 
     /// The connection pool right now: open connections, idle ones, and the most it opens.

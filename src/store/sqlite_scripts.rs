@@ -1,4 +1,5 @@
-//! The hottest write transactions on SQLite, each as one script: one round trip to the
+//! The hottest write transactions on SQLite (a code, the tokens it gives, a refresh rotation),
+//! each as one script: one round trip to the
 //! connection's thread instead of one per statement.
 //!
 //! sqlx runs every SQLite command on the connection's own thread, so each statement of a
@@ -11,6 +12,7 @@
 //! Callers hold the store's write gate.
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 
+use super::grants::CodeRow;
 use super::tokens::{AccessTokenRow, RefreshTokenRow};
 use crate::domain::clock::Millis;
 
@@ -48,6 +50,18 @@ const GRANT_ACCESS_TOKEN: &str = concat!(
     "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, ",
     "expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
     "WHERE g.grant_id = $2 AND g.revoked_at IS NULL) RETURNING 1"
+);
+
+/// A new grant and its code (`$1`–`$13`, the code's columns; the grant takes its id, client,
+/// person, session and creation time from them).
+const CODE: &str = concat!(
+    "BEGIN IMMEDIATE; ",
+    "INSERT INTO oauth_grant (grant_id, client_id, user_id, sid, created_at) ",
+    "VALUES ($2, $3, $4, $5, $12); ",
+    "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, redirect_uri, ",
+    "scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) ",
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13); ",
+    "COMMIT"
 );
 
 /// Binds an [`AccessTokenRow`]'s seven columns in table order.
@@ -115,6 +129,30 @@ pub(super) async fn insert_grant_tokens(
             }
         };
         Ok(written)
+    })
+    .await
+}
+
+/// [`CODE`].
+pub(super) async fn insert_code(pool: &SqlitePool, c: &CodeRow) -> Result<(), sqlx::Error> {
+    on_one_connection(pool, async |conn| {
+        sqlx::query(CODE)
+            .bind(&c.code_hash)
+            .bind(&c.grant_id)
+            .bind(&c.client_id)
+            .bind(c.user_id)
+            .bind(&c.sid)
+            .bind(&c.redirect_uri)
+            .bind(&c.scopes)
+            .bind(&c.nonce)
+            .bind(&c.code_challenge)
+            .bind(c.auth_time)
+            .bind(&c.amr)
+            .bind(c.created_at)
+            .bind(c.expires_at)
+            .execute(conn)
+            .await
+            .map(drop)
     })
     .await
 }
