@@ -76,7 +76,7 @@ impl App {
 
     pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartError> {
         config.validate()?;
-        let store = Store::connect(&config.database.url, config.database.max_connections)
+        let store = Store::connect(&config.database.url, config.database.pool_size())
             .await?
             .with_client_cache(Duration::from_millis(config.database.client_cache_ms));
         if config.database.migrate_on_start {

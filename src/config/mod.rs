@@ -66,6 +66,7 @@ pub struct ServerConfig {
 pub struct DatabaseConfig {
     /// `sqlite://path` or `postgres://…`.
     pub url: String,
+    /// 0: by database (see `pool_size`).
     pub max_connections: u32,
     pub migrate_on_start: bool,
     /// How long (ms) a node keeps a client it read for the protocol endpoints; 0 = not at all.
@@ -281,7 +282,7 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: "sqlite://data/daemun.db".into(),
-            max_connections: 8,
+            max_connections: 0,
             migrate_on_start: true,
             client_cache_ms: 1000,
         }

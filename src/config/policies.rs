@@ -1,7 +1,7 @@
 //! The rules the configuration sets, as the domain types that enforce them: every page,
 //! command and task that checks a password, hashes one or counts a login attempt builds its
 //! rule here, so they cannot read the settings differently.
-use super::{AccountsConfig, LimitsConfig};
+use super::{AccountsConfig, DatabaseConfig, LimitsConfig};
 use crate::domain::clock::{HOUR, SECOND};
 use crate::domain::lockout::LockoutPolicy;
 use crate::domain::password::{HashParams, PasswordPolicy};
@@ -20,6 +20,19 @@ impl AccountsConfig {
             memory_kib: self.argon2_memory_kib,
             iterations: self.argon2_iterations,
             parallelism: self.argon2_parallelism,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// Connections each node opens at most: `max_connections`, or when it is 0, 4 for SQLite
+    /// (one writer at a time; more connections bought no speed on two cores, only a thread
+    /// and a page cache each) and 8 for PostgreSQL.
+    pub fn pool_size(&self) -> u32 {
+        match self.max_connections {
+            0 if self.url.starts_with("sqlite:") => 4,
+            0 => 8,
+            n => n,
         }
     }
 }

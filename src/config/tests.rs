@@ -37,6 +37,27 @@ fn environment_variables_override_defaults() {
 }
 
 #[test]
+fn the_pool_size_follows_the_database_unless_set() {
+    let load = |pairs: &[(&str, &str)]| Config::load_from(None, env(pairs)).unwrap();
+    assert_eq!(load(&[]).database.pool_size(), 4);
+    let pg = [(
+        "DAEMUN_DATABASE__URL",
+        "postgres://postgres@127.0.0.1/daemun",
+    )];
+    assert_eq!(load(&pg).database.pool_size(), 8);
+    let set = [("DAEMUN_DATABASE__MAX_CONNECTIONS", "16")];
+    assert_eq!(load(&set).database.pool_size(), 16);
+}
+
+#[test]
+fn a_client_cache_over_a_minute_is_refused() {
+    let e = Config::load_from(None, env(&[("DAEMUN_DATABASE__CLIENT_CACHE_MS", "60001")]))
+        .and_then(|c| c.validate().map(|()| c));
+    let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("database.client_cache_ms"), "{msg}");
+}
+
+#[test]
 fn bad_values_name_the_key_and_the_value() {
     let err = Config::load_from(None, env(&[("DAEMUN_SERVER__BIND", "nonsense")])).unwrap_err();
     assert!(

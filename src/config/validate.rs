@@ -73,9 +73,6 @@ impl Config {
                 "at most 60000 (a changed or removed client must take effect soon)",
             ));
         }
-        if db.max_connections == 0 {
-            return Err(bad("database.max_connections", 0, "at least 1"));
-        }
         let m = &self.mail;
         if !matches!(m.transport.as_str(), "file" | "smtp" | "memory") {
             return Err(bad(
