@@ -2,6 +2,7 @@
 //! each browser session.
 use sqlx::FromRow;
 
+pub use super::token_rows::CodeRow;
 use super::{Db, Store, StoreResult, execute_count, on_db, sqlite_scripts};
 use crate::domain::clock::Millis;
 
@@ -10,23 +11,6 @@ pub struct PendingRow {
     pub pending_id: String,
     pub client_id: String,
     pub params: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct CodeRow {
-    pub code_hash: Vec<u8>,
-    pub grant_id: String,
-    pub client_id: String,
-    pub user_id: i64,
-    pub sid: String,
-    pub redirect_uri: String,
-    pub scopes: String,
-    pub nonce: Option<String>,
-    pub code_challenge: Option<String>,
-    pub auth_time: i64,
-    pub amr: String,
     pub created_at: i64,
     pub expires_at: i64,
 }

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod signing_keys;
 mod sqlite_scripts;
 pub mod throttle;
+mod token_rows;
 mod token_writer;
 pub mod tokens;
 pub mod users;

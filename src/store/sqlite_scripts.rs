@@ -12,8 +12,7 @@
 //! Callers hold the store's write gate.
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 
-use super::grants::CodeRow;
-use super::tokens::{AccessTokenRow, RefreshTokenRow};
+use super::token_rows::{AccessTokenRow, CodeRow, RefreshTokenRow};
 use crate::domain::clock::Millis;
 
 /// Rotates a refresh token out (`$1` at `$2`) and writes the new access (`$3`–`$9`) and

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::tokens::AccessTokenRow;
+use super::token_rows::AccessTokenRow;
 use super::{Db, StoreError, StoreResult};
 
 /// Rows per statement at most: 7 parameters each, well below SQLite's and PostgreSQL's

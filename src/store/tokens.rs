@@ -5,35 +5,11 @@ use sqlx::FromRow;
 
 use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
 use super::sqlite_scripts;
+pub use super::token_rows::{AccessTokenRow, RefreshTokenRow};
 use super::users::{UserRow, user_columns};
 use super::{Db, Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::user::User;
-
-#[derive(Debug, Clone, FromRow)]
-pub struct AccessTokenRow {
-    pub token_hash: Vec<u8>,
-    pub grant_id: Option<String>,
-    pub client_id: String,
-    pub user_id: Option<i64>,
-    pub scopes: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct RefreshTokenRow {
-    pub token_hash: Vec<u8>,
-    pub grant_id: String,
-    pub client_id: String,
-    pub user_id: i64,
-    pub sid: String,
-    pub scopes: String,
-    pub auth_time: i64,
-    pub amr: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
 
 /// What presenting a refresh token found.
 #[derive(Debug)]
