@@ -17,6 +17,7 @@ pub mod audit;
 mod client_cache;
 pub mod clients;
 pub mod email_tokens;
+pub mod factors;
 pub mod grants;
 pub mod janitor;
 pub mod login_guard;

@@ -50,6 +50,7 @@ mod signup;
 mod smtp;
 mod snapshot;
 mod store;
+mod store_factors;
 mod token_writer;
 mod two_nodes;
 mod verify;

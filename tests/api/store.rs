@@ -10,7 +10,7 @@ use crate::helpers::test_store;
 
 const NOW: i64 = 1_800_000_000_000;
 
-fn new_user(email: &str, username: Option<&str>) -> NewUser {
+pub fn new_user(email: &str, username: Option<&str>) -> NewUser {
     NewUser {
         sub: random_id(),
         email: email.to_owned(),
