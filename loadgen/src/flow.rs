@@ -303,38 +303,34 @@ pub async fn exchange(ctx: &Ctx, c: &Client, code: &str) -> Res<Value> {
 }
 
 pub async fn token_request(ctx: &Ctx, c: &Client, form: &[(&str, &str)]) -> Res<Value> {
-    let r = c
+    let request = c
         .post(&ctx.endpoints.token)
         .header("authorization", &ctx.basic)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+        .form(form);
+    let body = ok_body(request, "POST token").await?;
+    serde_json::from_slice(body.as_ref()).map_err(|e| format!("token response: {e}"))
+}
+
+pub async fn userinfo(ctx: &Ctx, c: &Client, access_token: &str) -> Res<()> {
+    let request = c.get(&ctx.endpoints.userinfo).bearer_auth(access_token);
+    let body = ok_body(request, "GET userinfo").await?;
+    let v: Value = serde_json::from_slice(body.as_ref()).map_err(|e| format!("userinfo: {e}"))?;
+    str_field(&v, "sub").map(drop)
+}
+
+/// Sends `request` and returns its body if the answer is `200`; otherwise an error naming
+/// `what`, the status and the body.
+async fn ok_body(request: reqwest::RequestBuilder, what: &str) -> Res<impl AsRef<[u8]>> {
+    let r = request.send().await.map_err(|e| e.to_string())?;
     let status = r.status();
     let body = r.bytes().await.map_err(|e| e.to_string())?;
     if status != StatusCode::OK {
         return Err(format!(
-            "POST token: {status} {}",
+            "{what}: {status} {}",
             String::from_utf8_lossy(&body)
         ));
     }
-    serde_json::from_slice(&body).map_err(|e| format!("token response: {e}"))
-}
-
-pub async fn userinfo(ctx: &Ctx, c: &Client, access_token: &str) -> Res<()> {
-    let r = c
-        .get(&ctx.endpoints.userinfo)
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = r.status();
-    let body = r.bytes().await.map_err(|e| e.to_string())?;
-    if status != StatusCode::OK {
-        return Err(format!("GET userinfo: {status}"));
-    }
-    let v: Value = serde_json::from_slice(&body).map_err(|e| format!("userinfo: {e}"))?;
-    str_field(&v, "sub").map(drop)
+    Ok(body)
 }
 
 pub async fn get_ok(c: &Client, url: &str) -> Res<()> {

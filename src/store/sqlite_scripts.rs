@@ -12,7 +12,7 @@
 //! Callers hold the store's write gate.
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 
-use super::token_rows::{AccessTokenRow, CodeRow, RefreshTokenRow};
+use super::token_rows::{AccessTokenRow, CodeRow, RefreshTokenRow, insert_access_in_grant};
 use crate::domain::clock::Millis;
 
 /// Rotates a refresh token out (`$1` at `$2`) and writes the new access (`$3`–`$9`) and
@@ -35,9 +35,8 @@ const ROTATE: &str = concat!(
 /// (`$2`) is not revoked; one row back per token written.
 const GRANT_TOKENS: &str = concat!(
     "BEGIN IMMEDIATE; ",
-    "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, ",
-    "expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
-    "WHERE g.grant_id = $2 AND g.revoked_at IS NULL) RETURNING 1; ",
+    insert_access_in_grant!(),
+    " RETURNING 1; ",
     "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, ",
     "amr, created_at, expires_at) SELECT $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 ",
     "WHERE changes() = 1 RETURNING 1; ",
@@ -45,11 +44,7 @@ const GRANT_TOKENS: &str = concat!(
 );
 
 /// The same for a code without a refresh token: one statement is a transaction already.
-const GRANT_ACCESS_TOKEN: &str = concat!(
-    "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, ",
-    "expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
-    "WHERE g.grant_id = $2 AND g.revoked_at IS NULL) RETURNING 1"
-);
+const GRANT_ACCESS_TOKEN: &str = concat!(insert_access_in_grant!(), " RETURNING 1");
 
 /// A new grant and its code (`$1`–`$13`, the code's columns; the grant takes its id, client,
 /// person, session and creation time from them).

@@ -3,6 +3,19 @@
 //! them share them.
 use sqlx::FromRow;
 
+/// `INSERT` of an access token row (`$1`–`$7`, table order) that writes nothing once its grant
+/// (`$2`) is revoked: a request that raced a revocation inserts nothing.
+macro_rules! insert_access_in_grant {
+    () => {
+        concat!(
+            "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, ",
+            "created_at, expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS ",
+            "(SELECT 1 FROM oauth_grant g WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
+        )
+    };
+}
+pub(super) use insert_access_in_grant;
+
 #[derive(Debug, Clone, FromRow)]
 pub struct CodeRow {
     pub code_hash: Vec<u8>,

@@ -5,6 +5,7 @@ use sqlx::FromRow;
 
 use super::revocation::{BY_GRANT, grant_is_live, revoke_grants};
 use super::sqlite_scripts;
+use super::token_rows::insert_access_in_grant;
 pub use super::token_rows::{AccessTokenRow, RefreshTokenRow};
 use super::users::{UserRow, user_columns};
 use super::{Db, Store, StoreResult, execute_count, on_db};
@@ -31,12 +32,7 @@ macro_rules! refresh_columns {
     };
 }
 
-/// Only under a grant that is not revoked: a request that raced a revocation inserts nothing.
-const INSERT_ACCESS_IN_GRANT: &str = concat!(
-    "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at) ",
-    "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
-    "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
-);
+const INSERT_ACCESS_IN_GRANT: &str = insert_access_in_grant!();
 const INSERT_REFRESH_IN_GRANT: &str = concat!(
     "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, ",
     "auth_time, amr, created_at, expires_at) ",
