@@ -64,6 +64,12 @@ pub enum UserCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Remove every second factor of an account (authenticator app, recovery codes), for a
+    /// person who lost them all: they log in with their password alone until they enrol again.
+    RemoveFactors {
+        #[arg(value_name = "EMAIL|USERNAME|SUB", allow_hyphen_values = true)]
+        who: String,
+    },
     /// Delete an account for good; its `sub` is retired and never issued again.
     Delete {
         #[arg(value_name = "EMAIL|USERNAME|SUB", allow_hyphen_values = true)]
@@ -165,6 +171,22 @@ async fn dispatch(config: &Config, store: &Store, cmd: UserCommand) -> Result<()
                 .map_err(|e| e.to_string())?;
             record_user(store, "user.disabled", &u, &format!("sessions={ended}")).await;
             println!("disabled {}; {ended} session(s) ended", u.email);
+            Ok(())
+        }
+        UserCommand::RemoveFactors { who } => {
+            let u = find(store, &who).await?;
+            let removed = store
+                .remove_factors(u.user_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            record_user(
+                store,
+                "user.factors_removed",
+                &u,
+                &format!("removed={removed}"),
+            )
+            .await;
+            println!("removed {removed} second factor(s) of {}", u.email);
             Ok(())
         }
         UserCommand::Enable { who } => {

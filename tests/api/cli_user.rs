@@ -226,6 +226,7 @@ async fn an_unknown_account_gives_a_clear_error() {
         vec!["enable", "-someSub"],
         vec!["verify", "nobody"],
         vec!["make-admin", "nobody"],
+        vec!["remove-factors", "nobody"],
         vec!["delete", "nobody", "--yes"],
     ] {
         let (ok, _, err) = run_with_stdin(
@@ -472,4 +473,45 @@ async fn the_server_tells_how_to_create_the_first_administrator() {
         !lines.iter().any(|l| l.contains(hint)),
         "an administrator exists: {lines:#?}"
     );
+}
+
+#[tokio::test]
+async fn an_operator_can_remove_every_second_factor_of_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::helpers::test_database_url(dir.path()).await;
+    let (ok, _, err) = run_with_stdin(
+        daemun(dir.path(), &db).arg("user").args([
+            "add",
+            "--email",
+            "lost@example.com",
+            "--name",
+            "Lost",
+        ]),
+        &format!("{NEW_PASSWORD}\n"),
+    );
+    assert!(ok, "{err}");
+    let sub = show(dir.path(), &db, "lost@example.com")["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let store = daemun::store::Store::connect(&db, 1).await.unwrap();
+    let id = store.user_by_sub(&sub).await.unwrap().unwrap().user_id;
+    assert!(store.begin_totp(id, b"sealed", 1).await.unwrap());
+    let codes = daemun::domain::recovery_code::RecoveryCode::generate_set();
+    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| c.hash()).collect();
+    store.replace_recovery_codes(id, &hashes, 1).await.unwrap();
+
+    let (ok, out, err) = user(dir.path(), &db, &["remove-factors", "lost@example.com"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("removed 11 second factor(s) of lost@example.com"),
+        "{out}"
+    );
+    assert!(store.totp(id).await.unwrap().is_none());
+    assert_eq!(store.recovery_codes_left(id).await.unwrap(), 0);
+    store.close().await;
+    assert_user_event(&events(&db).await, "user.factors_removed", &sub);
+
+    let (ok, out, _) = user(dir.path(), &db, &["remove-factors", "lost@example.com"]);
+    assert!(ok && out.contains("removed 0 second factor(s)"), "{out}");
 }
