@@ -35,6 +35,8 @@ pub async fn export(
         .store
         .audit_of_person(u.user_id, &u.sub, MAX_EVENTS)
         .await?;
+    let totp = state.store.totp(u.user_id).await?;
+    let codes_left = state.store.recovery_codes_left(u.user_id).await?;
     let body = json!({
         "format": "daemun-export/1",
         "exported_at": state.now(),
@@ -62,6 +64,14 @@ pub async fn export(
             "ip": s.ip,
             "user_agent": s.user_agent,
         })).collect::<Vec<_>>(),
+        // What exists and since when; never a secret, a code or its hash.
+        "second_factors": {
+            "authenticator_app": totp.map(|t| json!({
+                "created_at": t.created_at,
+                "enabled_at": t.enabled_at,
+            })),
+            "recovery_codes_left": codes_left,
+        },
         "consents": consents.iter().map(|c| json!({
             "client_id": c.client_id,
             "client_name": c.client_name,
