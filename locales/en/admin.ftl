@@ -34,6 +34,13 @@ admin-col-created = Created
 admin-col-updated = Changed
 admin-col-last-login = Last login
 admin-col-sessions = Active sessions
+admin-col-factors = Second factors
+admin-factors-none = None
+admin-factors-app = Authenticator app
+admin-factors-codes = { $count ->
+    [one] one recovery code left
+   *[other] { $count } recovery codes left
+}
 admin-col-kind = Type
 admin-col-redirects = Redirect URIs
 admin-badge-active = Active
@@ -59,6 +66,7 @@ admin-user-verify = Mark email as verified
 admin-user-resend = Resend verification mail
 admin-user-send-reset = Send password reset mail
 admin-user-end-sessions = End all sessions
+admin-user-remove-factors = Remove second factors
 admin-user-grant-admin = Make administrator
 admin-user-revoke-admin = Remove administrator role
 admin-user-disable-hint = Disabling an account ends its sessions and revokes every token its applications hold. Ending sessions logs the person out everywhere and revokes the tokens issued in those sessions.
@@ -179,6 +187,7 @@ flash-admin-already-verified = The email address is already verified.
 flash-admin-verification-sent = A new verification mail is on its way.
 flash-admin-reset-sent = A password reset mail is on its way.
 flash-admin-sessions-ended = Every session of the account has ended.
+flash-admin-factors-removed = The account's second factors are removed: the person logs in with the password alone until they set one up again.
 flash-admin-role-granted = The account is now an administrator.
 flash-admin-role-revoked = The account is no longer an administrator.
 flash-admin-delete-confirm = The account was not deleted: type its email address exactly to confirm.

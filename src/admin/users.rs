@@ -99,11 +99,19 @@ pub async fn user_page(
             }
         })
         .collect();
+    let has_app = state
+        .store
+        .totp(u.user_id)
+        .await?
+        .is_some_and(|t| t.enabled_at.is_some());
+    let codes_left = state.store.recovery_codes_left(u.user_id).await?;
     Ok(ctx.ok(
         &state,
         "admin/user.html",
         context! {
             u => row(&u),
+            has_app,
+            codes_left,
             given_name => u.given_name.clone(),
             family_name => u.family_name.clone(),
             locale => u.locale.clone(),
@@ -135,9 +143,14 @@ pub async fn user_action(
     let myself = admin.0.user.user_id == u.user_id;
     let now = state.now();
     let ok = |key: &str| Ok(done(&state, &here, FlashKind::Success, key));
-    // Taking one's own access away is done from the command line, where a mistake cannot
-    // lock the last administrator out of the console.
-    if myself && matches!(form.action.as_str(), "disable" | "delete" | "revoke_admin") {
+    // Taking one's own access (or protection) away is done from the command line, where a
+    // mistake cannot lock the last administrator out of the console.
+    if myself
+        && matches!(
+            form.action.as_str(),
+            "disable" | "delete" | "revoke_admin" | "remove_factors"
+        )
+    {
         return Ok(done(
             &state,
             &here,
@@ -207,6 +220,19 @@ pub async fn user_action(
                 )
                 .await;
             return ok("flash-admin-sessions-ended");
+        }
+        "remove_factors" => {
+            let removed = state.store.remove_factors(u.user_id).await?;
+            admin
+                .record(
+                    &state,
+                    "user.factors_removed",
+                    Some(u.user_id),
+                    &client,
+                    &format!("removed={removed}"),
+                )
+                .await;
+            return ok("flash-admin-factors-removed");
         }
         "delete" => return delete(&state, &admin, &client, &u, &form.confirm).await,
         _ => return Err(PageError::bad_request()),

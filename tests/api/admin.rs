@@ -599,3 +599,51 @@ async fn an_old_login_confirms_the_password_before_an_admin_action() {
     );
     assert_eq!(admin_events(&app, "key.rotated", &admin_sub).await, 2);
 }
+
+#[tokio::test]
+async fn second_factors_are_shown_and_removed_for_a_person_who_lost_them() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = admin(&app).await;
+    logged_in_user(&app, "lost@example.com", "Lost").await;
+    let lost = app.user("lost@example.com").await.unwrap();
+    let here = format!("/admin/users/{}", lost.sub);
+    let page = admin.get(&here).await.text().await.unwrap();
+    assert!(
+        page.contains("Second factors") && page.contains("None"),
+        "{page}"
+    );
+    assert!(!page.contains("Remove second factors"), "nothing to remove");
+
+    let store = &app.state.store;
+    assert!(store.begin_totp(lost.user_id, b"sealed", 1).await.unwrap());
+    assert!(store.accept_totp_step(lost.user_id, 9, 2).await.unwrap());
+    let codes = daemun::domain::recovery_code::RecoveryCode::generate_set();
+    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| c.hash()).collect();
+    store
+        .replace_recovery_codes(lost.user_id, &hashes, 1)
+        .await
+        .unwrap();
+    let page = admin.get(&here).await.text().await.unwrap();
+    assert!(page.contains("Authenticator app") && page.contains("10 recovery codes left"));
+    assert!(page.contains("Remove second factors"));
+
+    let page = act(&admin, &here, &[("action", "remove_factors")]).await;
+    assert!(page.contains("second factors are removed"), "{page}");
+    assert!(store.totp(lost.user_id).await.unwrap().is_none());
+    assert_eq!(store.recovery_codes_left(lost.user_id).await.unwrap(), 0);
+    assert_eq!(
+        admin_events(&app, "user.factors_removed", &admin_sub).await,
+        1
+    );
+
+    // An administrator's own factors are not removed from the console.
+    let me = app.user(ADMIN).await.unwrap();
+    store.begin_totp(me.user_id, b"mine", 1).await.unwrap();
+    let mine = format!("/admin/users/{admin_sub}");
+    let page = act(&admin, &mine, &[("action", "remove_factors")]).await;
+    assert!(
+        page.contains("You cannot do this to your own account"),
+        "{page}"
+    );
+    assert!(store.totp(me.user_id).await.unwrap().is_some());
+}
