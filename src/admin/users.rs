@@ -7,12 +7,15 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::{Admin, PAGE_SIZE, done, page_number};
-use crate::accounts::mailing::{lang_for, send_password_reset, send_verification};
+use crate::accounts::mailing::{
+    greeting_name, lang_for, queue, reset_link, send_password_reset, send_verification,
+};
 use crate::domain::clock::format_utc;
 use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::flash::FlashKind;
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
+use crate::mail::message::MailKind;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -223,6 +226,11 @@ pub async fn user_action(
         }
         "remove_factors" => {
             let removed = state.store.remove_factors(u.user_id).await?;
+            let kind = MailKind::FactorsRemoved {
+                reset_link: reset_link(&state),
+            };
+            let lang = lang_for(&u, ctx.lang);
+            queue(&state, lang, &u.email, greeting_name(&u), kind).await?;
             admin
                 .record(
                     &state,

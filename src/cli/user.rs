@@ -6,14 +6,18 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{fail, open_store, prompt, record_user};
+use crate::accounts::mailing::{greeting_name, lang_for};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::password::{self, Password};
 use crate::domain::user::{MAX_NAME_LEN, User, name_fits};
 use crate::domain::username::Username;
+use crate::i18n::Lang;
+use crate::mail::message::{MailKind, compose};
 use crate::store::Store;
 use crate::store::users::NewUser;
+use crate::templates::Templates;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -186,6 +190,7 @@ async fn dispatch(config: &Config, store: &Store, cmd: UserCommand) -> Result<()
                 &format!("removed={removed}"),
             )
             .await;
+            tell_factors_removed(config, store, &u, now).await?;
             println!("removed {removed} second factor(s) of {}", u.email);
             Ok(())
         }
@@ -410,4 +415,32 @@ fn describe(u: &User) -> serde_json::Value {
         "created_at": u.created_at / 1000,
         "last_login_at": u.last_login_at.map(|t| t / 1000),
     })
+}
+
+/// Queues the mail that tells the person their second factors were removed; a running server
+/// sends it from the outbox.
+async fn tell_factors_removed(
+    config: &Config,
+    store: &Store,
+    u: &User,
+    now: i64,
+) -> Result<(), String> {
+    let kind = MailKind::FactorsRemoved {
+        reset_link: format!("{}/password/reset", config.issuer()),
+    };
+    let lang = lang_for(u, Lang::En);
+    let mail = compose(
+        &Templates::new(),
+        config.issuer(),
+        lang,
+        &u.email,
+        greeting_name(u),
+        &kind,
+    )
+    .map_err(|e| format!("mail: {e}"))?;
+    store
+        .enqueue_mail(&mail, now)
+        .await
+        .map(drop)
+        .map_err(|e| e.to_string())
 }

@@ -28,6 +28,8 @@ pub enum MailKind {
     },
     /// The password was changed or reset; every other session was ended.
     PasswordChanged { reset_link: String },
+    /// An administrator removed every second factor of the account.
+    FactorsRemoved { reset_link: String },
     /// The account was deleted (sent to the address it had).
     AccountDeleted { signup_link: String },
     /// Several wrong passwords in a row locked the account's login for a while.
@@ -58,6 +60,7 @@ impl MailKind {
             MailKind::EmailChange { .. } => "email_change",
             MailKind::EmailChanged { .. } => "email_changed",
             MailKind::PasswordChanged { .. } => "password_changed",
+            MailKind::FactorsRemoved { .. } => "factors_removed",
             MailKind::AccountDeleted { .. } => "account_deleted",
             MailKind::UsernameChanged { .. } => "username_changed",
             MailKind::LoginLockout { .. } => "login_lockout",
@@ -102,7 +105,9 @@ pub fn compose(
             new_email,
             reset_link,
         } => (reset_link.as_str(), new_email.as_str(), 0, 0),
-        MailKind::PasswordChanged { reset_link } => (reset_link.as_str(), "", 0, 0),
+        MailKind::PasswordChanged { reset_link } | MailKind::FactorsRemoved { reset_link } => {
+            (reset_link.as_str(), "", 0, 0)
+        }
         MailKind::AccountDeleted { signup_link } => (signup_link.as_str(), "", 0, 0),
         MailKind::LoginLockout { reset_link } => (reset_link.as_str(), "", 0, 0),
         MailKind::UsernameChanged {
@@ -203,5 +208,24 @@ mod tests {
             "{}",
             plain.body_text
         );
+    }
+
+    #[test]
+    fn the_factors_removed_mail_says_so_in_both_languages_with_the_reset_link() {
+        let kind = MailKind::FactorsRemoved {
+            reset_link: "http://x/password/reset".into(),
+        };
+        let en = render(&kind, Lang::En, "Ada");
+        assert_eq!(
+            en.subject,
+            "The second factors of your Daemun account were removed"
+        );
+        let ko = render(&kind, Lang::Ko, "");
+        assert!(ko.subject.contains("2단계 인증"), "{}", ko.subject);
+        for m in [&en, &ko] {
+            assert!(m.body_text.contains("http://x/password/reset"));
+            let html = m.body_html.replace("&#x2f;", "/");
+            assert!(html.contains("href=\"http://x/password/reset\""), "{html}");
+        }
     }
 }

@@ -627,8 +627,20 @@ async fn second_factors_are_shown_and_removed_for_a_person_who_lost_them() {
     assert!(page.contains("Authenticator app") && page.contains("10 recovery codes left"));
     assert!(page.contains("Remove second factors"));
 
+    let before = app.mails_to("lost@example.com").len();
     let page = act(&admin, &here, &[("action", "remove_factors")]).await;
     assert!(page.contains("second factors are removed"), "{page}");
+    let mails = app.wait_for_mails("lost@example.com", before + 1).await;
+    let told = mails.last().unwrap();
+    assert_eq!(
+        told.subject,
+        "The second factors of your Daemun account were removed"
+    );
+    assert!(
+        told.text.contains("your password alone logs you in"),
+        "{}",
+        told.text
+    );
     assert!(store.totp(lost.user_id).await.unwrap().is_none());
     assert_eq!(store.recovery_codes_left(lost.user_id).await.unwrap(), 0);
     assert_eq!(

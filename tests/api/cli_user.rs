@@ -511,6 +511,14 @@ async fn an_operator_can_remove_every_second_factor_of_a_person() {
     assert_eq!(store.recovery_codes_left(id).await.unwrap(), 0);
     store.close().await;
     assert_user_event(&events(&db).await, "user.factors_removed", &sub);
+    let store = daemun::store::Store::connect(&db, 1).await.unwrap();
+    let queued = store.outbox_mails(false, 100).await.unwrap();
+    store.close().await;
+    assert!(
+        queued.iter().any(|m| m.to_address == "lost@example.com"
+            && m.subject == "The second factors of your Daemun account were removed"),
+        "the person is told: {queued:?}"
+    );
 
     let (ok, out, _) = user(dir.path(), &db, &["remove-factors", "lost@example.com"]);
     assert!(ok && out.contains("removed 0 second factor(s)"), "{out}");
