@@ -51,6 +51,17 @@ impl TotpSecret {
         (bytes.len() == SECRET_LEN).then_some(Self(bytes))
     }
 
+    /// A key as an app shows or takes it typed in ([`TotpSecret::for_typing`]: Base32, spaces
+    /// and case not minding); `None` unless it decodes to [`SECRET_LEN`] bytes.
+    pub fn from_typed(typed: &str) -> Option<Self> {
+        let plain: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        Self::from_bytes(Secret::try_from_base32(plain).ok()?.as_bytes().to_vec())
+    }
+
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
@@ -211,6 +222,10 @@ mod tests {
             "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
         );
         assert!(TotpSecret::from_bytes(vec![0; 10]).is_none());
+        let typed = TotpSecret::from_typed("gezd gnbv gy3t qojq GEZD GNBV GY3T QOJQ");
+        assert_eq!(typed, Some(rfc()));
+        assert_eq!(TotpSecret::from_typed("GEZD GNBV"), None);
+        assert_eq!(TotpSecret::from_typed("not base32 at all!"), None);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub enum FlashKind {
 pub struct Flash {
     pub kind: FlashKind,
     pub key: String,
+    /// A number the message names (`{ $count }`), e.g. recovery codes left.
+    pub count: Option<i64>,
 }
 
 impl FlashKind {
@@ -32,11 +34,21 @@ impl FlashKind {
 
 impl Flash {
     fn encode(&self) -> String {
-        format!("{}.{}", self.kind.as_str(), self.key)
+        match self.count {
+            Some(n) => format!("{}.{}.{n}", self.kind.as_str(), self.key),
+            None => format!("{}.{}", self.kind.as_str(), self.key),
+        }
     }
 
     pub fn decode(raw: &str) -> Option<Self> {
-        let (kind, key) = raw.split_once('.')?;
+        let (kind, rest) = raw.split_once('.')?;
+        let (key, count) = match rest.split_once('.') {
+            Some((key, n)) => (
+                key,
+                Some(n.parse::<i64>().ok().filter(|n| (0..=1000).contains(n))?),
+            ),
+            None => (rest, None),
+        };
         let kind = match kind {
             "success" => FlashKind::Success,
             "info" => FlashKind::Info,
@@ -49,16 +61,39 @@ impl Flash {
         ok.then(|| Flash {
             kind,
             key: key.to_owned(),
+            count,
         })
     }
 }
 
 /// Adds a flash message to a (redirect) response.
 pub fn set(resp: &mut Response, kind: FlashKind, key: &str, https: bool) {
-    let flash = Flash {
-        kind,
-        key: key.to_owned(),
-    };
+    put(
+        resp,
+        Flash {
+            kind,
+            key: key.to_owned(),
+            count: None,
+        },
+        https,
+    );
+}
+
+/// Adds a flash message that names a number (`{ $count }` in its text).
+pub fn set_count(resp: &mut Response, kind: FlashKind, key: &str, count: i64, https: bool) {
+    let count = Some(count.clamp(0, 1000));
+    put(
+        resp,
+        Flash {
+            kind,
+            key: key.to_owned(),
+            count,
+        },
+        https,
+    );
+}
+
+fn put(resp: &mut Response, flash: Flash, https: bool) {
     cookies::set(resp, cookies::FLASH, &flash.encode(), https, None);
 }
 
@@ -72,9 +107,21 @@ mod tests {
             Flash::decode("success.flash-verified"),
             Some(Flash {
                 kind: FlashKind::Success,
-                key: "flash-verified".into()
+                key: "flash-verified".into(),
+                count: None,
             })
         );
+        assert_eq!(
+            Flash::decode("info.flash-recovery-code-used.3"),
+            Some(Flash {
+                kind: FlashKind::Info,
+                key: "flash-recovery-code-used".into(),
+                count: Some(3),
+            })
+        );
+        assert_eq!(Flash::decode("info.flash-recovery-code-used.x"), None);
+        assert_eq!(Flash::decode("info.flash-recovery-code-used.-1"), None);
+        assert_eq!(Flash::decode("info.flash-a.1.2"), None);
         assert_eq!(Flash::decode("success.error-body-server"), None);
         assert_eq!(Flash::decode("loud.flash-verified"), None);
         assert_eq!(Flash::decode("info.flash-<script>"), None);

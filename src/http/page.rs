@@ -15,7 +15,7 @@ use super::error::{ErrorMarker, PageError};
 use super::flash::Flash;
 use super::state::AppState;
 use crate::domain::next_path::local_path;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, FluentArg, Lang};
 
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -73,7 +73,12 @@ impl PageCtx {
                         &f.key,
                         &[("name", a.user.display_name.clone().into())],
                     ),
-                    _ => self.t(&f.key),
+                    (_, key) => match f.count {
+                        Some(n) => {
+                            i18n::t_args(self.lang, key, &[("count", FluentArg::Num(n as f64))])
+                        }
+                        None => self.t(key),
+                    },
                 };
                 context! { kind => f.kind.as_str(), message => message }
             })

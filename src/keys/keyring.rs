@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use openidconnect::core::CoreJsonWebKey;
 
 use super::Kek;
-use super::seal::{open, seal};
+use super::seal::{SealError, open, seal};
 use super::signing::{Alg, KeyGenError, SigningKey};
 use crate::domain::clock::Millis;
 use crate::store::signing_keys::SigningKeyRow;
@@ -19,7 +19,7 @@ pub enum KeyRingError {
     #[error(transparent)]
     Gen(#[from] KeyGenError),
     #[error(transparent)]
-    Seal(#[from] super::seal::SealError),
+    Seal(#[from] SealError),
     #[error("no key to sign {0} tokens")]
     NoKey(&'static str),
     #[error("{0}")]
@@ -48,6 +48,17 @@ struct Jwks<'a> {
 }
 
 impl KeyRing {
+    /// Seals a person's secret (an authenticator app's key) under the KEK like a private key,
+    /// bound to `label` (e.g. `totp:<user id>`) so it cannot be moved to another row.
+    pub fn seal_secret(&self, label: &str, secret: &[u8]) -> Result<Vec<u8>, SealError> {
+        seal(&self.kek, label, secret)
+    }
+
+    /// Opens what [`KeyRing::seal_secret`] sealed under the same `label`.
+    pub fn open_secret(&self, label: &str, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+        open(&self.kek, label, sealed)
+    }
+
     /// Loads the keys, generating one per algorithm on the very first start.
     pub async fn load(store: Store, kek: Kek, now: Millis) -> Result<Self, KeyRingError> {
         let ring = Self {

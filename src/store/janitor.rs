@@ -10,7 +10,7 @@ impl Store {
     /// the number of rows removed.
     pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
         // Each statement deletes rows whose instant is at or before its cut-off ($1).
-        let statements: [(&str, Millis); 10] = [
+        let statements: [(&str, Millis); 11] = [
             (
                 "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
                 now,
@@ -22,6 +22,7 @@ impl Store {
                 "DELETE FROM pending_authorization WHERE expires_at <= $1",
                 now,
             ),
+            ("DELETE FROM pending_login WHERE expires_at <= $1", now),
             // Redeemed codes are kept until expiry so a replay is recognised (and revokes).
             (
                 "DELETE FROM authorization_code WHERE expires_at <= $1",

@@ -22,6 +22,7 @@ pub mod grants;
 pub mod janitor;
 pub mod login_guard;
 pub mod outbox;
+pub mod pending_logins;
 pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;
