@@ -30,7 +30,8 @@ pub enum Checked {
 /// `password` against `hash` (the dummy hash when `None`, so an identifier without an account
 /// costs the same). A locked attempt runs no argon2 at all, so waiting attempts cost the
 /// server nothing and prove nothing even with the right password. A wrong password that
-/// starts a wait tells `owner` (at most once a day); a right one clears the count.
+/// starts a wait tells `owner` (at most once a day). A right one leaves the count to the
+/// caller ([`cleared`]): a login with a second factor to come clears it only at the end.
 pub async fn check(
     state: &AppState,
     guard: &str,
@@ -52,17 +53,29 @@ pub async fn check(
         if let Some(user) = owner
             && policy.wait_after(failures) > 0
         {
-            notify(state, guard, user).await?;
+            let kind = MailKind::LoginLockout {
+                reset_link: mailing::reset_link(state),
+            };
+            notify(state, guard, user, kind).await?;
         }
         return Ok(Checked::Wrong);
     }
-    state.store.login_succeeded(guard).await?;
     Ok(Checked::Right(verdict))
 }
 
-/// Tells the owner, at most once a day, that their account's password checks are locked for
-/// a while.
-async fn notify(state: &AppState, guard: &str, user: &User) -> Result<(), PageError> {
+/// Clears the lock-out count of `guard` after a proof is complete.
+pub async fn cleared(state: &AppState, guard: &str) -> Result<(), PageError> {
+    Ok(state.store.login_succeeded(guard).await?)
+}
+
+/// Tells the owner with `kind`, at most once a day, that their account's login checks
+/// (password or second factor) are locked for a while.
+pub async fn notify(
+    state: &AppState,
+    guard: &str,
+    user: &User,
+    kind: MailKind,
+) -> Result<(), PageError> {
     if !user.is_active
         || !state
             .store
@@ -71,9 +84,6 @@ async fn notify(state: &AppState, guard: &str, user: &User) -> Result<(), PageEr
     {
         return Ok(());
     }
-    let kind = MailKind::LoginLockout {
-        reset_link: mailing::reset_link(state),
-    };
     let lang = mailing::lang_for(user, i18n::Lang::default());
     // The address may not be verified yet (a sign-up with somebody else's address, locked at
     // login or at its link): then no name.

@@ -1,5 +1,5 @@
-//! `/login`: email or username plus password, as a small state machine so second factors can
-//! slot in later: identify → first factor (password) → [second factor] → session.
+//! `/login`: email or username plus password, as a small state machine: identify → first
+//! factor (password) → second factor when one is enrolled (`factors::second_step`) → session.
 //!
 //! Every failure that does not prove the password (unknown account, wrong password, disabled
 //! account, rate limit) gives one message and costs one argon2 verification. Only someone who
@@ -10,6 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::factors::Factors;
+use super::factors::second_step;
+use super::finished;
 use super::lockout::{self, Checked};
 use crate::domain::clock::Millis;
 use crate::domain::email_address;
@@ -18,10 +21,8 @@ use crate::domain::password::{Password, Verified};
 use crate::domain::user::User;
 use crate::domain::username;
 use crate::http::client::ClientInfo;
-use crate::http::flash::{self, FlashKind};
-use crate::http::session::{self, MaybeUser};
+use crate::http::session::MaybeUser;
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm, rate_limit};
-use crate::store::email_tokens::TokenPurpose;
 use crate::store::login_guard;
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,6 +46,11 @@ pub struct LoginForm {
 enum Step {
     /// Proven: start a session with these methods.
     Done {
+        user: Box<User>,
+        amr: Vec<&'static str>,
+    },
+    /// The password was right and a second factor is enrolled: the second step comes next.
+    SecondFactor {
         user: Box<User>,
         amr: Vec<&'static str>,
     },
@@ -117,40 +123,23 @@ pub async fn login(
     let step = authenticate(&state, &form, &client).await?;
     let (reason, user_id) = match step {
         Step::Done { user, amr } => {
+            let next = destination(&form.next);
             let remember = form.remember == "1";
-            let mut resp = Redirect::to(&destination(&form.next)).into_response();
-            session::start(
+            return finished::finish(
                 &state,
-                &mut resp,
                 current.as_ref(),
                 &user,
                 &amr,
                 remember,
+                &next,
                 &client,
-            )
-            .await?;
-            state.store.record_login(user.user_id, state.now()).await?;
-            state.metrics.login_succeeded();
-            // Whoever can log in needs no reset link: open ones die (security.md B5 #38).
-            state
-                .store
-                .delete_unused_email_tokens(user.user_id, TokenPurpose::ResetPassword)
-                .await?;
-            audit::record(
-                &state,
-                "login.success",
-                Some(user.user_id),
-                &client,
-                &amr.join(" "),
             )
             .await;
-            flash::set(
-                &mut resp,
-                FlashKind::Success,
-                "flash-welcome",
-                state.config.https(),
-            );
-            return Ok(resp);
+        }
+        Step::SecondFactor { user, amr } => {
+            let next = destination(&form.next);
+            let remember = form.remember == "1";
+            return second_step::begin(&state, &user, &amr, remember, &next, &client).await;
         }
         Step::Unverified(user_id) => {
             audit::record(&state, "login.unverified", Some(user_id), &client, "").await;
@@ -272,10 +261,19 @@ async fn authenticate(
             .set_password_hash(user.user_id, &fresh, state.now())
             .await?;
     }
-    // Second factor: none enrolled yet; this is where TOTP or a passkey will be asked for.
+    // The lock-out count is cleared only when the whole login is proven: with a second
+    // factor to come, a right password buys no fresh guesses at the code.
+    let amr = vec!["pwd"];
+    if Factors::of(state, user.user_id).await?.any() {
+        return Ok(Step::SecondFactor {
+            user: Box::new(user),
+            amr,
+        });
+    }
+    lockout::cleared(state, &guard).await?;
     Ok(Step::Done {
         user: Box::new(user),
-        amr: vec!["pwd"],
+        amr,
     })
 }
 

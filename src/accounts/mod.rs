@@ -4,6 +4,8 @@ pub mod apps;
 pub mod delete;
 pub mod email;
 pub mod export;
+pub mod factors;
+pub mod finished;
 pub mod home;
 pub mod lockout;
 pub mod login;

@@ -90,7 +90,11 @@ async fn signed_up_by(state: &AppState, hash: &[u8], pw: Password) -> Result<Che
         .await?
         .map(|(_, h)| h);
     let guard = login_guard::account_key(user.user_id);
-    lockout::check(state, &guard, Some(&user), pw, stored).await
+    let checked = lockout::check(state, &guard, Some(&user), pw, stored).await?;
+    if matches!(checked, Checked::Right(_)) {
+        lockout::cleared(state, &guard).await?;
+    }
+    Ok(checked)
 }
 
 pub async fn verify(

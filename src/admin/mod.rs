@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
+use crate::config::SecondFactorPolicy;
 use crate::domain::clock::MINUTE;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
@@ -27,7 +28,8 @@ pub const PAGE_SIZE: i64 = 25;
 /// everyone else gets `403`. An action (any method but GET and HEAD) also needs a recent
 /// login: after `session.admin_reauth_minutes` the administrator confirms the password first
 /// (`/login?reauth=1`, which renews `auth_time`) and comes back to the page, so a session left
-/// open on a shared machine cannot be used to change accounts or keys.
+/// open on a shared machine cannot be used to change accounts or keys. Unless the policy is
+/// `off`, an action also needs the administrator's own second factor.
 #[derive(Debug, Clone)]
 pub struct Admin(pub Authenticated);
 
@@ -51,7 +53,27 @@ impl FromRequestParts<AppState> for Admin {
             let to = format!("/login?reauth=1&next={next}");
             return Err(done(state, &to, FlashKind::Info, "flash-admin-reauth"));
         }
+        if !parts.method.is_safe() && needs_second_factor(state, &auth).await? {
+            return Err(done(
+                state,
+                "/account/security",
+                FlashKind::Error,
+                "flash-admin-needs-factor",
+            ));
+        }
         Ok(Admin(auth))
+    }
+}
+
+/// Whether the policy (`accounts.require_second_factor`) holds this administrator's actions
+/// back until they have an authenticator app.
+async fn needs_second_factor(state: &AppState, auth: &Authenticated) -> Result<bool, Response> {
+    if state.config.accounts.require_second_factor == SecondFactorPolicy::Off {
+        return Ok(false);
+    }
+    match state.store.totp(auth.user.user_id).await {
+        Ok(app) => Ok(app.is_none_or(|a| a.enabled_at.is_none())),
+        Err(e) => Err(PageError::from(e).into_response()),
     }
 }
 

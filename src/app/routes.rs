@@ -18,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::{RandomRequestId, loggable_path};
+use crate::accounts::factors::{recovery, second_step, security, totp};
 use crate::accounts::{
     apps, delete, email, export, home, login, logout, password, profile, reset, sessions, signup,
     verify,
@@ -58,6 +59,12 @@ pub fn routes(state: AppState) -> Router {
             "/login",
             get(login::login_form),
             post(login::login),
+            Some(Group::Login),
+        )
+        .form(
+            second_step::PATH,
+            get(second_step::page),
+            post(second_step::submit),
             Some(Group::Login),
         )
         .form(
@@ -104,6 +111,11 @@ pub fn routes(state: AppState) -> Router {
             post(password::password),
             None,
         )
+        .view(security::PATH, get(security::page))
+        .action("/account/security/totp", post(totp::start), None)
+        .action("/account/security/totp/confirm", post(totp::confirm), None)
+        .action("/account/security/totp/remove", post(totp::remove), None)
+        .action("/account/security/recovery", post(recovery::renew), None)
         .form(
             "/account/sessions",
             get(sessions::sessions_page),

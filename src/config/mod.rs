@@ -125,6 +125,22 @@ pub struct AccountsConfig {
     /// Requests allowed to wait for a hashing slot; beyond it they get a fast `503`.
     /// 0 = 8 per hashing slot.
     pub hash_queue: usize,
+    /// Who must have a second factor (see [`SecondFactorPolicy`]).
+    pub require_second_factor: SecondFactorPolicy,
+}
+
+/// Who must protect their login with a second factor before acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecondFactorPolicy {
+    /// Administrators: the admin console shows its pages but refuses every action until the
+    /// administrator has set one up.
+    Admins,
+    /// Everyone: in addition, no application gets a login (the authorization endpoint sends
+    /// the person to set one up first).
+    Everyone,
+    /// Nobody is made to; everyone may.
+    Off,
 }
 
 /// Counters per window; a limit of 0 turns that limit off.
@@ -279,6 +295,7 @@ impl Default for AccountsConfig {
             argon2_parallelism: 1,
             hash_concurrency: 0,
             hash_queue: 0,
+            require_second_factor: SecondFactorPolicy::Admins,
         }
     }
 }

@@ -9,6 +9,8 @@ pub const SESSION: &str = "daemun_session";
 pub const CSRF: &str = "daemun_csrf";
 pub const LANG: &str = "daemun_lang";
 pub const FLASH: &str = "daemun_flash";
+/// A login between its steps (`store::pending_logins`).
+pub const LOGIN: &str = "daemun_login";
 
 /// The name on the wire: `__Host-<name>` under https.
 pub fn wire_name(name: &str, https: bool) -> String {

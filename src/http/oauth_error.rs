@@ -26,6 +26,7 @@ pub enum ErrorCode {
     /// OIDC Core §3.1.2.6.
     LoginRequired,
     ConsentRequired,
+    InteractionRequired,
     RequestNotSupported,
     RequestUriNotSupported,
     /// RFC 6750 §3.1 (UserInfo).
@@ -48,6 +49,7 @@ impl ErrorCode {
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::LoginRequired => "login_required",
             Self::ConsentRequired => "consent_required",
+            Self::InteractionRequired => "interaction_required",
             Self::RequestNotSupported => "request_not_supported",
             Self::RequestUriNotSupported => "request_uri_not_supported",
             Self::InvalidToken => "invalid_token",

@@ -16,6 +16,9 @@ use crate::store::sessions::SessionRecord;
 
 pub use super::authenticated::Authenticated;
 
+/// The login's second step (`accounts::factors::second_step`).
+const SECOND_STEP: &str = "/login/second-factor";
+
 /// Activity is written back at most this often, to keep reads cheap.
 const TOUCH_EVERY: Millis = MINUTE;
 
@@ -175,7 +178,9 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-/// A page that needs a logged-in person: others are sent to `/login?next=<this page>`.
+/// A page that needs a logged-in person: others are sent to `/login?next=<this page>`, or back
+/// to the second step when their login is waiting for it (which sends them on to `/login` if
+/// the wait is over): nothing half-logged-in reaches a protected page.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub Authenticated);
 
@@ -190,6 +195,15 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .flatten()
         {
             Some(a) => Ok(CurrentUser(a)),
+            None if parts
+                .headers
+                .get_all(axum::http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| v.contains(cookies::LOGIN)) =>
+            {
+                Err(Redirect::to(SECOND_STEP).into_response())
+            }
             None => {
                 let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
                 let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();

@@ -30,6 +30,11 @@ pub enum MailKind {
     PasswordChanged { reset_link: String },
     /// An administrator removed every second factor of the account.
     FactorsRemoved { reset_link: String },
+    /// The person changed or used one of their second factors.
+    FactorChanged {
+        change: FactorChange,
+        reset_link: String,
+    },
     /// The account was deleted (sent to the address it had).
     AccountDeleted { signup_link: String },
     /// Several wrong passwords in a row locked the account's login for a while.
@@ -39,6 +44,34 @@ pub enum MailKind {
         username: String,
         reset_link: String,
     },
+}
+
+/// What happened to a person's second factors, told in a [`MailKind::FactorChanged`] mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorChange {
+    /// An authenticator app was set up (and recovery codes made with it, the first time).
+    TotpAdded,
+    /// The person removed their authenticator app and recovery codes.
+    TotpRemoved,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesRenewed,
+    /// A recovery code let someone log in; this many are left.
+    RecoveryCodeUsed { left: i64 },
+    /// Someone with the right password typed wrong codes until the login paused.
+    CodeLockout,
+}
+
+impl FactorChange {
+    /// The middle of the mail's Fluent ids: `mail-factor-<name>-subject`, `…-intro`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FactorChange::TotpAdded => "totp-added",
+            FactorChange::TotpRemoved => "totp-removed",
+            FactorChange::RecoveryCodesRenewed => "recovery-renewed",
+            FactorChange::RecoveryCodeUsed { .. } => "recovery-used",
+            FactorChange::CodeLockout => "code-lockout",
+        }
+    }
 }
 
 impl MailKind {
@@ -61,6 +94,7 @@ impl MailKind {
             MailKind::EmailChanged { .. } => "email_changed",
             MailKind::PasswordChanged { .. } => "password_changed",
             MailKind::FactorsRemoved { .. } => "factors_removed",
+            MailKind::FactorChanged { .. } => "factor_changed",
             MailKind::AccountDeleted { .. } => "account_deleted",
             MailKind::UsernameChanged { .. } => "username_changed",
             MailKind::LoginLockout { .. } => "login_lockout",
@@ -86,6 +120,8 @@ pub fn compose(
 ) -> Result<NewMail, RenderError> {
     // `link` is the mail's main button; `email` names the other address, if any.
     let mut username = "";
+    let mut change = "";
+    let mut count = 0;
     let (link, email, expires_hours, expires_minutes) = match kind {
         MailKind::VerifyEmail {
             link,
@@ -106,6 +142,16 @@ pub fn compose(
             reset_link,
         } => (reset_link.as_str(), new_email.as_str(), 0, 0),
         MailKind::PasswordChanged { reset_link } | MailKind::FactorsRemoved { reset_link } => {
+            (reset_link.as_str(), "", 0, 0)
+        }
+        MailKind::FactorChanged {
+            change: what,
+            reset_link,
+        } => {
+            change = what.name();
+            if let FactorChange::RecoveryCodeUsed { left } = what {
+                count = *left;
+            }
             (reset_link.as_str(), "", 0, 0)
         }
         MailKind::AccountDeleted { signup_link } => (signup_link.as_str(), "", 0, 0),
@@ -133,6 +179,8 @@ pub fn compose(
         issuer => issuer,
         expires_hours => expires_hours,
         expires_minutes => expires_minutes,
+        change => change,
+        count => count,
     };
     let base = format!("email/{}", kind.template());
     let subject = templates.render(&format!("{base}/subject.txt"), ctx.clone())?;
@@ -227,5 +275,43 @@ mod tests {
             let html = m.body_html.replace("&#x2f;", "/");
             assert!(html.contains("href=\"http://x/password/reset\""), "{html}");
         }
+    }
+
+    #[test]
+    fn every_factor_change_has_its_own_words_in_both_languages() {
+        let changes = [
+            FactorChange::TotpAdded,
+            FactorChange::TotpRemoved,
+            FactorChange::RecoveryCodesRenewed,
+            FactorChange::RecoveryCodeUsed { left: 3 },
+            FactorChange::CodeLockout,
+        ];
+        for lang in Lang::ALL {
+            let mut subjects = std::collections::BTreeSet::new();
+            for change in changes {
+                let kind = MailKind::FactorChanged {
+                    change,
+                    reset_link: "http://x/password/reset".into(),
+                };
+                let m = render(&kind, lang, "Ada");
+                for text in [&m.subject, &m.body_text, &m.body_html] {
+                    assert!(!text.contains("mail-factor"), "{change:?} {lang:?}: {text}");
+                }
+                assert!(m.body_text.contains("http://x/password/reset"));
+                assert!(m.body_text.contains("http://x/account/security"));
+                subjects.insert(m.subject);
+            }
+            assert_eq!(subjects.len(), changes.len(), "{lang:?}: one subject each");
+        }
+        let used = MailKind::FactorChanged {
+            change: FactorChange::RecoveryCodeUsed { left: 3 },
+            reset_link: "http://x/password/reset".into(),
+        };
+        assert!(
+            render(&used, Lang::En, "")
+                .body_text
+                .contains("3 recovery codes are left")
+        );
+        assert!(render(&used, Lang::Ko, "").body_text.contains("3개"));
     }
 }

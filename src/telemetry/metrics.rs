@@ -25,7 +25,7 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 pub const UNMATCHED: &str = "unmatched";
 
 /// Why a login did not succeed: the reasons the login form tells apart.
-pub const LOGIN_FAILURE_REASONS: [&str; 7] = [
+pub const LOGIN_FAILURE_REASONS: [&str; 9] = [
     "malformed",
     "unknown_account",
     "rate_limited",
@@ -33,6 +33,8 @@ pub const LOGIN_FAILURE_REASONS: [&str; 7] = [
     "disabled",
     "locked",
     "unverified",
+    "wrong_code",
+    "expired_step",
 ];
 
 /// The grant types the token endpoint issues tokens for.

@@ -106,6 +106,8 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     c.limits.edge_resend_per_minute = 100_000;
     c.limits.edge_reset_per_minute = 100_000;
     c.limits.edge_authorize_per_minute = 100_000;
+    // The second-factor policy has its own tests; elsewhere administrators act without one.
+    c.accounts.require_second_factor = daemun::config::SecondFactorPolicy::Off;
     c
 }
 

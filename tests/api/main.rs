@@ -45,6 +45,7 @@ mod props_authorize;
 mod route_table;
 mod rp;
 mod rp_libraries;
+mod second_factor;
 mod security;
 mod signup;
 mod smtp;

@@ -299,3 +299,65 @@ pub fn jwt_payload(jwt: &str) -> serde_json::Value {
     )
     .unwrap()
 }
+
+/// A login with an authenticator code says so in the ID token (RFC 8176 §2: `pwd`, `otp`, and
+/// `mfa` for more than one factor), read by the library's own claims type.
+#[tokio::test]
+async fn a_login_with_a_second_factor_names_its_methods_in_amr() {
+    use crate::second_factor::{STEP, code_now, code_step, enrol};
+    let app = TestApp::spawn().await;
+    let rp = Rp::register(&app, |_| {}).await;
+    app.verified_user("rp@example.com", "Relying Person").await;
+    let b = Browser {
+        app: &app,
+        client: app.client.clone(),
+    };
+    b.login("rp@example.com", PASSWORD).await;
+    let (secret, _) = enrol(&b).await;
+    assert_eq!(b.submit("/logout", "/logout", &[]).await.status(), 303);
+
+    let http = http();
+    let client = library_client(&app, &rp, &http).await;
+    let (url, _, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .url();
+    let r = app.client.get(url.as_str()).send().await.unwrap();
+    let to_login = location(&r);
+    let next = to_login.trim_start_matches("/login?next=").to_owned();
+    let r = app
+        .submit(
+            &to_login,
+            "/login",
+            &[
+                ("identifier", "rp@example.com"),
+                ("password", PASSWORD),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), STEP);
+    let r = code_step(&b, "totp", &code_now(&app, &secret)).await;
+    assert_eq!(
+        location(&r),
+        next,
+        "the second step leads on to the application"
+    );
+    let params = browser_gets_code(&app, &app.url(&next)).await;
+    let tokens = library_exchange(&client, &http, &params["code"], None).await;
+    let claims = tokens
+        .id_token()
+        .expect("an ID token")
+        .claims(&client.id_token_verifier(), &nonce)
+        .expect("a valid ID token");
+    let amr: Vec<&str> = claims
+        .auth_method_refs()
+        .expect("amr")
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
+    assert_eq!(amr, ["pwd", "otp", "mfa"]);
+}

@@ -18,6 +18,7 @@ use crate::cli_user::run_with_stdin;
 use crate::helpers::csrf_token;
 use crate::helpers::{fresh_postgres_database, postgres_base_url};
 use crate::rp::Rp;
+use crate::second_factor::{STEP, key_on};
 
 const PASSWORD: &str = "Harbour-lantern-cedar-42";
 const MAILS: i64 = 100;
@@ -435,5 +436,62 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
     assert_eq!(ids, queued_before + MAILS);
     let (na, nb, took) = (mails_a.len(), mails_b.len(), started.elapsed());
     eprintln!("two nodes: {na} mails sent by A, {nb} by B; {took:?} in all");
+
+    // 6. A login started on node A finishes on node B. The app is set up through both nodes
+    // (the key A sealed opens on B), and the pending login lives in the database.
+    let csrf = browser.csrf(&a, "/account/security").await;
+    let form = [("current_password", PASSWORD), ("csrf_token", &csrf)];
+    let r = browser.post(&a, "/account/security/totp", &form).await;
+    assert_eq!(r.status(), 303);
+    let page = browser
+        .get(&b, "/account/security")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let secret = key_on(&page);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = secret.code_at(now).unwrap();
+    let csrf = csrf_token(&page).unwrap();
+    let form = [("code", code.as_str()), ("csrf_token", &csrf)];
+    let r = browser
+        .post(&b, "/account/security/totp/confirm", &form)
+        .await;
+    assert_eq!(r.status(), 200, "the app is on, the recovery codes shown");
+    let csrf = browser.csrf(&b, "/logout").await;
+    let r = browser.post(&b, "/logout", &[("csrf_token", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    let csrf = browser.csrf(&a, "/login").await;
+    let form = [
+        ("identifier", email),
+        ("password", PASSWORD),
+        ("csrf_token", &csrf),
+    ];
+    let r = browser.post(&a, "/login", &form).await;
+    assert_eq!(r.headers()["location"], STEP, "node A asks for the code");
+    assert_eq!(
+        browser.get(&a, "/account").await.status(),
+        303,
+        "not yet in"
+    );
+    let csrf = browser.csrf(&b, STEP).await;
+    // The next step's code: later than the one just accepted, within the ±1 step window.
+    let code = secret.code_at(now + 30).unwrap();
+    let form = [
+        ("method", "totp"),
+        ("code", code.as_str()),
+        ("csrf_token", &csrf),
+    ];
+    let r = browser.post(&b, STEP, &form).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/account",
+        "node B finishes the login"
+    );
+    assert_eq!(browser.get(&a, "/account").await.status(), 200);
     pg.close().await.unwrap();
 }

@@ -1,10 +1,12 @@
 // The admin console: refused to people without the role, and an administrator (made with the
-// real command line) lists the users and registers an application through its form.
+// real command line) lists the users and registers an application through its form, once
+// their own login has a second factor.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { daemun, daemunUrl, launch, newContext, shoot, t } from './lib/env.mjs';
-import { assertHeading, follow, logIn } from './lib/steps.mjs';
+import { setUpApp } from './lib/factors.mjs';
+import { assertFlash, assertHeading, follow, logIn } from './lib/steps.mjs';
 
 const lang = 'en';
 const admin = { email: 'root@example.com', name: 'Radia Perlman', password: 'spanning tree 1985' };
@@ -51,6 +53,16 @@ test('an administrator lists the users and registers an application', async () =
   await follow(page, page.locator('.admin-nav').getByRole('link', { name: t(lang, 'admin-nav-clients') }));
   await assertHeading(page, lang, 'admin-clients-title');
   await follow(page, page.getByRole('link', { name: t(lang, 'admin-clients-new') }));
+  await page.fill('#name', 'Team Wiki');
+  await page.fill('#redirect_uris', 'https://wiki.example.com/auth/callback');
+  await page.fill('#post_logout_redirect_uris', 'https://wiki.example.com/');
+  await follow(page, page.getByRole('button', { name: t(lang, 'admin-client-create'), exact: true }));
+  // By default an administrator acts only with two-step login: the console sends them to
+  // set up an authenticator app first, and nothing was created.
+  assert.equal(new URL(page.url()).pathname, '/account/security');
+  await assertFlash(page, lang, 'flash-admin-needs-factor');
+  await setUpApp(page, lang, admin, false);
+  await page.goto(`${daemunUrl}/admin/clients/new`);
   await page.fill('#name', 'Team Wiki');
   await page.fill('#redirect_uris', 'https://wiki.example.com/auth/callback');
   await page.fill('#post_logout_redirect_uris', 'https://wiki.example.com/');

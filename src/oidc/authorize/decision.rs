@@ -1,6 +1,7 @@
 //! The one rule for "may this authorization request be answered now?", asked by `/authorize`,
 //! by its resumption after login, and by the consent page before it shows or accepts anything,
 //! so that no path skips a fresh login or answers for the wrong person.
+use crate::config::SecondFactorPolicy;
 use crate::domain::clock::{Millis, SECOND};
 use crate::domain::scope::Scopes;
 use crate::http::AppState;
@@ -21,6 +22,8 @@ pub enum Step {
     WrongPerson,
     /// The `id_token_hint` is not an ID token of this provider.
     BadHint,
+    /// Set up a second factor first (`accounts.require_second_factor = "everyone"`).
+    SecondFactor,
     /// Allow the application on the consent page.
     Consent,
     /// Nothing: issue the code.
@@ -54,6 +57,12 @@ pub async fn next_step(
     if (req.prompt.login && !logged_in_since) || stale {
         return Step::Reauth;
     }
+    // A store failure holds the login back rather than assume a factor.
+    if state.config.accounts.require_second_factor == SecondFactorPolicy::Everyone
+        && !has_second_factor(state, auth).await.unwrap_or(false)
+    {
+        return Step::SecondFactor;
+    }
     // A store failure asks for consent rather than assume it.
     if needs_consent(state, req, auth).await.unwrap_or(true) {
         return Step::Consent;
@@ -68,6 +77,14 @@ pub fn too_old(now: Millis, auth_time: Millis, max_age: i64) -> bool {
         Some(limit) => now.saturating_sub(auth_time) > limit,
         None => false,
     }
+}
+
+async fn has_second_factor(
+    state: &AppState,
+    auth: &Authenticated,
+) -> Result<bool, crate::store::StoreError> {
+    let app = state.store.totp(auth.user.user_id).await?;
+    Ok(app.is_some_and(|a| a.enabled_at.is_some()))
 }
 
 async fn needs_consent(

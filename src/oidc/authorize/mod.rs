@@ -126,6 +126,16 @@ async fn decide(
             })
             .await
         }
+        Step::SecondFactor if req.prompt.none => interaction(
+            ErrorCode::InteractionRequired,
+            "the person must set up a second factor first",
+        ),
+        Step::SecondFactor => {
+            park_and_go(state, &req, pending, |id| {
+                format!("/account/security?next={RESUME_PREFIX}{id}")
+            })
+            .await
+        }
         Step::Consent if req.prompt.none => interaction(
             ErrorCode::ConsentRequired,
             "the person has not allowed this application yet",

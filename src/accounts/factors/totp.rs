@@ -1,0 +1,248 @@
+//! Setting up and removing the authenticator app. Starting and removing ask for the current
+//! password (someone at an unlocked screen cannot change how the account logs in); the app
+//! is enabled only by one right code from it, so a mistyped or unscanned key never locks the
+//! person out. The first app comes with ten recovery codes, shown once.
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::security::{self, PATH};
+use super::{Factors, now_secs, open_secret, recovery, seal_secret};
+use crate::accounts::mailing;
+use crate::accounts::portal::current_password_ok;
+use crate::domain::next_path::safe_next;
+use crate::domain::password::Password;
+use crate::domain::totp::{Check, TotpSecret};
+use crate::domain::user::User;
+use crate::http::client::ClientInfo;
+use crate::http::flash::{self, FlashKind};
+use crate::http::form::{FieldErrors, PageForm};
+use crate::http::session::CurrentUser;
+use crate::http::{AppState, PageCtx, PageError, audit};
+use crate::mail::message::{FactorChange, MailKind};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StartForm {
+    current_password: Password,
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RemoveForm {
+    remove_password: Password,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+    next: String,
+}
+
+/// A redirect to the security page with the flash message `key`.
+pub(super) fn back(state: &AppState, kind: FlashKind, key: &str) -> Response {
+    let mut resp = Redirect::to(PATH).into_response();
+    flash::set(&mut resp, kind, key, state.config.https());
+    resp
+}
+
+/// The security page again with `message` under `field`, still on its way to `next`.
+pub(super) async fn refused(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    (field, message): (&'static str, &str),
+    next: &str,
+) -> Result<Response, PageError> {
+    let mut errors = FieldErrors::new();
+    errors.add(field, ctx.t(message));
+    security::render(state, ctx, user, &errors, next).await
+}
+
+/// Mails the person about a change to their factors.
+pub(super) async fn tell(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    change: FactorChange,
+) -> Result<(), PageError> {
+    let kind = MailKind::FactorChanged {
+        change,
+        reset_link: mailing::reset_link(state),
+    };
+    let lang = mailing::lang_for(user, ctx.lang);
+    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
+}
+
+/// `POST /account/security/totp`: a new secret, shown on the security page until confirmed.
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(auth): CurrentUser,
+    client: ClientInfo,
+    PageForm(form): PageForm<StartForm>,
+) -> Result<Response, PageError> {
+    let user = &auth.user;
+    if !current_password_ok(&state, user, &form.current_password).await? {
+        audit::record(
+            &state,
+            "factor.refused",
+            Some(user.user_id),
+            &client,
+            "wrong_password",
+        )
+        .await;
+        return refused(
+            &state,
+            &ctx,
+            user,
+            ("current_password", "error-password-wrong"),
+            &form.next,
+        )
+        .await;
+    }
+    let secret = TotpSecret::generate();
+    let sealed = seal_secret(&state, user.user_id, &secret)?;
+    if !state
+        .store
+        .begin_totp(user.user_id, &sealed, state.now())
+        .await?
+    {
+        return Ok(back(&state, FlashKind::Info, "flash-totp-already-on"));
+    }
+    audit::record(
+        &state,
+        "factor.totp_started",
+        Some(user.user_id),
+        &client,
+        "",
+    )
+    .await;
+    let next = match safe_next(&form.next) {
+        Some(n) => format!(
+            "?next={}",
+            url::form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()
+        ),
+        None => String::new(),
+    };
+    Ok(Redirect::to(&format!("{PATH}{next}#totp")).into_response())
+}
+
+/// `POST /account/security/totp/confirm`: the first code from the app enables it.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(auth): CurrentUser,
+    client: ClientInfo,
+    PageForm(form): PageForm<CodeForm>,
+) -> Result<Response, PageError> {
+    let user = &auth.user;
+    let factors = Factors::of(&state, user.user_id).await?;
+    let Some(row) = factors.totp.as_ref() else {
+        return Ok(back(&state, FlashKind::Info, "flash-totp-start-again"));
+    };
+    if row.enabled_at.is_some() {
+        return Ok(back(&state, FlashKind::Info, "flash-totp-already-on"));
+    }
+    let Some(secret) = open_secret(&state, row) else {
+        return Ok(back(&state, FlashKind::Error, "flash-totp-start-again"));
+    };
+    let step = match secret.check(&form.code, now_secs(&state), None) {
+        Check::Accepted { step } => i64::try_from(step).unwrap_or(i64::MAX),
+        Check::Replayed | Check::Wrong => {
+            audit::record(
+                &state,
+                "factor.refused",
+                Some(user.user_id),
+                &client,
+                "wrong_code",
+            )
+            .await;
+            return refused(&state, &ctx, user, ("code", "totp-error-code"), &form.next).await;
+        }
+    };
+    if !state
+        .store
+        .accept_totp_step(user.user_id, step, state.now())
+        .await?
+    {
+        return refused(&state, &ctx, user, ("code", "totp-error-code"), &form.next).await;
+    }
+    audit::record(
+        &state,
+        "factor.totp_enabled",
+        Some(user.user_id),
+        &client,
+        "",
+    )
+    .await;
+    tell(&state, &ctx, user, FactorChange::TotpAdded).await?;
+    // The first second factor comes with recovery codes; an app set up again after its
+    // removal gets new ones, since the removal took the old ones.
+    if factors.recovery_left == 0 {
+        return recovery::issue(&state, &ctx, user, &client, "flash-totp-on", &form.next).await;
+    }
+    if let Some(next) = safe_next(&form.next) {
+        return Ok(Redirect::to(next).into_response());
+    }
+    Ok(back(&state, FlashKind::Success, "flash-totp-on"))
+}
+
+/// `POST /account/security/totp/remove`: removes the app and the recovery codes. An app
+/// still being set up is cancelled without the password (it never protected anything).
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(auth): CurrentUser,
+    client: ClientInfo,
+    PageForm(form): PageForm<RemoveForm>,
+) -> Result<Response, PageError> {
+    let user = &auth.user;
+    let factors = Factors::of(&state, user.user_id).await?;
+    if factors.totp.is_none() && factors.recovery_left == 0 {
+        return Ok(back(&state, FlashKind::Info, "flash-totp-off"));
+    }
+    if !factors.any() {
+        state.store.remove_factors(user.user_id).await?;
+        audit::record(
+            &state,
+            "factor.totp_cancelled",
+            Some(user.user_id),
+            &client,
+            "",
+        )
+        .await;
+        return Ok(back(&state, FlashKind::Info, "flash-totp-cancelled"));
+    }
+    if !current_password_ok(&state, user, &form.remove_password).await? {
+        audit::record(
+            &state,
+            "factor.refused",
+            Some(user.user_id),
+            &client,
+            "wrong_password",
+        )
+        .await;
+        return refused(
+            &state,
+            &ctx,
+            user,
+            ("remove_password", "error-password-wrong"),
+            "",
+        )
+        .await;
+    }
+    state.store.remove_factors(user.user_id).await?;
+    audit::record(
+        &state,
+        "factor.totp_removed",
+        Some(user.user_id),
+        &client,
+        "",
+    )
+    .await;
+    tell(&state, &ctx, user, FactorChange::TotpRemoved).await?;
+    Ok(back(&state, FlashKind::Success, "flash-totp-removed"))
+}
