@@ -604,3 +604,43 @@ async fn with_everyone_required_an_application_gets_no_login_until_a_factor_is_s
     let r = crate::rp::answer_consent(&app, &consent, "allow").await;
     assert!(location_params(&r).contains_key("code"), "{}", location(&r));
 }
+
+#[tokio::test]
+async fn confirming_it_is_you_asks_for_the_code_too() {
+    let app = TestApp::spawn().await;
+    let (b, secret, _) = enrolled(&app, "minsu@example.com").await;
+    password_step(&b, "minsu@example.com").await;
+    assert_eq!(
+        code_step(&b, "totp", &code_now(&app, &secret))
+            .await
+            .status(),
+        303
+    );
+    let id = user_id(&app).await;
+    let before = app.state.store.sessions_of_user(id).await.unwrap();
+    assert_eq!(before.len(), 1);
+
+    app.clock.advance_secs(20 * 60);
+    let r = b
+        .submit(
+            "/login?reauth=1&next=/account/sessions",
+            "/login",
+            &[
+                ("identifier", "minsu@example.com"),
+                ("password", PASSWORD),
+                ("reauth", "1"),
+                ("next", "/account/sessions"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), STEP, "the password alone does not confirm");
+    let after = app.state.store.sessions_of_user(id).await.unwrap();
+    assert_eq!(after[0].auth_time, before[0].auth_time, "not renewed yet");
+    let r = code_step(&b, "totp", &code_now(&app, &secret)).await;
+    assert_eq!(location(&r), "/account/sessions");
+    let after = app.state.store.sessions_of_user(id).await.unwrap();
+    assert_eq!(after.len(), 1, "the same session continues");
+    assert_eq!(after[0].sid, before[0].sid);
+    assert!(after[0].auth_time > before[0].auth_time);
+    assert_eq!(after[0].amr, "pwd otp mfa");
+}

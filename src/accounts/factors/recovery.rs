@@ -7,8 +7,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::Factors;
-use super::totp::{back, refused, tell};
-use crate::accounts::portal::current_password_ok;
+use super::totp::{back, tell, wrong_password};
 use crate::domain::next_path::safe_next;
 use crate::domain::password::Password;
 use crate::domain::recovery_code::RecoveryCode;
@@ -77,23 +76,9 @@ pub async fn renew(
     if !Factors::of(&state, user.user_id).await?.any() {
         return Ok(back(&state, FlashKind::Info, "flash-recovery-needs-factor"));
     }
-    if !current_password_ok(&state, user, &form.renew_password).await? {
-        audit::record(
-            &state,
-            "factor.refused",
-            Some(user.user_id),
-            &client,
-            "wrong_password",
-        )
-        .await;
-        return refused(
-            &state,
-            &ctx,
-            user,
-            ("renew_password", "error-password-wrong"),
-            "",
-        )
-        .await;
+    let typed = ("renew_password", &form.renew_password);
+    if let Some(page) = wrong_password(&state, &ctx, (user, &client), typed, "").await? {
+        return Ok(page);
     }
     tell(&state, &ctx, user, FactorChange::RecoveryCodesRenewed).await?;
     issue(&state, &ctx, user, &client, "flash-recovery-renewed", "").await

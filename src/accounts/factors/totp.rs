@@ -61,6 +61,24 @@ pub(super) async fn refused(
     security::render(state, ctx, user, &errors, next).await
 }
 
+/// Checks the password typed into `field` on the security page: `None` when it is right,
+/// else the page again with the error under the field (the attempt audited and counted).
+pub(super) async fn wrong_password(
+    state: &AppState,
+    ctx: &PageCtx,
+    (user, client): (&User, &ClientInfo),
+    (field, typed): (&'static str, &Password),
+    next: &str,
+) -> Result<Option<Response>, PageError> {
+    if current_password_ok(state, user, typed).await? {
+        return Ok(None);
+    }
+    let id = Some(user.user_id);
+    audit::record(state, "factor.refused", id, client, "wrong_password").await;
+    let page = refused(state, ctx, user, (field, "error-password-wrong"), next).await?;
+    Ok(Some(page))
+}
+
 /// Mails the person about a change to their factors.
 pub(super) async fn tell(
     state: &AppState,
@@ -85,23 +103,9 @@ pub async fn start(
     PageForm(form): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
     let user = &auth.user;
-    if !current_password_ok(&state, user, &form.current_password).await? {
-        audit::record(
-            &state,
-            "factor.refused",
-            Some(user.user_id),
-            &client,
-            "wrong_password",
-        )
-        .await;
-        return refused(
-            &state,
-            &ctx,
-            user,
-            ("current_password", "error-password-wrong"),
-            &form.next,
-        )
-        .await;
+    let typed = ("current_password", &form.current_password);
+    if let Some(page) = wrong_password(&state, &ctx, (user, &client), typed, &form.next).await? {
+        return Ok(page);
     }
     let secret = TotpSecret::generate();
     let sealed = seal_secret(&state, user.user_id, &secret)?;
@@ -216,23 +220,9 @@ pub async fn remove(
         .await;
         return Ok(back(&state, FlashKind::Info, "flash-totp-cancelled"));
     }
-    if !current_password_ok(&state, user, &form.remove_password).await? {
-        audit::record(
-            &state,
-            "factor.refused",
-            Some(user.user_id),
-            &client,
-            "wrong_password",
-        )
-        .await;
-        return refused(
-            &state,
-            &ctx,
-            user,
-            ("remove_password", "error-password-wrong"),
-            "",
-        )
-        .await;
+    let typed = ("remove_password", &form.remove_password);
+    if let Some(page) = wrong_password(&state, &ctx, (user, &client), typed, "").await? {
+        return Ok(page);
     }
     state.store.remove_factors(user.user_id).await?;
     audit::record(
