@@ -90,6 +90,7 @@ admin-client-redirect-uris-hint = One per line, compared exactly. https, or http
 admin-client-logout-uris = Post-logout redirect URIs (one per line)
 admin-client-public-label = Public client: a single-page or native app that cannot keep a secret (PKCE is then required)
 admin-client-first-party-label = First-party: our own application, no consent page
+admin-client-require-mfa-label = Two-step login required: people log in with a password and a code for this application
 admin-client-pkce-label = Require PKCE (recommended)
 admin-client-grants = Grant types
 admin-client-scopes = Scopes it may ask for

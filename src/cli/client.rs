@@ -78,6 +78,9 @@ pub struct UpdateArgs {
     /// A confidential client need not use PKCE (a public client always must).
     #[arg(long, conflicts_with = "require_pkce")]
     no_require_pkce: bool,
+    /// One-factor logins are enough for the application again.
+    #[arg(long, conflicts_with = "require_mfa")]
+    no_require_mfa: bool,
     /// Print the changed client as one JSON object (as `client show --json`).
     #[arg(long)]
     json: bool,
@@ -109,6 +112,10 @@ struct Settings {
     /// Require PKCE from a confidential client too.
     #[arg(long)]
     require_pkce: bool,
+    /// Accept only logins with two factors: people without a second factor set one up first,
+    /// and a one-factor session goes through the second step.
+    #[arg(long)]
+    require_mfa: bool,
     /// RS256 (the default, also for "") or ES256.
     #[arg(long, value_name = "ALG")]
     id_token_alg: Option<String>,
@@ -153,6 +160,7 @@ impl Settings {
         }
         spec.first_party |= self.first_party;
         spec.require_pkce |= self.require_pkce;
+        spec.require_mfa |= self.require_mfa;
     }
 }
 
@@ -270,7 +278,8 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
     let nothing_given = u.name.is_none()
         && u.settings == Settings::default()
         && !u.no_first_party
-        && !u.no_require_pkce;
+        && !u.no_require_pkce
+        && !u.no_require_mfa;
     if nothing_given {
         return fail(
             "nothing to change: give the flags to change (see `daemun client update --help`)",
@@ -291,6 +300,7 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
     u.settings.apply(&mut spec);
     spec.first_party &= !u.no_first_party;
     spec.require_pkce &= !u.no_require_pkce;
+    spec.require_mfa &= !u.no_require_mfa;
     let new = match registration::update(store, id, &spec, now).await {
         Ok(Some(c)) => c,
         Ok(None) => return fail(format!("no client has the id {id}")),
@@ -333,6 +343,7 @@ fn describe(c: &Client) -> serde_json::Value {
         "public": c.is_public(),
         "require_pkce": c.require_pkce,
         "first_party": c.first_party,
+        "require_mfa": c.require_mfa,
         "id_token_signed_response_alg": c.id_token_alg,
         "logo_uri": c.logo_uri,
         "client_uri": c.home_uri,

@@ -98,6 +98,8 @@ pub struct Client {
     pub require_pkce: bool,
     /// A trusted application of the same organisation: no consent page.
     pub first_party: bool,
+    /// Accepts only logins with two factors (`urn:daemun:acr:mfa`).
+    pub require_mfa: bool,
     pub id_token_alg: String,
     /// Empty when not set.
     pub logo_uri: String,

@@ -19,6 +19,8 @@ pub struct ClientSpec {
     pub public: bool,
     /// Skips the consent page.
     pub first_party: bool,
+    /// Accepts only logins with two factors.
+    pub require_mfa: bool,
     /// Empty: `authorization_code refresh_token`.
     pub grant_types: Vec<String>,
     /// Empty: every supported scope.
@@ -48,6 +50,7 @@ impl ClientSpec {
             post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
             public: c.is_public(),
             first_party: c.first_party,
+            require_mfa: c.require_mfa,
             grant_types: c
                 .grant_types
                 .iter()
@@ -240,6 +243,7 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
         auth_methods: auth,
         require_pkce: spec.public || spec.require_pkce,
         first_party: spec.first_party,
+        require_mfa: spec.require_mfa,
         id_token_alg: alg,
         logo_uri: url(&spec.logo_uri, "--logo-uri")?,
         home_uri: url(&spec.home_uri, "--home-uri")?,

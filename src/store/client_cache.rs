@@ -81,6 +81,7 @@ mod tests {
             auth_methods: vec![],
             require_pkce: true,
             first_party: false,
+            require_mfa: false,
             id_token_alg: "RS256".into(),
             logo_uri: String::new(),
             home_uri: String::new(),

@@ -22,6 +22,7 @@ struct ClientRow {
     token_endpoint_auth_method: String,
     require_pkce: bool,
     first_party: bool,
+    require_mfa: bool,
     id_token_alg: String,
     logo_uri: String,
     home_uri: String,
@@ -52,6 +53,7 @@ impl From<ClientRow> for Client {
             secret_hash: r.secret_hash,
             require_pkce: r.require_pkce,
             first_party: r.first_party,
+            require_mfa: r.require_mfa,
             id_token_alg: r.id_token_alg,
             logo_uri: r.logo_uri,
             home_uri: r.home_uri,
@@ -89,6 +91,7 @@ impl From<&Client> for ClientRow {
             token_endpoint_auth_method: joined(&c.auth_methods, AuthMethod::as_str),
             require_pkce: c.require_pkce,
             first_party: c.first_party,
+            require_mfa: c.require_mfa,
             id_token_alg: c.id_token_alg.clone(),
             logo_uri: c.logo_uri.clone(),
             home_uri: c.home_uri.clone(),
@@ -104,7 +107,7 @@ macro_rules! client_columns {
     () => {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
          token_endpoint_auth_method, require_pkce, first_party, id_token_alg, logo_uri, home_uri, \
-         created_at, updated_at"
+         created_at, updated_at, require_mfa"
     };
 }
 
@@ -114,7 +117,7 @@ impl Store {
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         );
         execute_count!(
             self,
@@ -134,6 +137,7 @@ impl Store {
             &c.home_uri,
             c.created_at,
             c.updated_at,
+            c.require_mfa,
         )
         .map_err(map_err)?;
         self.clients.forget(&c.client_id);
@@ -216,7 +220,8 @@ impl Store {
         const SQL: &str = "UPDATE client SET name = $2, redirect_uris = $3, \
              post_logout_redirect_uris = $4, grant_types = $5, scopes = $6, \
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
-             id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13 \
+             id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13, \
+             require_mfa = $14 \
              WHERE client_id = $1";
         let n = execute_count!(
             self,
@@ -234,6 +239,7 @@ impl Store {
             &c.logo_uri,
             &c.home_uri,
             c.updated_at,
+            c.require_mfa,
         )?;
         self.clients.forget(&c.client_id);
         Ok(n > 0)

@@ -246,6 +246,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
                 ("redirect_uris", "https://svc.example/callback"),
                 ("post_logout_redirect_uris", "https://svc.example/"),
                 ("first_party", "1"),
+                ("require_mfa", "1"),
                 ("grant_authorization_code", "1"),
                 ("grant_refresh_token", "1"),
                 ("grant_client_credentials", "1"),
@@ -263,7 +264,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
     assert_eq!(after.name, "Service 2");
     assert_eq!(after.redirect_uris, ["https://svc.example/callback"]);
     assert_eq!(after.post_logout_redirect_uris, ["https://svc.example/"]);
-    assert!(after.first_party && !after.require_pkce);
+    assert!(after.first_party && after.require_mfa && !after.require_pkce);
     assert_eq!(after.scopes.to_string(), "openid email");
     assert_eq!(after.auth_methods, [AuthMethod::ClientSecretBasic]);
     assert_eq!(

@@ -179,18 +179,21 @@ async fn each_repeatable_flag_replaces_its_whole_list() {
 }
 
 #[tokio::test]
-async fn first_party_and_pkce_are_switched_on_and_off() {
+async fn first_party_pkce_and_two_factors_are_switched_on_and_off() {
     let f = Fixture::new(ADD).await;
     f.changes_exactly(&["--first-party"], json!({ "first_party": true }));
     f.changes_exactly(&["--no-first-party"], json!({ "first_party": false }));
     f.changes_exactly(&["--require-pkce"], json!({ "require_pkce": true }));
     f.changes_exactly(&["--no-require-pkce"], json!({ "require_pkce": false }));
+    f.changes_exactly(&["--require-mfa"], json!({ "require_mfa": true }));
+    f.changes_exactly(&["--no-require-mfa"], json!({ "require_mfa": false }));
 
     // Giving both forms is a usage error (exit code 2), and changes nothing.
     let before = f.show();
     for both in [
         ["--first-party", "--no-first-party"],
         ["--require-pkce", "--no-require-pkce"],
+        ["--require-mfa", "--no-require-mfa"],
     ] {
         let out = daemun(f.dir.path(), &f.db)
             .args(["client", "update", &f.id])
