@@ -61,6 +61,7 @@ pub fn routes(state: AppState) -> Router {
             post(login::login),
             Some(Group::Login),
         )
+        .view("/login/step-up", get(second_step::step_up))
         .form(
             second_step::PATH,
             get(second_step::page),

@@ -1,4 +1,5 @@
 //! Pure types and rules of the product: no I/O, no web or database crates.
+pub mod acr;
 pub mod client;
 pub mod client_address;
 pub mod clock;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::*;
+use crate::domain::acr::Level;
 use crate::domain::client::{AUTH_METHODS, GRANT_TYPES};
 use crate::http::AppState;
 use crate::i18n::Lang;
@@ -33,6 +34,7 @@ pub fn document(issuer: &str) -> serde_json::Value {
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "claims_supported": CLAIMS_SUPPORTED,
+        "acr_values_supported": Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,

@@ -1,18 +1,20 @@
 //! ID tokens (OIDC Core §2, §3.1.3.6): signed with the client's algorithm by the current key,
 //! with `at_hash` over the access token issued beside it, `sid` for logout, and the profile and
-//! email claims of the granted scopes.
+//! email claims of the granted scopes, and how the person logged in (`amr`, `acr`).
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
     CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
-    AccessToken, AdditionalClaims, Audience, AuthenticationMethodReference, ClientId, EndUserEmail,
-    EndUserFamilyName, EndUserGivenName, EndUserName, EndUserUsername, IdToken, IdTokenClaims,
-    IssuerUrl, LanguageTag, LocalizedClaim, Nonce, StandardClaims, SubjectIdentifier,
+    AccessToken, AdditionalClaims, Audience, AuthenticationContextClass,
+    AuthenticationMethodReference, ClientId, EndUserEmail, EndUserFamilyName, EndUserGivenName,
+    EndUserName, EndUserUsername, IdToken, IdTokenClaims, IssuerUrl, LanguageTag, LocalizedClaim,
+    Nonce, StandardClaims, SubjectIdentifier,
 };
 use serde::{Deserialize, Serialize};
 
 use super::claims::has_scope;
+use crate::domain::acr::Level;
 use crate::domain::clock::{Millis, SECOND};
 use crate::domain::user::User;
 use crate::http::AppState;
@@ -112,7 +114,11 @@ pub fn sign(state: &AppState, input: &IdTokenInput<'_>) -> Result<String, IdToke
     .set_auth_time(Some(time(input.auth_time)))
     .set_nonce(input.nonce.map(|n| Nonce::new(n.to_owned())))
     .set_authorized_party(Some(ClientId::new(input.client_id.to_owned())))
-    .set_auth_method_refs((!amr.is_empty()).then_some(amr));
+    .set_auth_method_refs((!amr.is_empty()).then_some(amr))
+    // OIDC Core §2: the level the login reached, from the methods it used.
+    .set_auth_context_ref(Some(AuthenticationContextClass::new(
+        Level::of_amr(input.amr).as_str().to_owned(),
+    )));
     let token = DaemunIdToken::new(
         claims,
         &key,

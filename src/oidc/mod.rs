@@ -30,7 +30,7 @@ pub const END_SESSION_PATH: &str = "/end_session";
 pub const SCOPES_SUPPORTED: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 /// Claims Daemun can release.
-pub const CLAIMS_SUPPORTED: [&str; 18] = [
+pub const CLAIMS_SUPPORTED: [&str; 19] = [
     "sub",
     "iss",
     "aud",
@@ -41,6 +41,7 @@ pub const CLAIMS_SUPPORTED: [&str; 18] = [
     "azp",
     "at_hash",
     "amr",
+    "acr",
     "sid",
     "name",
     "given_name",

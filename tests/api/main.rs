@@ -50,6 +50,7 @@ mod security;
 mod signup;
 mod smtp;
 mod snapshot;
+mod step_up;
 mod store;
 mod store_factors;
 mod token_writer;

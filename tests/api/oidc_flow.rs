@@ -148,6 +148,11 @@ async fn confidential_client_full_flow_with_client_secret_basic() {
     assert!(payload["sid"].is_string(), "sid for logout: {payload}");
     assert_eq!(payload["azp"], rp.id.as_str());
     assert_eq!(payload["amr"], serde_json::json!(["pwd"]));
+    assert_eq!(
+        claims.auth_context_ref().map(|c| c.as_str()),
+        Some("urn:daemun:acr:pwd"),
+        "one factor"
+    );
     let exp = payload["exp"].as_i64().unwrap();
     assert!(exp < 10_000_000_000, "seconds, not milliseconds");
 
@@ -360,4 +365,9 @@ async fn a_login_with_a_second_factor_names_its_methods_in_amr() {
         .map(|m| m.as_str())
         .collect();
     assert_eq!(amr, ["pwd", "otp", "mfa"]);
+    assert_eq!(
+        claims.auth_context_ref().map(|c| c.as_str()),
+        Some("urn:daemun:acr:mfa"),
+        "two factors"
+    );
 }

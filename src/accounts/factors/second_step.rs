@@ -5,7 +5,7 @@
 //! Every attempt counts toward the account's one lock-out counter (the password's), and the
 //! counter is cleared only when the whole login succeeds: knowing the password does not buy
 //! fresh guesses at the code.
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -16,6 +16,7 @@ use crate::accounts::finished;
 use crate::accounts::lockout;
 use crate::accounts::mailing;
 use crate::domain::clock::{MINUTE, Millis};
+use crate::domain::next_path::safe_next;
 use crate::domain::recovery_code::RecoveryCode;
 use crate::domain::secret::SecretToken;
 use crate::domain::totp::Check;
@@ -23,7 +24,7 @@ use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::cookies;
 use crate::http::flash::{self, FlashKind};
-use crate::http::session::MaybeUser;
+use crate::http::session::{CurrentUser, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
 use crate::mail::message::{FactorChange, MailKind};
 use crate::store::login_guard::{self, Attempt};
@@ -75,6 +76,44 @@ pub async fn begin(
         Some(PENDING_FOR / 1000),
     );
     Ok(resp)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StepUpQuery {
+    next: String,
+}
+
+/// `GET /login/step-up?next=…`: an application needs two factors from someone logged in
+/// with one. They take the second step without typing the password again; once it is done,
+/// the same session (same `sid`) carries `otp mfa` and a new `auth_time`. Without a second
+/// factor they are sent to set one up first, and on to `next` after.
+pub async fn step_up(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    client: ClientInfo,
+    Query(q): Query<StepUpQuery>,
+) -> Result<Response, PageError> {
+    let next = safe_next(&q.next).unwrap_or("/account");
+    if !Factors::of(&state, auth.user.user_id).await?.any() {
+        let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        return Ok(Redirect::to(&format!("{}?next={next}", super::security::PATH)).into_response());
+    }
+    let amr: Vec<&str> = auth
+        .session
+        .amr
+        .split_whitespace()
+        .filter(|m| !matches!(*m, "otp" | "mfa"))
+        .collect();
+    begin(
+        &state,
+        &auth.user,
+        &amr,
+        auth.session.remember,
+        next,
+        &client,
+    )
+    .await
 }
 
 /// The pending login this browser's cookie names, if it is still live.

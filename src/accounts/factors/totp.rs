@@ -17,7 +17,7 @@ use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm};
-use crate::http::session::CurrentUser;
+use crate::http::session::{self, CurrentUser};
 use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::mail::message::{FactorChange, MailKind};
 
@@ -185,13 +185,33 @@ pub async fn confirm(
     tell(&state, &ctx, user, FactorChange::TotpAdded).await?;
     // The first second factor comes with recovery codes; an app set up again after its
     // removal gets new ones, since the removal took the old ones.
-    if factors.recovery_left == 0 {
-        return recovery::issue(&state, &ctx, user, &client, "flash-totp-on", &form.next).await;
+    let mut resp = if factors.recovery_left == 0 {
+        recovery::issue(&state, &ctx, user, &client, "flash-totp-on", &form.next).await?
+    } else if let Some(next) = safe_next(&form.next) {
+        Redirect::to(next).into_response()
+    } else {
+        back(&state, FlashKind::Success, "flash-totp-on")
+    };
+    // The code just typed is a second factor: from now on this session counts as a two-step
+    // login (same sid, new auth_time), so an application waiting for one need not ask again.
+    let mut amr: Vec<&str> = auth.session.amr.split_whitespace().collect();
+    for method in ["otp", "mfa"] {
+        if !amr.contains(&method) {
+            amr.push(method);
+        }
     }
-    if let Some(next) = safe_next(&form.next) {
-        return Ok(Redirect::to(next).into_response());
-    }
-    Ok(back(&state, FlashKind::Success, "flash-totp-on"))
+    let remember = auth.session.remember;
+    session::start(
+        &state,
+        &mut resp,
+        Some(&auth),
+        user,
+        &amr,
+        remember,
+        &client,
+    )
+    .await?;
+    Ok(resp)
 }
 
 /// `POST /account/security/totp/remove`: removes the app and the recovery codes. An app

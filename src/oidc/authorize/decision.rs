@@ -2,6 +2,7 @@
 //! by its resumption after login, and by the consent page before it shows or accepts anything,
 //! so that no path skips a fresh login or answers for the wrong person.
 use crate::config::SecondFactorPolicy;
+use crate::domain::acr::Level;
 use crate::domain::clock::{Millis, SECOND};
 use crate::domain::scope::Scopes;
 use crate::http::AppState;
@@ -22,8 +23,12 @@ pub enum Step {
     WrongPerson,
     /// The `id_token_hint` is not an ID token of this provider.
     BadHint,
-    /// Set up a second factor first (`accounts.require_second_factor = "everyone"`).
+    /// Set up a second factor first (`accounts.require_second_factor = "everyone"`, or the
+    /// application needs two factors from someone who has only a password).
     SecondFactor,
+    /// Take the second step: the application needs two factors (`acr_values`, or the client
+    /// requires them) and the session has one.
+    StepUp,
     /// Allow the application on the consent page.
     Consent,
     /// Nothing: issue the code.
@@ -58,16 +63,32 @@ pub async fn next_step(
         return Step::Reauth;
     }
     // A store failure holds the login back rather than assume a factor.
-    if state.config.accounts.require_second_factor == SecondFactorPolicy::Everyone
-        && !has_second_factor(state, auth).await.unwrap_or(false)
-    {
-        return Step::SecondFactor;
+    let everyone = state.config.accounts.require_second_factor == SecondFactorPolicy::Everyone;
+    let short = wanted_level(req) > Level::of_amr(&auth.session.amr);
+    if everyone || short {
+        if !has_second_factor(state, auth).await.unwrap_or(false) {
+            return Step::SecondFactor;
+        }
+        if short {
+            return Step::StepUp;
+        }
     }
     // A store failure asks for consent rather than assume it.
     if needs_consent(state, req, auth).await.unwrap_or(true) {
         return Step::Consent;
     }
     Step::Ready
+}
+
+/// The level the request needs: what `acr_values` asks for, and two factors for a client that
+/// requires them.
+pub fn wanted_level(req: &AuthRequest) -> Level {
+    let client = if req.target.client.require_mfa {
+        Level::Mfa
+    } else {
+        Level::Pwd
+    };
+    req.acr.map_or(client, |asked| asked.max(client))
 }
 
 /// Whether a login at `auth_time` is older than `max_age` seconds. A `max_age` too large to

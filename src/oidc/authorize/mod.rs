@@ -130,6 +130,16 @@ async fn decide(
             ErrorCode::InteractionRequired,
             "the person must set up a second factor first",
         ),
+        Step::StepUp if req.prompt.none => interaction(
+            ErrorCode::InteractionRequired,
+            "the login needs a second factor (acr_values, or the client requires two factors)",
+        ),
+        Step::StepUp => {
+            park_and_go(state, &req, pending, |id| {
+                format!("/login/step-up?next={RESUME_PREFIX}{id}")
+            })
+            .await
+        }
         Step::SecondFactor => {
             park_and_go(state, &req, pending, |id| {
                 format!("/account/security?next={RESUME_PREFIX}{id}")

@@ -5,6 +5,7 @@
 //! errors go back to the (now trusted) redirect URI.
 use std::sync::Arc;
 
+use crate::domain::acr::Level;
 use crate::domain::client::Client;
 use crate::domain::client::{GrantType, redirect_uri_matches};
 use crate::domain::pkce;
@@ -16,7 +17,7 @@ use crate::oidc::params::param;
 use crate::store::Store;
 
 /// Parameters that may appear at most once (RFC 6749 §3.1).
-pub const SINGLE: [&str; 16] = [
+pub const SINGLE: [&str; 17] = [
     "client_id",
     "redirect_uri",
     "response_type",
@@ -28,6 +29,7 @@ pub const SINGLE: [&str; 16] = [
     "code_challenge_method",
     "prompt",
     "max_age",
+    "acr_values",
     "login_hint",
     "ui_locales",
     "id_token_hint",
@@ -75,6 +77,9 @@ pub struct AuthRequest {
     pub prompt: Prompt,
     /// Seconds (OIDC Core §3.1.2.1).
     pub max_age: Option<i64>,
+    /// The level `acr_values` asks for, when it names one Daemun knows (OIDC Core §3.1.2.1;
+    /// values it does not know are ignored, the parameter being voluntary).
+    pub acr: Option<Level>,
     /// The raw ID token the application sent to say who it thinks is logged in.
     pub id_token_hint: Option<String>,
     /// The parameters Daemun understands, as they came: what a parked request stores, so an
@@ -335,6 +340,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         code_challenge: challenge,
         prompt,
         max_age,
+        acr: param(params, "acr_values").and_then(Level::wanted),
         id_token_hint: param(params, "id_token_hint").map(str::to_owned),
         parked,
     })
