@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod keys;
 pub mod mail;
 pub mod oidc;
+pub mod outbound;
 #[cfg(test)]
 pub(crate) mod proptest_config;
 pub mod store;

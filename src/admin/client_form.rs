@@ -21,6 +21,8 @@ pub struct ClientForm {
     pub first_party: String,
     pub require_mfa: String,
     pub require_pkce: String,
+    pub backchannel_logout_uri: String,
+    pub backchannel_logout_session_required: String,
     pub grant_authorization_code: String,
     pub grant_refresh_token: String,
     pub grant_client_credentials: String,
@@ -73,6 +75,8 @@ impl ClientForm {
             public: on(s.public),
             first_party: on(s.first_party),
             require_mfa: on(s.require_mfa),
+            backchannel_logout_uri: s.backchannel_logout_uri.unwrap_or_default(),
+            backchannel_logout_session_required: on(s.backchannel_logout_session_required),
             require_pkce: on(s.require_pkce),
             auth_method: s.auth_method.unwrap_or_default(),
             id_token_alg: s.id_token_alg.unwrap_or_default(),
@@ -153,6 +157,10 @@ impl ClientForm {
             public: !self.public.is_empty(),
             first_party: !self.first_party.is_empty(),
             require_mfa: !self.require_mfa.is_empty(),
+            backchannel_logout_uri: text(&self.backchannel_logout_uri),
+            backchannel_logout_session_required: !self
+                .backchannel_logout_session_required
+                .is_empty(),
             grant_types: grants,
             scopes,
             auth_method: text(&self.auth_method),
@@ -172,6 +180,8 @@ impl ClientForm {
             public => !self.public.is_empty(),
             first_party => !self.first_party.is_empty(),
             require_mfa => !self.require_mfa.is_empty(),
+            backchannel_logout_uri => self.backchannel_logout_uri.clone(),
+            backchannel_logout_session_required => !self.backchannel_logout_session_required.is_empty(),
             require_pkce => !self.require_pkce.is_empty(),
             grants => self.grants(),
             scopes => self.scopes(),
@@ -213,6 +223,7 @@ pub fn refusal(e: &RegistrationError, lang: Lang) -> Option<(&'static str, Strin
         RegistrationError::Alg(_) => ("id_token_alg", "admin-client-error-alg"),
         RegistrationError::Url("--logo-uri") => ("logo_uri", "admin-client-error-https"),
         RegistrationError::Url(_) => ("home_uri", "admin-client-error-https"),
+        RegistrationError::BackchannelUri(e) => ("backchannel_logout_uri", uri_problem(e)),
         RegistrationError::Store(_) => return None,
     };
     Some((field, i18n::t(lang, key)))

@@ -26,6 +26,8 @@ use crate::keys::Kek;
 use crate::keys::keyring::KeyRing;
 use crate::mail::{Mailer, worker};
 use crate::oidc;
+use crate::outbound::Http;
+use crate::outbound::sender::{self, Sender};
 use crate::store::Store;
 use crate::templates::Templates;
 
@@ -186,7 +188,7 @@ impl App {
         self.shutdown.clone()
     }
 
-    /// Serves until shutdown, with the outbox sender and the janitor running beside it.
+    /// Serves until shutdown, with the mail and outbound senders and the janitor beside it.
     pub async fn serve(self) -> std::io::Result<()> {
         let s = self.state.clone();
         let stop = self.shutdown.clone();
@@ -197,6 +199,21 @@ impl App {
             s.config.mail.clone(),
             s.mail_wake.clone(),
             s.metrics.clone(),
+            stop.clone(),
+        ));
+        // Back-channel URIs are registered by administrators (command line, console), so a
+        // target on a private network is allowed: the application may well live there.
+        let timeout = Duration::from_secs(s.config.outbound.timeout_secs);
+        let http = Http::new(timeout, false).map_err(std::io::Error::other)?;
+        let outbound = tokio::spawn(sender::run(
+            Sender {
+                store: s.store.clone(),
+                keys: s.keys.clone(),
+                http,
+                clock: s.clock.clone(),
+                config: s.config.outbound.clone(),
+                issuer: s.config.issuer().to_owned(),
+            },
             stop.clone(),
         ));
         let janitor = tokio::spawn(janitor(s.clone(), stop.clone()));
@@ -224,6 +241,7 @@ impl App {
         serve::serve(self.listener, self.router, stop.clone(), limits).await;
         let _ = scraper.await;
         let _ = sender.await;
+        let _ = outbound.await;
         let _ = janitor.await;
         let _ = refresher.await;
         s.store.close().await;

@@ -81,6 +81,9 @@ pub struct UpdateArgs {
     /// One-factor logins are enough for the application again.
     #[arg(long, conflicts_with = "require_mfa")]
     no_require_mfa: bool,
+    /// Logout tokens need not carry the session id.
+    #[arg(long, conflicts_with = "backchannel_logout_session_required")]
+    no_backchannel_logout_session_required: bool,
     /// Print the changed client as one JSON object (as `client show --json`).
     #[arg(long)]
     json: bool,
@@ -125,6 +128,13 @@ struct Settings {
     /// The application's home page, an https URL ("" for none).
     #[arg(long, value_name = "URL")]
     home_uri: Option<String>,
+    /// Where Daemun posts a logout token when a session the application took part in ends
+    /// (OpenID Connect Back-Channel Logout; https, or http on localhost; "" for none).
+    #[arg(long, value_name = "URI")]
+    backchannel_logout_uri: Option<String>,
+    /// The application needs the session id (`sid`) in logout tokens.
+    #[arg(long)]
+    backchannel_logout_session_required: bool,
 }
 
 impl Settings {
@@ -152,6 +162,10 @@ impl Settings {
             (self.id_token_alg, &mut spec.id_token_alg),
             (self.logo_uri, &mut spec.logo_uri),
             (self.home_uri, &mut spec.home_uri),
+            (
+                self.backchannel_logout_uri,
+                &mut spec.backchannel_logout_uri,
+            ),
         ];
         for (given, value) in values {
             if let Some(v) = given {
@@ -161,6 +175,7 @@ impl Settings {
         spec.first_party |= self.first_party;
         spec.require_pkce |= self.require_pkce;
         spec.require_mfa |= self.require_mfa;
+        spec.backchannel_logout_session_required |= self.backchannel_logout_session_required;
     }
 }
 
@@ -279,7 +294,8 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
         && u.settings == Settings::default()
         && !u.no_first_party
         && !u.no_require_pkce
-        && !u.no_require_mfa;
+        && !u.no_require_mfa
+        && !u.no_backchannel_logout_session_required;
     if nothing_given {
         return fail(
             "nothing to change: give the flags to change (see `daemun client update --help`)",
@@ -301,6 +317,7 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
     spec.first_party &= !u.no_first_party;
     spec.require_pkce &= !u.no_require_pkce;
     spec.require_mfa &= !u.no_require_mfa;
+    spec.backchannel_logout_session_required &= !u.no_backchannel_logout_session_required;
     let new = match registration::update(store, id, &spec, now).await {
         Ok(Some(c)) => c,
         Ok(None) => return fail(format!("no client has the id {id}")),
@@ -344,6 +361,8 @@ fn describe(c: &Client) -> serde_json::Value {
         "require_pkce": c.require_pkce,
         "first_party": c.first_party,
         "require_mfa": c.require_mfa,
+        "backchannel_logout_uri": c.backchannel_logout_uri,
+        "backchannel_logout_session_required": c.backchannel_logout_session_required,
         "id_token_signed_response_alg": c.id_token_alg,
         "logo_uri": c.logo_uri,
         "client_uri": c.home_uri,

@@ -109,6 +109,28 @@ impl Config {
                 "a number of seconds above 0",
             ));
         }
+        let o = &self.outbound;
+        if o.timeout_secs == 0 || o.timeout_secs > 60 {
+            return Err(bad(
+                "outbound.timeout_secs",
+                o.timeout_secs,
+                "1 to 60 (seconds)",
+            ));
+        }
+        if o.retry_base_ms < 10 {
+            return Err(bad(
+                "outbound.retry_base_ms",
+                o.retry_base_ms,
+                "at least 10 (milliseconds)",
+            ));
+        }
+        if !(1..=24 * 7).contains(&o.give_up_hours) {
+            return Err(bad(
+                "outbound.give_up_hours",
+                o.give_up_hours,
+                "1 to 168 (hours)",
+            ));
+        }
         if m.retry_base_ms < 10 {
             return Err(bad(
                 "mail.retry_base_ms",

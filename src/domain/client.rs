@@ -100,6 +100,11 @@ pub struct Client {
     pub first_party: bool,
     /// Accepts only logins with two factors (`urn:daemun:acr:mfa`).
     pub require_mfa: bool,
+    /// Where a logout token is POSTed when a session it took part in ends (OpenID Connect
+    /// Back-Channel Logout 1.0); empty for none.
+    pub backchannel_logout_uri: String,
+    /// The client needs `sid` in logout tokens (Daemun always sends it).
+    pub backchannel_logout_session_required: bool,
     pub id_token_alg: String,
     /// Empty when not set.
     pub logo_uri: String,

@@ -44,7 +44,8 @@ pub fn document(issuer: &str) -> serde_json::Value {
         "claims_locales_supported": Lang::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": false,
-        "backchannel_logout_supported": false,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     })
 }
 

@@ -21,6 +21,9 @@ pub struct ClientSpec {
     pub first_party: bool,
     /// Accepts only logins with two factors.
     pub require_mfa: bool,
+    /// Where logout tokens go (Back-Channel Logout 1.0); `None` for nowhere.
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: bool,
     /// Empty: `authorization_code refresh_token`.
     pub grant_types: Vec<String>,
     /// Empty: every supported scope.
@@ -51,6 +54,8 @@ impl ClientSpec {
             public: c.is_public(),
             first_party: c.first_party,
             require_mfa: c.require_mfa,
+            backchannel_logout_uri: url(&c.backchannel_logout_uri),
+            backchannel_logout_session_required: c.backchannel_logout_session_required,
             grant_types: c
                 .grant_types
                 .iter()
@@ -92,6 +97,8 @@ pub enum RegistrationError {
     Alg(String),
     #[error("{0} must be an https URL")]
     Url(&'static str),
+    #[error("back-channel logout URI: {0}")]
+    BackchannelUri(RedirectUriError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -225,6 +232,15 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
     if Alg::parse(&alg).is_none() {
         return Err(RegistrationError::Alg(alg));
     }
+    // Back-Channel Logout 1.0 §2.2: absolute, no fragment; the redirect URI rules (https, or
+    // http on the loopback host) hold too.
+    let backchannel = match spec.backchannel_logout_uri.as_deref().map(str::trim) {
+        None | Some("") => String::new(),
+        Some(u) => RedirectUri::parse(u)
+            .map_err(RegistrationError::BackchannelUri)?
+            .as_str()
+            .to_owned(),
+    };
     let url = |v: &Option<String>, what: &'static str| -> Result<String, RegistrationError> {
         match v.as_deref().map(str::trim) {
             None | Some("") => Ok(String::new()),
@@ -244,6 +260,8 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
         require_pkce: spec.public || spec.require_pkce,
         first_party: spec.first_party,
         require_mfa: spec.require_mfa,
+        backchannel_logout_uri: backchannel,
+        backchannel_logout_session_required: spec.backchannel_logout_session_required,
         id_token_alg: alg,
         logo_uri: url(&spec.logo_uri, "--logo-uri")?,
         home_uri: url(&spec.home_uri, "--home-uri")?,

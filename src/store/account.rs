@@ -2,6 +2,7 @@
 //! token, deletion. Each change that must be all-or-nothing runs in one transaction, and a
 //! mailed token is spent by a conditional UPDATE inside it, so two uses cannot both succeed.
 use super::email_tokens::{DELETE_UNUSED_TOKENS, SPEND_TOKEN, TokenPurpose};
+use super::outbound::ENQUEUE_BY_USER;
 use super::revocation::{BY_USER, revoke_grants};
 use super::sessions::DELETE_SESSIONS_OF_USER;
 use super::users::SET_PASSWORD_HASH;
@@ -83,6 +84,7 @@ impl Store {
             let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, SET_PASSWORD_HASH, user_id, hash, now)?;
+            execute_count!(on &mut *tx, ENQUEUE_BY_USER, user_id, now)?;
             let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             let resets = TokenPurpose::ResetPassword.as_str();
             execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, resets)?;
@@ -128,6 +130,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(None);
             }
+            execute_count!(on &mut *tx, ENQUEUE_BY_USER, user_id, now)?;
             execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             execute_count!(on &mut *tx, DELETE_UNUSED_TOKENS, user_id, purpose)?;
             revoke_grants!(tx, BY_USER, user_id, now);
@@ -231,6 +234,7 @@ impl Store {
             execute_count!(on &mut *tx, RETIRE, &sub, now)?;
             let unsent_mails = execute_count!(on &mut *tx, MAILS, &email, user_id)?;
             execute_count!(on &mut *tx, TOKENS, user_id)?;
+            execute_count!(on &mut *tx, ENQUEUE_BY_USER, user_id, now)?;
             let sessions = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             for sql in FORGET_GRANTS {
@@ -254,6 +258,7 @@ impl Store {
             let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             execute_count!(on &mut *tx, SET, user_id, now)?;
+            execute_count!(on &mut *tx, ENQUEUE_BY_USER, user_id, now)?;
             let ended = execute_count!(on &mut *tx, DELETE_SESSIONS_OF_USER, user_id)?;
             revoke_grants!(tx, BY_USER, user_id, now);
             tx.commit().await.map(|()| ended)

@@ -82,6 +82,8 @@ mod tests {
             require_pkce: true,
             first_party: false,
             require_mfa: false,
+            backchannel_logout_uri: String::new(),
+            backchannel_logout_session_required: false,
             id_token_alg: "RS256".into(),
             logo_uri: String::new(),
             home_uri: String::new(),

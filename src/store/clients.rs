@@ -23,6 +23,8 @@ struct ClientRow {
     require_pkce: bool,
     first_party: bool,
     require_mfa: bool,
+    backchannel_logout_uri: String,
+    backchannel_logout_session_required: bool,
     id_token_alg: String,
     logo_uri: String,
     home_uri: String,
@@ -54,6 +56,8 @@ impl From<ClientRow> for Client {
             require_pkce: r.require_pkce,
             first_party: r.first_party,
             require_mfa: r.require_mfa,
+            backchannel_logout_uri: r.backchannel_logout_uri,
+            backchannel_logout_session_required: r.backchannel_logout_session_required,
             id_token_alg: r.id_token_alg,
             logo_uri: r.logo_uri,
             home_uri: r.home_uri,
@@ -92,6 +96,8 @@ impl From<&Client> for ClientRow {
             require_pkce: c.require_pkce,
             first_party: c.first_party,
             require_mfa: c.require_mfa,
+            backchannel_logout_uri: c.backchannel_logout_uri.clone(),
+            backchannel_logout_session_required: c.backchannel_logout_session_required,
             id_token_alg: c.id_token_alg.clone(),
             logo_uri: c.logo_uri.clone(),
             home_uri: c.home_uri.clone(),
@@ -107,7 +113,8 @@ macro_rules! client_columns {
     () => {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
          token_endpoint_auth_method, require_pkce, first_party, id_token_alg, logo_uri, home_uri, \
-         created_at, updated_at, require_mfa"
+         created_at, updated_at, require_mfa, backchannel_logout_uri, \
+         backchannel_logout_session_required"
     };
 }
 
@@ -117,7 +124,7 @@ impl Store {
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
         );
         execute_count!(
             self,
@@ -138,6 +145,8 @@ impl Store {
             c.created_at,
             c.updated_at,
             c.require_mfa,
+            &c.backchannel_logout_uri,
+            c.backchannel_logout_session_required,
         )
         .map_err(map_err)?;
         self.clients.forget(&c.client_id);
@@ -221,7 +230,8 @@ impl Store {
              post_logout_redirect_uris = $4, grant_types = $5, scopes = $6, \
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
              id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13, \
-             require_mfa = $14 \
+             require_mfa = $14, backchannel_logout_uri = $15, \
+             backchannel_logout_session_required = $16 \
              WHERE client_id = $1";
         let n = execute_count!(
             self,
@@ -240,6 +250,8 @@ impl Store {
             &c.home_uri,
             c.updated_at,
             c.require_mfa,
+            &c.backchannel_logout_uri,
+            c.backchannel_logout_session_required,
         )?;
         self.clients.forget(&c.client_id);
         Ok(n > 0)

@@ -21,6 +21,7 @@ pub mod factors;
 pub mod grants;
 pub mod janitor;
 pub mod login_guard;
+pub mod outbound;
 pub mod outbox;
 pub mod pending_logins;
 pub mod revocation;

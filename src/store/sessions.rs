@@ -2,6 +2,7 @@
 //! and each row says who, since when, how they proved it, and from where.
 use sqlx::FromRow;
 
+use super::outbound::ENQUEUE_BY_SESSION;
 use super::revocation::{BY_SESSION, revoke_grants};
 use super::users::{UserRow, user_columns};
 use super::{Store, StoreResult, execute_count, on_db};
@@ -44,6 +45,7 @@ macro_rules! end_sessions {
                 .fetch_all(&mut *tx)
                 .await?;
             for (sid,) in &sids {
+                $crate::store::execute_count!(on &mut *tx, ENQUEUE_BY_SESSION, sid, $now)?;
                 revoke_grants!(tx, BY_SESSION, sid, $now);
             }
             tx.commit().await.map(|()| sids.len() as u64)
@@ -151,6 +153,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let ended = execute_count!(on &mut *tx, SQL, user_id, sid)?;
             if ended > 0 {
+                execute_count!(on &mut *tx, ENQUEUE_BY_SESSION, sid, now)?;
                 revoke_grants!(tx, BY_SESSION, sid, now);
             }
             tx.commit().await.map(|()| ended > 0)

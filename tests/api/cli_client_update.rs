@@ -187,6 +187,22 @@ async fn first_party_pkce_and_two_factors_are_switched_on_and_off() {
     f.changes_exactly(&["--no-require-pkce"], json!({ "require_pkce": false }));
     f.changes_exactly(&["--require-mfa"], json!({ "require_mfa": true }));
     f.changes_exactly(&["--no-require-mfa"], json!({ "require_mfa": false }));
+    f.changes_exactly(
+        &["--backchannel-logout-uri", "https://board.example.com/bc"],
+        json!({ "backchannel_logout_uri": "https://board.example.com/bc" }),
+    );
+    f.changes_exactly(
+        &["--backchannel-logout-session-required"],
+        json!({ "backchannel_logout_session_required": true }),
+    );
+    f.changes_exactly(
+        &["--no-backchannel-logout-session-required"],
+        json!({ "backchannel_logout_session_required": false }),
+    );
+    f.changes_exactly(
+        &["--backchannel-logout-uri", ""],
+        json!({ "backchannel_logout_uri": "" }),
+    );
 
     // Giving both forms is a usage error (exit code 2), and changes nothing.
     let before = f.show();
@@ -194,6 +210,10 @@ async fn first_party_pkce_and_two_factors_are_switched_on_and_off() {
         ["--first-party", "--no-first-party"],
         ["--require-pkce", "--no-require-pkce"],
         ["--require-mfa", "--no-require-mfa"],
+        [
+            "--backchannel-logout-session-required",
+            "--no-backchannel-logout-session-required",
+        ],
     ] {
         let out = daemun(f.dir.path(), &f.db)
             .args(["client", "update", &f.id])

@@ -232,7 +232,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_changes_nothin
         ])
         .send();
     let with_session = |path: &str, lang: &str| {
-        reqwest::Client::builder()
+        crate::helpers::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()
@@ -328,7 +328,7 @@ async fn b12_74_75_76_stopping_the_database_gives_translated_503s_changes_nothin
         "/userinfo",
     ];
     let batch = gets.iter().map(|path| {
-        let req = reqwest::Client::builder()
+        let req = crate::helpers::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()

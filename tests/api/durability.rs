@@ -51,7 +51,7 @@ async fn tokens_survive_a_sigkill_right_after_the_response() {
         kek: base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
         issuer: format!("http://127.0.0.1:{port}"),
     };
-    let http = reqwest::Client::builder()
+    let http = crate::helpers::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()

@@ -212,7 +212,7 @@ async fn random_requests_never_cause_a_server_error() {
     let k = known(&app).await;
     // No connection reuse: a connection the server closes (after a 413, say) must not fail
     // the next request sent on it.
-    let client = Client::builder()
+    let client = crate::helpers::client_builder()
         .redirect(Policy::none())
         .pool_max_idle_per_host(0)
         .build()

@@ -92,6 +92,9 @@ pub fn base_config(dir: &std::path::Path, port: u16, db_url: String) -> Config {
     c.mail.poll_interval_ms = 50;
     c.mail.retry_base_ms = 100;
     c.mail.retry_max_secs = 1;
+    c.outbound.poll_interval_ms = 50;
+    c.outbound.retry_base_ms = 100;
+    c.outbound.retry_max_secs = 1;
     c.mail.file_dir = dir.join("mail").display().to_string();
     c.keys.dir = dir.join("keys").display().to_string();
     c.keys.encryption_key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
@@ -294,8 +297,16 @@ impl TestApp {
     }
 }
 
+/// A client builder for tests. The server's outbound client brings reqwest's rustls backend
+/// without a built-in crypto provider, so the process-wide one (aws-lc-rs, as the server
+/// uses) is installed first.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 pub fn new_client() -> Client {
-    Client::builder()
+    crate::helpers::client_builder()
         .cookie_store(true)
         .redirect(Policy::none())
         .build()
@@ -338,7 +349,7 @@ pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
 
 /// A request with exactly this session cookie and nothing else.
 pub async fn get_with_session(app: &TestApp, path: &str, session: &str) -> Response {
-    Client::builder()
+    crate::helpers::client_builder()
         .redirect(Policy::none())
         .build()
         .expect("client")

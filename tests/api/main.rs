@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod admin_clients;
 mod audit;
+mod backchannel;
 mod cli;
 mod cli_client_update;
 mod cli_user;

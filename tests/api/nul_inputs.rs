@@ -7,7 +7,7 @@ use crate::rp::{Rp, client_post};
 async fn nul_characters_in_ids_are_bad_requests_not_outages() {
     let app = TestApp::spawn().await;
     let rp = Rp::register(&app, |_| {}).await;
-    let plain = reqwest::Client::new();
+    let plain = crate::helpers::client_builder().build().unwrap();
     let get = |path: String| plain.get(app.url(&path)).send();
     for path in [
         "/authorize/resume/%00".to_owned(),

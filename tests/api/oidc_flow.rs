@@ -14,7 +14,7 @@ use crate::helpers::*;
 use crate::rp::{Rp, answer_consent};
 
 fn http() -> openidconnect::reqwest::Client {
-    openidconnect::reqwest::Client::builder()
+    crate::helpers::client_builder()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
         .unwrap()

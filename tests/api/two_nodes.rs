@@ -293,7 +293,7 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
         kek: base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
         issuer: format!("http://127.0.0.1:{port_a}"),
     };
-    let http = reqwest::Client::builder()
+    let http = crate::helpers::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
@@ -493,5 +493,52 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
         "node B finishes the login"
     );
     assert_eq!(browser.get(&a, "/account").await.status(), 200);
+
+    // 7. Back-channel logout through both nodes' senders: one delivery per application.
+    let (receiver, url) = crate::backchannel::Receiver::start().await;
+    let v = shared.cli_json(
+        &[
+            "client",
+            "add",
+            "--name",
+            "Listener",
+            "--first-party",
+            "--grant-type",
+            "authorization_code",
+            "--redirect-uri",
+            crate::helpers::REDIRECT_URI,
+            "--backchannel-logout-uri",
+            &url,
+            "--json",
+        ],
+        "",
+    );
+    let listener = Rp::new(
+        &shared.issuer,
+        v["client_id"].as_str().unwrap(),
+        v["client_secret"].as_str().map(str::to_owned),
+    );
+    let code = browser.code(&a, &listener).await;
+    assert_eq!(redeem(&mut browser, &b, &listener, &code).await.0, 200);
+    let csrf = browser.csrf(&b, "/logout").await;
+    assert_eq!(
+        browser
+            .post(&b, "/logout", &[("csrf_token", &csrf)])
+            .await
+            .status(),
+        303
+    );
+    let deadline = Instant::now() + PATIENCE;
+    while receiver.tokens.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "no logout token arrived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Both senders poll every second: give a duplicate three rounds to show.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        receiver.tokens.lock().unwrap().len(),
+        1,
+        "one delivery, by one node"
+    );
     pg.close().await.unwrap();
 }

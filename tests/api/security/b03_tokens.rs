@@ -201,9 +201,15 @@ async fn b3_28_discovery_over_https_names_only_https_endpoints_and_true_features
     for unsupported in [
         "request_parameter_supported",
         "request_uri_parameter_supported",
-        "backchannel_logout_supported",
         "frontchannel_logout_supported",
     ] {
         assert_eq!(d[unsupported], false, "{unsupported}");
+    }
+    // Back-channel logout is delivered (tests/api/backchannel.rs), with `sid`.
+    for supported in [
+        "backchannel_logout_supported",
+        "backchannel_logout_session_supported",
+    ] {
+        assert_eq!(d[supported], true, "{supported}");
     }
 }

@@ -11,7 +11,7 @@ use crate::rp::Rp;
 fn visitor<'a>(app: &'a TestApp, from: &str) -> Browser<'a> {
     let mut headers = HeaderMap::new();
     headers.insert("x-forwarded-for", HeaderValue::from_str(from).unwrap());
-    let client = reqwest::Client::builder()
+    let client = crate::helpers::client_builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
