@@ -1,8 +1,9 @@
 //! The pages: the board (anyone), writing and changing articles (logged in, author only), and
-//! the login, callback and logout routes that call into `auth`.
+//! the login, callback, logout and back-channel logout routes that call into `auth`.
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -311,6 +312,7 @@ pub async fn callback(
         Ok(done) => {
             tracing::info!(sub = %done.sub, "logged in");
             session.log_in(User {
+                sid: auth::id_token_sid(&done.id_token),
                 sub: done.sub,
                 name: done.name,
                 id_token: done.id_token,
@@ -353,6 +355,47 @@ pub async fn logout(
         Some(url) => Redirect::to(url.as_str()).into_response(),
         None => Redirect::to("/").into_response(),
     }
+}
+
+#[derive(Deserialize)]
+pub struct BackchannelLogoutForm {
+    #[serde(default)]
+    logout_token: String,
+}
+
+/// Daemun posts a logout token here when a person's Daemun session ends (Back-Channel Logout
+/// 1.0 §2.5); every login of this app in that session ends too. `200` once done; `400` with a
+/// JSON error when the request or the token is not valid (§2.8).
+pub async fn backchannel_logout(
+    State(state): State<AppState>,
+    form: Result<Form<BackchannelLogoutForm>, FormRejection>,
+) -> Response {
+    let token = match form {
+        Ok(Form(form)) if !form.logout_token.is_empty() => form.logout_token,
+        _ => return logout_refused("the request must be a form with a logout_token"),
+    };
+    match auth::verify_logout_token(&state.provider, &state.logout_tokens, &token).await {
+        Ok(done) => {
+            let sid = done.sid.as_deref();
+            let ended = state.sessions.end_logged_out(sid, done.sub.as_deref());
+            tracing::info!(sid, sub = done.sub.as_deref(), ended, "back-channel logout");
+            (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, "logout token refused");
+            logout_refused(&e.to_string())
+        }
+    }
+}
+
+/// `400` with `{"error": "invalid_request", "error_description": …}`.
+fn logout_refused(description: &str) -> Response {
+    let body = serde_json::json!({ "error": "invalid_request", "error_description": description });
+    let headers = [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    (StatusCode::BAD_REQUEST, headers, body.to_string()).into_response()
 }
 
 pub async fn not_found(State(state): State<AppState>) -> Response {

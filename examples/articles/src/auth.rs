@@ -1,7 +1,10 @@
 //! "Log in with Daemun": OpenID Connect authorization code flow with PKCE (S256), `state` and
 //! `nonce`, through the `openidconnect` crate. Four steps, one function each:
 //! [`discover`] at start, [`login_redirect`] when the button is pressed, [`finish_login`] at
-//! `/auth/callback`, and [`logout_url`] for RP-Initiated Logout.
+//! `/auth/callback`, and [`logout_url`] for RP-Initiated Logout. Back-Channel Logout 1.0:
+//! [`verify_logout_token`] at `/auth/backchannel-logout`, when Daemun reports a session's end.
+mod logout_token;
+
 use std::sync::RwLock;
 use std::time::Duration;
 
@@ -16,10 +19,13 @@ use openidconnect::{
     PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
     SignatureVerificationError, TokenResponse,
 };
+use serde_json::Value;
 use subtle::ConstantTimeEq;
 use url::Url;
 
 use crate::config::Config;
+pub use logout_token::{BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError, SeenLogoutTokens};
+use logout_token::{LogoutClaims, json_part, unix_now, verified_claims};
 
 /// The client `CoreClient::from_provider_metadata` gives: authorization endpoint set, token and
 /// userinfo endpoints as discovery found them.
@@ -96,6 +102,13 @@ pub enum AuthError {
     #[error("the ID token's at_hash does not match the access token")]
     AtHash,
 }
+
+/// The algorithms Daemun signs with. Asymmetric only: a token MACed with the client secret, or
+/// not signed at all (`none`), is not accepted.
+const SIGNING_ALGS: [CoreJwsSigningAlgorithm; 2] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+];
 
 /// An HTTP client for talking to Daemun. It never follows redirects: discovery, token and
 /// userinfo answers must come from the endpoint itself (SSRF, see the openidconnect docs).
@@ -236,16 +249,12 @@ fn check_id_token(
     access_token: &AccessToken,
     nonce: &Nonce,
 ) -> Result<CoreIdTokenClaims, AuthError> {
-    // Asymmetric algorithms only: an ID token MACed with the client secret is not accepted.
     let verifier = CoreIdTokenVerifier::new_public_client(
         provider.client_id.clone(),
         provider.issuer.clone(),
         jwks,
     )
-    .set_allowed_algs([
-        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-    ]);
+    .set_allowed_algs(SIGNING_ALGS);
     let claims = id_token.claims(&verifier, nonce)?;
     if let Some(expected) = claims.access_token_hash() {
         let signature = ClaimsVerificationError::SignatureVerification;
@@ -308,6 +317,108 @@ pub fn logout_url(provider: &Provider, id_token: &str) -> Option<Url> {
         request = request.set_id_token_hint(&hint);
     }
     Some(request.http_get_url())
+}
+
+/// Clock skew allowed on `iat` and `exp`, in seconds: Daemun's clock and ours may differ a little.
+const CLOCK_SKEW: i64 = 60;
+
+/// The Daemun session a valid logout token ends: its `sid`, its person's `sub`, or both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedOut {
+    pub sid: Option<String>,
+    pub sub: Option<String>,
+}
+
+/// At `/auth/backchannel-logout`: checks a logout token against Daemun's keys as discovered,
+/// and fetches the JWKS once more when it names a key we do not have yet (after a rotation).
+pub async fn verify_logout_token(
+    provider: &Provider,
+    seen: &SeenLogoutTokens,
+    token: &str,
+) -> Result<LoggedOut, LogoutTokenError> {
+    let now = unix_now();
+    let check = |jwks: &CoreJsonWebKeySet| {
+        check_logout_token(
+            token,
+            jwks,
+            &provider.issuer,
+            &provider.client_id,
+            now,
+            seen,
+        )
+    };
+    let jwks = provider.jwks.read().expect("jwks lock").clone();
+    match check(&jwks) {
+        Err(LogoutTokenError::UnknownKey) if seen.may_refetch() => {
+            let fresh = CoreJsonWebKeySet::fetch_async(&provider.jwks_uri, &provider.http)
+                .await
+                .map_err(|e| LogoutTokenError::Keys(error_chain(&e)))?;
+            *provider.jwks.write().expect("jwks lock") = fresh.clone();
+            check(&fresh)
+        }
+        other => other,
+    }
+}
+
+/// Back-Channel Logout 1.0 §2.6, in its order: the signature (RS256 or ES256, by a key of
+/// `jwks`), `iss`, `aud`, `iat` and `exp` as for an ID token, the logout event, `sid` or `sub`,
+/// no `nonce`, and a `jti` not accepted before. `now` is in seconds since 1970.
+pub fn check_logout_token(
+    token: &str,
+    jwks: &CoreJsonWebKeySet,
+    issuer: &IssuerUrl,
+    client_id: &ClientId,
+    now: i64,
+    seen: &SeenLogoutTokens,
+) -> Result<LoggedOut, LogoutTokenError> {
+    let claims = verified_claims(token, jwks)?;
+    let has_nonce = claims.contains_key("nonce");
+    let claims: LogoutClaims = serde_json::from_value(Value::Object(claims))
+        .map_err(|e| LogoutTokenError::Malformed(e.to_string()))?;
+    if claims.jti.is_empty() {
+        return Err(LogoutTokenError::Malformed("no jti".into()));
+    }
+    if claims.iss != issuer.as_str() {
+        return Err(LogoutTokenError::Issuer);
+    }
+    if !claims.aud.is_only(client_id) {
+        return Err(LogoutTokenError::Audience);
+    }
+    let (iat, exp) = (claims.iat.floor() as i64, claims.exp.ceil() as i64);
+    if exp + CLOCK_SKEW < now {
+        return Err(LogoutTokenError::Expired);
+    }
+    if iat - CLOCK_SKEW > now {
+        return Err(LogoutTokenError::NotYetValid);
+    }
+    let event = claims.events.get(BACKCHANNEL_LOGOUT_EVENT);
+    if !event.is_some_and(Value::is_object) {
+        return Err(LogoutTokenError::Event);
+    }
+    let sid = claims.sid.filter(|s| !s.is_empty());
+    let sub = claims.sub.filter(|s| !s.is_empty());
+    if sid.is_none() && sub.is_none() {
+        return Err(LogoutTokenError::NoSubject);
+    }
+    if has_nonce {
+        return Err(LogoutTokenError::Nonce);
+    }
+    // Remembered only now: a token refused above has not been used up.
+    if !seen.first_use(&claims.jti, exp + CLOCK_SKEW, now) {
+        return Err(LogoutTokenError::Replayed);
+    }
+    Ok(LoggedOut { sid, sub })
+}
+
+/// The `sid` claim of an ID token that [`finish_login`] has verified: the Daemun session this
+/// login belongs to, which a logout token names when that session ends.
+pub fn id_token_sid(id_token: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Sid {
+        sid: Option<String>,
+    }
+    let claims = id_token.split('.').nth(1)?;
+    json_part::<Sid>(claims).ok()?.sid.filter(|s| !s.is_empty())
 }
 
 /// An error with its causes, for one log or startup line.

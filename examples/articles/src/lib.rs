@@ -32,6 +32,8 @@ pub struct AppState {
     pub sessions: Arc<session::Sessions>,
     /// The templates, built once.
     pub pages: Arc<pages::Pages>,
+    /// The logout tokens already received (against replays).
+    pub logout_tokens: Arc<auth::SeenLogoutTokens>,
 }
 
 impl FromRef<AppState> for Arc<session::Sessions> {
@@ -100,6 +102,7 @@ pub async fn build_with_listener(
         store,
         sessions: Arc::new(session::Sessions::new(config.secure_cookies())),
         pages: Arc::new(pages::Pages::new()),
+        logout_tokens: Arc::new(auth::SeenLogoutTokens::default()),
     };
     Ok(Built {
         listener,
@@ -146,6 +149,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/login", get(articles::login_page))
         .route("/auth/login", post(articles::start_login))
         .route("/auth/callback", get(articles::callback))
+        .route(
+            "/auth/backchannel-logout",
+            post(articles::backchannel_logout),
+        )
         .route("/logout", post(articles::logout))
         .route("/style.css", get(pages::stylesheet))
         .fallback(articles::not_found)

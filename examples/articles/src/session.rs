@@ -27,6 +27,23 @@ pub struct User {
     pub sub: String,
     pub name: String,
     pub id_token: String,
+    /// The Daemun session this login belongs to (the ID token's `sid`), for back-channel logout.
+    pub sid: Option<String>,
+}
+
+impl User {
+    /// Whether a logout token naming `sid` and/or `sub` ends this login: the Daemun session
+    /// when `sid` is given (and it is this person's, when `sub` is given too), else every login
+    /// of `sub` (Back-Channel Logout 1.0 §2.7).
+    fn logged_out_by(&self, sid: Option<&str>, sub: Option<&str>) -> bool {
+        match (sid, sub) {
+            (Some(sid), sub) => {
+                self.sid.as_deref() == Some(sid) && sub.is_none_or(|sub| self.sub == sub)
+            }
+            (None, Some(sub)) => self.sub == sub,
+            (None, None) => false,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -84,6 +101,15 @@ impl Sessions {
         }
         map.insert(id.clone(), session);
         id
+    }
+
+    /// Ends every session whose login a logout token names; their browsers are logged out at
+    /// their next request. Returns how many ended.
+    pub fn end_logged_out(&self, sid: Option<&str>, sub: Option<&str>) -> usize {
+        let mut map = self.lock();
+        let before = map.len();
+        map.retain(|_, s| !s.user.as_ref().is_some_and(|u| u.logged_out_by(sid, sub)));
+        before - map.len()
     }
 
     pub fn len(&self) -> usize {
@@ -390,6 +416,7 @@ mod tests {
             sub: "s".into(),
             name: "N".into(),
             id_token: "t".into(),
+            sid: None,
         });
         let after = handle.get().unwrap();
         assert_ne!(handle.id().unwrap(), first_id, "new id at login");
@@ -399,6 +426,46 @@ mod tests {
         assert!(handle.end().unwrap().user.is_some());
         assert!(sessions.is_empty());
         assert!(handle.get().is_none());
+    }
+
+    #[test]
+    fn a_back_channel_logout_ends_the_logins_it_names_and_no_other() {
+        let sessions = Arc::new(Sessions::new(false));
+        let log_in = |sub: &str, sid: Option<&str>| {
+            let handle = SessionHandle {
+                sessions: sessions.clone(),
+                inner: Arc::new(Mutex::new((None, CookieChange::None))),
+            };
+            handle.log_in(User {
+                sub: sub.into(),
+                name: "N".into(),
+                id_token: "t".into(),
+                sid: sid.map(Into::into),
+            });
+            handle
+        };
+        let alice_laptop = log_in("alice", Some("sid-1"));
+        let alice_laptop_tab = log_in("alice", Some("sid-1"));
+        let alice_phone = log_in("alice", Some("sid-2"));
+        let bob = log_in("bob", Some("sid-3"));
+        let anonymous = SessionHandle {
+            sessions: sessions.clone(),
+            inner: Arc::new(Mutex::new((None, CookieChange::None))),
+        };
+        anonymous.ensure();
+
+        assert_eq!(sessions.end_logged_out(None, None), 0);
+        assert_eq!(sessions.end_logged_out(Some("sid-3"), Some("alice")), 0);
+        assert_eq!(sessions.end_logged_out(Some("sid-1"), Some("alice")), 2);
+        assert!(alice_laptop.get().is_none() && alice_laptop_tab.get().is_none());
+        assert!(alice_phone.get().is_some() && bob.get().is_some());
+
+        assert_eq!(sessions.end_logged_out(None, Some("alice")), 1, "sub alone");
+        assert!(alice_phone.get().is_none());
+        assert!(bob.get().is_some() && anonymous.get().is_some());
+        assert_eq!(sessions.end_logged_out(Some("sid-3"), None), 1, "sid alone");
+        assert!(bob.get().is_none());
+        assert_eq!(sessions.len(), 1, "the session without a login stays");
     }
 
     #[test]

@@ -50,6 +50,8 @@ fn daemun_config(dir: &std::path::Path, port: u16) -> DaemunConfig {
     c.limits.edge_resend_per_minute = 100_000;
     c.limits.edge_reset_per_minute = 100_000;
     c.limits.edge_authorize_per_minute = 100_000;
+    // Logout tokens go out at once.
+    c.outbound.poll_interval_ms = 50;
     c
 }
 
@@ -83,6 +85,8 @@ impl World {
             name: "Articles".into(),
             redirect_uris: vec![format!("{articles}/auth/callback")],
             post_logout_redirect_uris: vec![format!("{articles}/")],
+            backchannel_logout_uri: Some(format!("{articles}/auth/backchannel-logout")),
+            backchannel_logout_session_required: true,
             ..Default::default()
         };
         let registered = daemun::oidc::registration::register(&daemun_state.store, &spec, now_ms())
@@ -109,12 +113,13 @@ impl World {
         }
     }
 
-    /// A verified Daemun account, made directly in its store.
-    pub async fn user(&self, email: &str, name: &str) {
+    /// A verified Daemun account, made directly in its store; returns its `sub`.
+    pub async fn user(&self, email: &str, name: &str) -> String {
         use daemun::domain::password::{HashParams, Password, hash};
         let password_hash = hash(&Password::new(PASSWORD), HashParams::default()).expect("hash");
+        let sub = daemun::domain::secret::random_id();
         let new = daemun::store::users::NewUser {
-            sub: daemun::domain::secret::random_id(),
+            sub: sub.clone(),
             email: email.into(),
             email_normalized: daemun::domain::email_address::normalize(email).expect("email"),
             username: None,
@@ -130,6 +135,7 @@ impl World {
             .create_user(&new, now_ms())
             .await
             .expect("user created");
+        sub
     }
 
     pub fn browser(&self) -> Browser {
