@@ -146,3 +146,32 @@ async fn every_kind_of_mail() {
     }
     assert_mail(&app, "login_lockout", &mail(&app, cy, 2).await);
 }
+
+#[tokio::test]
+async fn every_kind_of_second_factor_mail() {
+    let app = TestApp::spawn().await;
+    let dee = "dee@example.com";
+    app.verified_user(dee, "Dee").await;
+    let b = Browser::new(&app);
+    b.login(dee, PASSWORD).await;
+    crate::second_factor::enrol(&b).await;
+    assert_mail(&app, "factor_totp_added", &mail(&app, dee, 2).await);
+    let r = b
+        .submit(
+            "/account/security",
+            "/account/security/recovery",
+            &[("renew_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_mail(&app, "factor_recovery_renewed", &mail(&app, dee, 3).await);
+    let r = b
+        .submit(
+            "/account/security",
+            "/account/security/totp/remove",
+            &[("remove_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_mail(&app, "factor_totp_removed", &mail(&app, dee, 4).await);
+}
