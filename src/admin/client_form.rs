@@ -4,7 +4,7 @@
 use minijinja::{Value, context};
 use serde::Deserialize;
 
-use crate::domain::client::{Client, GRANT_TYPES, RedirectUri, RedirectUriError};
+use crate::domain::client::{Client, GRANT_TYPES, GrantType, RedirectUri, RedirectUriError};
 use crate::http::form::FieldErrors;
 use crate::i18n::{self, Lang};
 use crate::oidc::SCOPES_SUPPORTED;
@@ -26,6 +26,8 @@ pub struct ClientForm {
     pub grant_authorization_code: String,
     pub grant_refresh_token: String,
     pub grant_client_credentials: String,
+    #[serde(rename = "grant_urn:ietf:params:oauth:grant-type:device_code")]
+    pub grant_device_code: String,
     pub scope_openid: String,
     pub scope_profile: String,
     pub scope_email: String,
@@ -65,6 +67,7 @@ impl ClientForm {
             grant_authorization_code: grant("authorization_code"),
             grant_refresh_token: grant("refresh_token"),
             grant_client_credentials: grant("client_credentials"),
+            grant_device_code: grant(GrantType::DeviceCode.as_str()),
             scope_openid: scope("openid"),
             scope_profile: scope("profile"),
             scope_email: scope("email"),
@@ -90,6 +93,7 @@ impl ClientForm {
             &self.grant_authorization_code,
             &self.grant_refresh_token,
             &self.grant_client_credentials,
+            &self.grant_device_code,
         ];
         GRANT_TYPES
             .iter()

@@ -27,7 +27,8 @@ use crate::admin;
 use crate::http::limiter::Group;
 use crate::http::{AppState, csrf, edge_limit, headers, locale, metrics, page, session};
 use crate::oidc::{
-    self, authorize, consent, discovery, end_session, introspect, jwks, revoke, token, userinfo,
+    self, authorize, consent, device, discovery, end_session, introspect, jwks, revoke, token,
+    userinfo,
 };
 
 /// The route table: every path the product serves. Each line names what the route needs: a
@@ -187,6 +188,12 @@ pub fn routes(state: AppState) -> Router {
             Some(Group::Authorize),
         )
         .view("/authorize/resume/{id}", get(authorize::resume))
+        .form(
+            device::PAGE_PATH,
+            get(device::page),
+            post(device::decide),
+            Some(Group::Login),
+        )
         .rp_initiated(
             oidc::END_SESSION_PATH,
             get(end_session::end_session_get).post(end_session::end_session_post),
@@ -216,6 +223,10 @@ pub fn routes(state: AppState) -> Router {
                 .max_age(Duration::from_secs(3600)),
         );
     let protocol = browser_callable
+        .route(
+            device::AUTHORIZATION_PATH,
+            limited(&state, Some(Group::Token), post(device::authorize)),
+        )
         .route(
             oidc::REVOKE_PATH,
             limited(&state, Some(Group::Token), post(revoke::revoke)),

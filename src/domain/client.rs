@@ -14,13 +14,16 @@ pub enum GrantType {
     AuthorizationCode,
     RefreshToken,
     ClientCredentials,
+    /// RFC 8628: a device without a browser, confirmed by its person at `/device`.
+    DeviceCode,
 }
 
 impl GrantType {
-    pub const ALL: [GrantType; 3] = [
+    pub const ALL: [GrantType; 4] = [
         GrantType::AuthorizationCode,
         GrantType::RefreshToken,
         GrantType::ClientCredentials,
+        GrantType::DeviceCode,
     ];
 
     /// The registered `grant_type` value.
@@ -29,6 +32,7 @@ impl GrantType {
             GrantType::AuthorizationCode => "authorization_code",
             GrantType::RefreshToken => "refresh_token",
             GrantType::ClientCredentials => "client_credentials",
+            GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 
@@ -38,10 +42,11 @@ impl GrantType {
 }
 
 /// Grant types a client may be allowed, as written in registrations.
-pub const GRANT_TYPES: [&str; 3] = [
+pub const GRANT_TYPES: [&str; 4] = [
     GrantType::AuthorizationCode.as_str(),
     GrantType::RefreshToken.as_str(),
     GrantType::ClientCredentials.as_str(),
+    GrantType::DeviceCode.as_str(),
 ];
 
 /// Client authentication at the token endpoint (RFC 6749 §2.3, OIDC Core §9).

@@ -14,4 +14,5 @@ pub mod secret;
 pub mod totp;
 pub mod user;
 pub mod user_agent;
+pub mod user_code;
 pub mod username;

@@ -33,6 +33,7 @@ pub fn document(issuer: &str) -> serde_json::Value {
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "device_authorization_endpoint": url(super::device::AUTHORIZATION_PATH),
         "claims_supported": CLAIMS_SUPPORTED,
         "acr_values_supported": Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "claims_parameter_supported": false,

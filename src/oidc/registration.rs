@@ -80,7 +80,7 @@ pub enum RegistrationError {
     #[error("the authorization_code grant needs at least one --redirect-uri")]
     NoRedirectUri,
     #[error(
-        "unknown grant type `{0}` (expected one of: authorization_code, refresh_token, client_credentials)"
+        "unknown grant type `{0}` (expected one of: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code)"
     )]
     GrantType(String),
     #[error("a public client cannot use client_credentials (it has no secret)")]

@@ -16,6 +16,7 @@ pub mod account;
 pub mod audit;
 mod client_cache;
 pub mod clients;
+pub mod device;
 pub mod email_tokens;
 pub mod factors;
 pub mod grants;

@@ -250,6 +250,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
                 ("grant_authorization_code", "1"),
                 ("grant_refresh_token", "1"),
                 ("grant_client_credentials", "1"),
+                ("grant_urn:ietf:params:oauth:grant-type:device_code", "1"),
                 ("scope_openid", "1"),
                 ("scope_email", "1"),
                 ("auth_method", "client_secret_basic"),
@@ -265,6 +266,12 @@ async fn settings_are_changed_and_the_secret_rotated() {
     assert_eq!(after.redirect_uris, ["https://svc.example/callback"]);
     assert_eq!(after.post_logout_redirect_uris, ["https://svc.example/"]);
     assert!(after.first_party && after.require_mfa && !after.require_pkce);
+    assert!(
+        after
+            .grant_types
+            .contains(&daemun::domain::client::GrantType::DeviceCode),
+        "the device grant is ticked in the form"
+    );
     assert_eq!(after.scopes.to_string(), "openid email");
     assert_eq!(after.auth_methods, [AuthMethod::ClientSecretBasic]);
     assert_eq!(

@@ -15,6 +15,7 @@ mod client_cache;
 mod config;
 mod csrf;
 mod db_outage;
+mod device;
 mod durability;
 mod fuzz_requests;
 mod guide_rust;

@@ -16,6 +16,7 @@ use issue::TokenResponse;
 
 pub mod authorization_code;
 pub mod client_credentials;
+pub mod device_code;
 pub mod issue;
 pub mod refresh_token;
 
@@ -55,6 +56,7 @@ async fn handle(
         Some(GrantType::ClientCredentials) => {
             client_credentials::grant(state, client, params).await
         }
+        Some(GrantType::DeviceCode) => device_code::grant(state, client, params).await,
         None => Err(OAuthError::new(
             ErrorCode::UnsupportedGrantType,
             format!("supported: {}", GRANT_TYPES.join(", ")),
