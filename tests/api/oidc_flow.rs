@@ -371,3 +371,71 @@ async fn a_login_with_a_second_factor_names_its_methods_in_amr() {
         "two factors"
     );
 }
+
+/// The device authorization grant with the library's own device flow: codes from
+/// `/device_authorization`, the person's approval at `/device`, then the library's polling.
+#[tokio::test]
+async fn the_library_runs_the_device_flow() {
+    use openidconnect::core::CoreDeviceAuthorizationResponse;
+    use openidconnect::{DeviceAuthorizationUrl, Nonce as LibNonce};
+    let app = TestApp::spawn().await;
+    let rp = Rp::register(&app, |s| {
+        s.grant_types = vec!["urn:ietf:params:oauth:grant-type:device_code".into()];
+        s.redirect_uris = vec![];
+    })
+    .await;
+    app.verified_user("tv@example.com", "Television Owner")
+        .await;
+    let http = http();
+    let client = library_client(&app, &rp, &http)
+        .await
+        .set_device_authorization_url(
+            DeviceAuthorizationUrl::new(format!("{}/device_authorization", app.addr)).unwrap(),
+        );
+    let details: CoreDeviceAuthorizationResponse = client
+        .exchange_device_code()
+        .add_scope(Scope::new("profile".into()))
+        .request_async(&http)
+        .await
+        .expect("device codes");
+    let user_code = details.user_code().secret().clone();
+    assert_eq!(
+        details.verification_uri().as_str(),
+        format!("{}/device", app.addr)
+    );
+
+    // The person logs in on their phone and approves.
+    assert_eq!(app.login("tv@example.com", PASSWORD).await.status(), 303);
+    let page = format!("/device?user_code={user_code}");
+    let r = app
+        .submit(
+            &page,
+            "/device",
+            &[("user_code", &user_code), ("decision", "allow")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    // The library polls; its sleeps move the server's clock instead of waiting.
+    let clock = app.clock.clone();
+    let tokens = client
+        .exchange_device_access_token(&details)
+        .unwrap()
+        .request_async(
+            &http,
+            move |d: std::time::Duration| {
+                clock.advance_ms(i64::try_from(d.as_millis()).unwrap());
+                std::future::ready(())
+            },
+            None,
+        )
+        .await
+        .expect("tokens once approved");
+    let claims = tokens
+        .id_token()
+        .expect("an ID token")
+        .claims(&client.id_token_verifier(), |_: Option<&LibNonce>| Ok(()))
+        .expect("a valid ID token");
+    let user = app.user("tv@example.com").await.unwrap();
+    assert_eq!(claims.subject().as_str(), user.sub);
+}
