@@ -132,24 +132,10 @@ pub async fn page(
         None => None,
     };
     let Some(request) = found else {
-        let msg = ctx.t("device-error-code");
-        return Ok(entry(
-            &state,
-            &ctx,
-            &q.user_code,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(wrong_code(&state, &ctx, &q.user_code));
     };
     let Some(app) = state.store.client_for_protocol(&request.client_id).await? else {
-        let msg = ctx.t("device-error-code");
-        return Ok(entry(
-            &state,
-            &ctx,
-            &q.user_code,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(wrong_code(&state, &ctx, &q.user_code));
     };
     // An application that needs two factors gets them here too.
     if app.require_mfa && Level::of_amr(&auth.session.amr) < Level::Mfa {
@@ -186,6 +172,12 @@ fn entry(
     ctx.render(state, status, "oidc/device.html", extra)
 }
 
+/// The code form again, saying the code is not (or no longer) one to answer.
+fn wrong_code(state: &AppState, ctx: &PageCtx, typed: &str) -> Response {
+    let msg = ctx.t("device-error-code");
+    entry(state, ctx, typed, Some(msg), StatusCode::BAD_REQUEST)
+}
+
 /// `POST /device`: the person's answer.
 pub async fn decide(
     State(state): State<AppState>,
@@ -199,14 +191,7 @@ pub async fn decide(
     };
     let now = state.now();
     let Some(request) = state.store.pending_device_request(&code, now).await? else {
-        let msg = ctx.t("device-error-code");
-        return Ok(entry(
-            &state,
-            &ctx,
-            &form.user_code,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(wrong_code(&state, &ctx, &form.user_code));
     };
     let allow = form.decision == "allow";
     let approval = allow.then(|| Approval {
@@ -221,14 +206,7 @@ pub async fn decide(
         .decide_device_request(&code, approval.as_ref(), now)
         .await?
     {
-        let msg = ctx.t("device-error-code");
-        return Ok(entry(
-            &state,
-            &ctx,
-            &form.user_code,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(wrong_code(&state, &ctx, &form.user_code));
     }
     let event = if allow {
         "device.approved"

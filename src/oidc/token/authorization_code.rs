@@ -1,6 +1,6 @@
 //! The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3.2): the code is spent once;
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
-use super::issue::{Authorization, TokenResponse, active_user, mint, new_family};
+use super::issue::{Authorization, TokenResponse, active_user, first_tokens};
 use super::require_grant;
 use crate::domain::client::Client;
 use crate::domain::client::GrantType;
@@ -76,21 +76,14 @@ pub async fn grant(
         amr: &row.amr,
         nonce: row.nonce.as_deref(),
     };
-    let family = client
-        .allows_grant(GrantType::RefreshToken)
-        .then(|| new_family(state, client, &who, &row.scopes, now));
-    let minted = mint(state, client, Some(&who), &row.scopes, family, now);
-    // Nothing is written once the grant was revoked (a replay or a logout racing this request).
-    if !state
-        .store
-        .insert_grant_tokens(&minted.access_row, minted.refresh_row.as_ref())
-        .await?
-    {
-        return Err(OAuthError::invalid_grant("the authorization was revoked"));
-    }
-    state
-        .store
-        .record_session_client(&row.sid, &client.client_id, now)
-        .await?;
-    minted.respond(state, client, GrantType::AuthorizationCode, Some(&who))
+    // Every authorization request has `openid`, so the answer always holds an ID token.
+    first_tokens(
+        state,
+        client,
+        &who,
+        &row.scopes,
+        GrantType::AuthorizationCode,
+        now,
+    )
+    .await
 }

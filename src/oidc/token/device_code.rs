@@ -2,7 +2,7 @@
 //! person answered at `/device`. Each answer before that says why (`authorization_pending`,
 //! `slow_down` when it polls faster than the interval, which then grows by five seconds,
 //! `expired_token`, `access_denied`); an approved request yields tokens once.
-use super::issue::{Authorization, TokenResponse, active_user, mint, new_family};
+use super::issue::{Authorization, TokenResponse, active_user, first_tokens};
 use super::require_grant;
 use crate::domain::client::{Client, GrantType};
 use crate::domain::secret::SecretToken;
@@ -94,26 +94,13 @@ async fn redeem(
         amr,
         nonce: None,
     };
-    let family = client
-        .allows_grant(GrantType::RefreshToken)
-        .then(|| new_family(state, client, &who, &request.scopes, now));
-    let minted = mint(state, client, Some(&who), &request.scopes, family, now);
-    if !state
-        .store
-        .insert_grant_tokens(&minted.access_row, minted.refresh_row.as_ref())
-        .await?
-    {
-        return Err(OAuthError::invalid_grant("the authorization was revoked"));
-    }
-    state
-        .store
-        .record_session_client(sid, &client.client_id, now)
-        .await?;
-    let id_token_for = request.scopes.split(' ').any(|s| s == "openid");
-    minted.respond(
+    first_tokens(
         state,
         client,
+        &who,
+        &request.scopes,
         GrantType::DeviceCode,
-        id_token_for.then_some(&who),
+        now,
     )
+    .await
 }

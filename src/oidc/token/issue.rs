@@ -126,6 +126,37 @@ pub fn new_family(
     }
 }
 
+/// The first tokens of a person's grant (a code exchange, an approved device): an access
+/// token, a refresh family when the client may refresh, and an ID token for `openid`. Nothing
+/// is written once the grant was revoked (a replay or a logout racing this request); the
+/// session remembers the client, for logout.
+pub async fn first_tokens(
+    state: &AppState,
+    client: &Client,
+    who: &Authorization<'_>,
+    scopes: &str,
+    grant_type: GrantType,
+    now: Millis,
+) -> Result<TokenResponse, OAuthError> {
+    let family = client
+        .allows_grant(GrantType::RefreshToken)
+        .then(|| new_family(state, client, who, scopes, now));
+    let minted = mint(state, client, Some(who), scopes, family, now);
+    if !state
+        .store
+        .insert_grant_tokens(&minted.access_row, minted.refresh_row.as_ref())
+        .await?
+    {
+        return Err(OAuthError::invalid_grant("the authorization was revoked"));
+    }
+    state
+        .store
+        .record_session_client(who.sid, &client.client_id, now)
+        .await?;
+    let openid = scopes.split(' ').any(|s| s == "openid");
+    minted.respond(state, client, grant_type, openid.then_some(who))
+}
+
 impl Minted {
     /// The answer to a `grant_type` request, once the rows are stored; with an ID token for
     /// `id_token_for`, bound to the access token by `at_hash`.
