@@ -63,7 +63,7 @@ recovery-download-heading = Recovery codes for your Daemun account. Each works o
 flash-recovery-renewed = New recovery codes are ready; the old ones no longer work.
 flash-recovery-needs-factor = Recovery codes come with an authenticator app: set one up first.
 
-mail-factor-manage = You can see and change how your account is protected at { $link }.
+mail-factor-manage = You can see and change how your account is protected on its security page:
 mail-factor-totp-added-subject = Two-step login is on for your Daemun account
 mail-factor-totp-added-intro = An authenticator app was just set up for your Daemun account. From now on, logging in needs a code from it as well as your password.
 mail-factor-totp-removed-subject = Two-step login was turned off for your Daemun account

@@ -59,7 +59,7 @@ recovery-download-heading = 대문 계정의 복구 코드입니다. 코드마�
 flash-recovery-renewed = 새 복구 코드를 만들었습니다. 이전 코드는 더 이상 쓸 수 없습니다.
 flash-recovery-needs-factor = 복구 코드는 인증 앱과 함께 씁니다. 먼저 인증 앱을 설정해 주세요.
 
-mail-factor-manage = 계정 보호 설정은 { $link }에서 확인하고 바꿀 수 있습니다.
+mail-factor-manage = 아래 보안 페이지에서 계정 보호 설정을 확인하고 바꿀 수 있습니다.
 mail-factor-totp-added-subject = 대문 계정에 2단계 인증이 켜졌습니다
 mail-factor-totp-added-intro = 방금 대문 계정에 인증 앱이 설정되었습니다. 이제 로그인할 때 비밀번호와 함께 앱의 코드도 입력해야 합니다.
 mail-factor-totp-removed-subject = 대문 계정의 2단계 인증이 꺼졌습니다

@@ -195,20 +195,24 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .flatten()
         {
             Some(a) => Ok(CurrentUser(a)),
-            None if parts
-                .headers
-                .get_all(axum::http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.contains(cookies::LOGIN)) =>
-            {
-                Err(Redirect::to(SECOND_STEP).into_response())
-            }
-            None => {
-                let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-                Err(Redirect::to(&format!("/login?next={next}")).into_response())
-            }
+            None => Err(login_first(&parts.uri, &parts.headers)),
         }
     }
+}
+
+/// Where someone without a session goes before the page at `uri`: `/login?next=<uri>`, or back
+/// to the second step when their login is waiting for it. For pages that show something to
+/// everyone and need a person only for some requests.
+pub fn login_first(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Response {
+    let waiting = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(cookies::LOGIN));
+    if waiting {
+        return Redirect::to(SECOND_STEP).into_response();
+    }
+    let here = uri.path_and_query().map_or("/", |p| p.as_str());
+    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
 }

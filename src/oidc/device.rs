@@ -1,10 +1,10 @@
 //! The device authorization grant (RFC 8628). `POST /device_authorization` gives a device a
-//! device code (kept hashed) and a short user code; at `/device` the logged-in person types or
-//! confirms the code, sees which application asked and for what (so a code someone else
-//! started is recognised, §5.4), and approves or declines. The device's polling is the token
-//! endpoint's `device_code` grant (`token::device_code`).
+//! device code (kept hashed) and a short user code; at `/device` the person types the code (or
+//! opens the link with it filled in), logs in, sees the code, which application asked and for
+//! what (so a code someone else started is recognised, §5.4), and approves or declines. The
+//! device's polling is the token endpoint's `device_code` grant (`token::device_code`).
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ use crate::domain::secret::{SecretToken, random_id};
 use crate::domain::user_code;
 use crate::http::client::ClientInfo;
 use crate::http::form::PageForm;
-use crate::http::session::CurrentUser;
+use crate::http::session::{self, CurrentUser, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::store::device::{Approval, DeviceRequest};
@@ -106,17 +106,23 @@ pub struct DecisionForm {
     decision: String,
 }
 
-/// `GET /device[?user_code=…]`: the code form, or the request the code names.
+/// `GET /device[?user_code=…]`: the code form (to anyone), or, once logged in, the request
+/// the code names.
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(auth): CurrentUser,
+    MaybeUser(auth): MaybeUser,
     client: ClientInfo,
     Query(q): Query<DeviceQuery>,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     if q.user_code.trim().is_empty() {
         return Ok(entry(&state, &ctx, "", None, StatusCode::OK));
     }
+    let Some(auth) = auth else {
+        return Ok(session::login_first(&uri, &headers));
+    };
     // Code entry is limited per address (§5.1): a wrong guess costs a try.
     let key = format!("device:ip:{}", client.limit_key);
     if rate_limit::over_limit(&state, &key, state.config.limits.login_per_ip).await? {

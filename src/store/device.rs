@@ -94,16 +94,21 @@ impl Store {
         const APPROVE: &str = "UPDATE device_authorization SET status = 'approved', \
              grant_id = $3, user_id = $4, sid = $5, auth_time = $6, amr = $7 \
              WHERE user_code = $1 AND status = 'pending' AND expires_at > $2 \
-             RETURNING client_id";
+             RETURNING client_id, scopes";
         const GRANT: &str = "INSERT INTO oauth_grant (grant_id, client_id, user_id, sid, \
              created_at) VALUES ($1, $2, $3, $4, $5)";
+        // The answer is the person's consent: the application is listed among their apps, where
+        // "remove access" revokes this grant like any other.
+        const CONSENT: &str = "INSERT INTO consent (user_id, client_id, scopes, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = $3, updated_at = $4";
         let Some(a) = approval else {
             return Ok(execute_count!(self, DENY, user_code, now)? == 1);
         };
         Ok(on_db!(self, |pool| {
             let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
-            let approved: Option<(String,)> = sqlx::query_as(APPROVE)
+            let approved: Option<(String, String)> = sqlx::query_as(APPROVE)
                 .bind(user_code)
                 .bind(now)
                 .bind(&a.grant_id)
@@ -113,11 +118,12 @@ impl Store {
                 .bind(&a.amr)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some((client_id,)) = approved else {
+            let Some((client_id, scopes)) = approved else {
                 tx.rollback().await?;
                 return Ok(false);
             };
             execute_count!(on &mut *tx, GRANT, &a.grant_id, &client_id, a.user_id, &a.sid, now)?;
+            execute_count!(on &mut *tx, CONSENT, a.user_id, &client_id, &scopes, now)?;
             tx.commit().await.map(|()| true)
         })?)
     }

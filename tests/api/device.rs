@@ -101,7 +101,11 @@ async fn a_device_gets_tokens_once_its_person_approves() {
         "polite polling is fine"
     );
 
-    // The person: not logged in, the page asks for a login first and comes back.
+    // The person: the code form is open to anyone; a code asks for a login first and comes
+    // back.
+    let r = app.get("/device").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("name=\"user_code\""));
     let r = app.get(&format!("/device?user_code={user_code}")).await;
     assert_eq!(r.status(), 303);
     assert!(
@@ -145,6 +149,18 @@ async fn a_device_gets_tokens_once_its_person_approves() {
     app.clock.advance_secs(11);
     let (status, e) = poll(&rp, &device_code).await;
     assert_eq!((status, e["error"].as_str()), (400, Some("invalid_grant")));
+
+    // The device is among the person's apps, where removing access ends its tokens.
+    let apps = app.get("/account/apps").await.text().await.unwrap();
+    assert!(apps.contains(&client_name), "the device's app is listed");
+    let r = app
+        .submit("/account/apps", "/account/apps", &[("client_id", &rp.id)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let at = tokens["access_token"].as_str().unwrap();
+    assert_eq!(rp.userinfo(at).await.status(), 401);
+    let (status, _) = rp.refresh(tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 400, "the refresh token died with the access");
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! with Daemun unchanged. Each runs the guide's own code (the blocks of docs/integrate.md
 //! marked `<!-- test: … -->`), with a small "browser" from tests/rp/ that logs in and consents:
 //! discovery, PKCE S256, state and nonce, code exchange with ID token validation, UserInfo,
-//! refresh token rotation and reuse detection, and RP-initiated logout.
+//! refresh token rotation and reuse detection, and RP-initiated logout. openid-client also runs
+//! the guide's command-line tool through the device authorization grant.
 //! `scripts/ensure-rp-clients` installs both libraries; `DAEMUN_TEST_RP_PYTHON` names the venv's
 //! interpreter.
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 use crate::rp::Rp;
+use daemun::oidc::registration::ClientSpec;
 
 const EMAIL: &str = "rp-library@example.com";
 const POST_LOGOUT_URI: &str = "http://127.0.0.1:9/bye";
@@ -78,16 +80,21 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let app = TestApp::spawn().await;
-    let rp = Rp::register(&app, |s| {
+    let s = setup_with(|s| {
         s.grant_types = vec!["authorization_code".into(), "refresh_token".into()];
         s.post_logout_redirect_uris = vec![POST_LOGOUT_URI.into()];
         s.require_pkce = true;
     })
     .await;
+    assert!(s.rp.secret.is_some(), "a confidential client has a secret");
+    s
+}
+
+async fn setup_with(adjust: impl FnOnce(&mut ClientSpec)) -> Setup {
+    let app = TestApp::spawn().await;
+    let rp = Rp::register(&app, adjust).await;
     app.verified_user(EMAIL, "Ana Library").await;
     let sub = app.user(EMAIL).await.expect("the person exists").sub;
-    assert!(rp.secret.is_some(), "a confidential client has a secret");
     Setup { app, rp, sub }
 }
 
@@ -106,9 +113,11 @@ impl Drop for Reaped {
 async fn run_rp(s: &Setup, mut cmd: Command, dir: &Path) -> serde_json::Value {
     let out = dir.join("stdout");
     let err = dir.join("stderr");
+    if let Some(secret) = &s.rp.secret {
+        cmd.env("OIDC_CLIENT_SECRET", secret);
+    }
     cmd.env("OIDC_ISSUER", &s.app.addr)
         .env("OIDC_CLIENT_ID", &s.rp.id)
-        .env("OIDC_CLIENT_SECRET", s.rp.secret())
         .env("OIDC_REDIRECT_URI", &s.rp.redirect_uri)
         .env("OIDC_POST_LOGOUT_REDIRECT_URI", POST_LOGOUT_URI)
         .env("RP_TEST_EMAIL", EMAIL)
@@ -144,8 +153,8 @@ async fn run_rp(s: &Setup, mut cmd: Command, dir: &Path) -> serde_json::Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
 }
 
-/// What both libraries must have done, for the person who logged in.
-fn assert_report(report: &serde_json::Value, library: &str, sub: &str) {
+/// The runner's report names the library and the person who logged in, and lists `checks`.
+fn assert_checked(report: &serde_json::Value, library: &str, sub: &str, checks: &[&str]) {
     assert_eq!(report["library"], library);
     assert_eq!(
         report["sub"], sub,
@@ -158,9 +167,16 @@ fn assert_report(report: &serde_json::Value, library: &str, sub: &str) {
         .iter()
         .filter_map(|c| c.as_str())
         .collect();
-    assert_eq!(
-        checked,
-        [
+    assert_eq!(checked, checks);
+}
+
+/// What both libraries must have done, for the person who logged in.
+fn assert_report(report: &serde_json::Value, library: &str, sub: &str) {
+    assert_checked(
+        report,
+        library,
+        sub,
+        &[
             "discovery",
             "login_and_consent",
             "code_exchange",
@@ -170,7 +186,7 @@ fn assert_report(report: &serde_json::Value, library: &str, sub: &str) {
             "old_refresh_refused",
             "family_revoked",
             "logout",
-        ]
+        ],
     );
 }
 
@@ -205,20 +221,68 @@ async fn python_authlib_logs_in_refreshes_and_logs_out_with_the_guides_code() {
 
 #[tokio::test]
 async fn node_openid_client_logs_in_refreshes_and_logs_out_with_the_guides_code() {
-    let modules = node_modules();
     let s = setup().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let module = dir.path().join("daemun-login.mjs");
-    std::fs::write(&module, guide_block("openid-client")).expect("write the guide's code");
-    // The guide's module imports `openid-client`; Node looks for it beside the module.
-    std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).expect("symlink");
-    let mut cmd = Command::new("node");
-    cmd.arg(repo().join("tests/rp/node/openid_client.mjs"))
-        .arg(&module)
-        .current_dir(dir.path());
+    let (dir, cmd) = node_guide("openid-client", "daemun-login.mjs", "openid_client.mjs");
     let report = run_rp(&s, cmd, dir.path()).await;
     assert_report(&report, "openid-client", &s.sub);
     assert_consented(&s).await;
+}
+
+/// Writes the guide's block `name` as `file` in a fresh directory where Node finds the
+/// installed openid-client, and the command that runs it under `runner`.
+fn node_guide(name: &str, file: &str, runner: &str) -> (tempfile::TempDir, Command) {
+    let modules = node_modules();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join(file);
+    std::fs::write(&module, guide_block(name)).expect("write the guide's code");
+    // The guide's module imports `openid-client`; Node looks for it beside the module.
+    std::os::unix::fs::symlink(&modules, dir.path().join("node_modules")).expect("symlink");
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("tests/rp/node").join(runner))
+        .arg(&module)
+        .current_dir(dir.path());
+    (dir, cmd)
+}
+
+#[tokio::test]
+async fn node_openid_client_runs_the_guides_device_flow_tool() {
+    let s = setup_with(|s| {
+        s.public = true;
+        s.redirect_uris = vec![];
+        s.post_logout_redirect_uris = vec![];
+        s.grant_types = vec![
+            "urn:ietf:params:oauth:grant-type:device_code".into(),
+            "refresh_token".into(),
+        ];
+    })
+    .await;
+    assert!(s.rp.secret.is_none(), "the tool is a public client");
+    let (dir, cmd) = node_guide(
+        "openid-client-device",
+        "board-login.mjs",
+        "openid_client_device.mjs",
+    );
+    let report = run_rp(&s, cmd, dir.path()).await;
+    assert_checked(
+        &report,
+        "openid-client",
+        &s.sub,
+        &[
+            "discovery",
+            "device_codes",
+            "approved",
+            "tokens",
+            "id_token",
+            "refresh_rotated",
+            "denied",
+        ],
+    );
+    assert_consented(&s).await;
+    let events = s.app.state.store.recent_audit(None, 50).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+    for action in ["device.approved", "device.denied"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
 }
 
 #[test]

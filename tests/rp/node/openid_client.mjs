@@ -1,8 +1,7 @@
 // Runs the guide's openid-client code (the `<!-- test: openid-client -->` block of
 // docs/integrate.md, a module whose path is the first argument) against a real Daemun. This
-// file only plays the person and the browser: `fetch` with a small cookie jar that follows
-// Daemun's redirects and submits its login and consent forms. Everything an application does
-// is the guide's code.
+// file and browser.mjs only play the person and the browser; everything an application does is
+// the guide's code.
 //
 // Environment: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI,
 // OIDC_POST_LOGOUT_REDIRECT_URI (read by the guide's code), RP_TEST_EMAIL, RP_TEST_PASSWORD.
@@ -10,13 +9,9 @@
 import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
-const started = performance.now()
-const MAX_HOPS = 10
+import { Browser, fail } from './browser.mjs'
 
-function fail(message) {
-  console.error(`openid_client: ${message}`)
-  process.exit(1)
-}
+const started = performance.now()
 
 const email = process.env.RP_TEST_EMAIL
 const password = process.env.RP_TEST_PASSWORD
@@ -26,76 +21,13 @@ if (!guide || !email || !password) fail('usage: RP_TEST_EMAIL=… RP_TEST_PASSWO
 const rp = await import(pathToFileURL(guide).href).catch((e) => fail(`loading the guide's code: ${e.stack}`))
 const issuer = new URL(process.env.OIDC_ISSUER)
 const redirectUri = process.env.OIDC_REDIRECT_URI
-
-// The browser: one host, so a cookie is its name and value.
-const jar = new Map()
-async function browse(url, init = {}) {
-  const headers = new Headers(init.headers)
-  if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
-  const resp = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
-  for (const line of resp.headers.getSetCookie()) {
-    const [pair, ...attrs] = line.split(';')
-    const eq = pair.indexOf('=')
-    const name = pair.slice(0, eq).trim()
-    const gone = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))
-    if (gone) jar.delete(name)
-    else jar.set(name, pair.slice(eq + 1).trim())
-  }
-  return resp
-}
-
-function unescapeHtml(s) {
-  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (_, e) => {
-    const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e.toLowerCase()]
-    if (named) return named
-    return String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
-  })
-}
-
-function attributes(tag) {
-  const out = {}
-  for (const m of tag.matchAll(/([a-zA-Z_:-]+)="([^"]*)"/g)) out[m[1].toLowerCase()] = unescapeHtml(m[2])
-  return out
-}
-
-// Submits the page's first POST form as a browser would from Daemun's own page.
-async function submit(pageUrl, html, fields) {
-  const form = html.match(/<form\b[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i)
-  if (!form) fail(`no form on ${pageUrl}`)
-  const action = attributes(form[0].slice(0, form[0].indexOf('>') + 1)).action ?? ''
-  const data = new URLSearchParams()
-  for (const m of form[1].matchAll(/<input\b[^>]*>/gi)) {
-    const a = attributes(m[0])
-    if (a.type === 'hidden' && a.name) data.set(a.name, a.value ?? '')
-  }
-  if (!data.has('csrf_token')) fail(`no csrf_token in the form on ${pageUrl}`)
-  for (const [k, v] of Object.entries(fields)) data.set(k, v)
-  return browse(new URL(action, pageUrl), {
-    method: 'POST',
-    body: data,
-    headers: { origin: issuer.origin, 'sec-fetch-site': 'same-origin' },
-  })
-}
+const browser = new Browser(issuer, email, password)
 
 // Follows Daemun until it redirects to the application; returns that Location.
 async function signIn(start) {
-  let url = new URL(start)
-  let resp = await browse(url)
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
-    if (resp.status >= 300 && resp.status < 400) {
-      const target = new URL(resp.headers.get('location'), url)
-      if (target.href.startsWith(redirectUri)) return target.href
-      url = target
-      resp = await browse(url)
-    } else if (resp.status === 200 && url.pathname === '/login') {
-      resp = await submit(url, await resp.text(), { identifier: email, password })
-    } else if (resp.status === 200 && url.pathname === '/consent') {
-      resp = await submit(url, await resp.text(), { decision: 'allow' })
-    } else {
-      fail(`unexpected answer ${resp.status} at ${url}: ${(await resp.text()).slice(0, 300)}`)
-    }
-  }
-  fail(`more than ${MAX_HOPS} steps before coming back to the application`)
+  const end = await browser.walk(start, { leaves: (target) => target.href.startsWith(redirectUri) })
+  if (!end.left) fail(`Daemun did not send the browser back to the application but showed ${end.url}`)
+  return end.left
 }
 
 // The OAuth error code of a refused refresh, or null if it succeeded.
@@ -144,12 +76,12 @@ async function main() {
   if (stillWorks) fail("the family's access token still works after the refresh token was reused")
   checked.push('family_revoked')
 
-  const bye = await browse(rp.logoutUrl(next, 'bye-state'))
+  const bye = await browser.browse(rp.logoutUrl(next, 'bye-state'))
   const expected = `${process.env.OIDC_POST_LOGOUT_REDIRECT_URI}?state=bye-state`
   if (![302, 303].includes(bye.status) || bye.headers.get('location') !== expected) {
     fail(`logout did not come back to ${expected}: ${bye.status} ${bye.headers.get('location')}`)
   }
-  const account = await browse(new URL('/account', issuer))
+  const account = await browser.browse(new URL('/account', issuer))
   if (!(account.status >= 300 && account.status < 400) || !account.headers.get('location')?.includes('/login')) {
     fail('the Daemun session is still alive after logout')
   }
