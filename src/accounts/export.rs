@@ -37,6 +37,7 @@ pub async fn export(
         .await?;
     let totp = state.store.totp(u.user_id).await?;
     let codes_left = state.store.recovery_codes_left(u.user_id).await?;
+    let passkeys = state.store.passkeys(u.user_id).await?;
     let body = json!({
         "format": "daemun-export/1",
         "exported_at": state.now(),
@@ -71,6 +72,12 @@ pub async fn export(
                 "enabled_at": t.enabled_at,
             })),
             "recovery_codes_left": codes_left,
+            // Names and dates; the public keys are of no use outside this site.
+            "passkeys": passkeys.iter().map(|k| json!({
+                "name": k.name,
+                "created_at": k.created_at,
+                "last_used_at": k.last_used_at,
+            })).collect::<Vec<_>>(),
         },
         "consents": consents.iter().map(|c| json!({
             "client_id": c.client_id,

@@ -105,6 +105,7 @@ fn render(
         identifier => identifier,
         error => error,
         show_resend => show_resend,
+        passkeys => state.passkeys.is_ok(),
     };
     ctx.render(state, status, "accounts/login.html", extra)
 }

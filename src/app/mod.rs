@@ -137,7 +137,13 @@ impl App {
             .iter()
             .filter_map(|p| p.parse().ok())
             .collect();
+        let passkeys = crate::domain::passkey::relying_party(config.issuer(), "Daemun");
+        match &passkeys {
+            Ok(_) => tracing::info!(rp_id = %issuer_host, "passkeys are on"),
+            Err(off) => tracing::warn!("{off}"),
+        }
         let state = AppState(Arc::new(Inner {
+            passkeys,
             csrf_key: kek.derive("daemun/csrf/v1"),
             store,
             templates: Templates::new(),

@@ -18,7 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::{RandomRequestId, loggable_path};
-use crate::accounts::factors::{recovery, second_step, security, totp};
+use crate::accounts::factors::{passkey, passkey_login, recovery, second_step, security, totp};
 use crate::accounts::{
     apps, delete, email, export, home, login, logout, password, profile, reset, sessions, signup,
     verify,
@@ -63,6 +63,16 @@ pub fn routes(state: AppState) -> Router {
             Some(Group::Login),
         )
         .view("/login/step-up", get(second_step::step_up))
+        .action(
+            "/login/passkey/options",
+            post(passkey_login::options),
+            Some(Group::Login),
+        )
+        .action(
+            "/login/passkey",
+            post(passkey_login::answer),
+            Some(Group::Login),
+        )
         .form(
             second_step::PATH,
             get(second_step::page),
@@ -118,6 +128,22 @@ pub fn routes(state: AppState) -> Router {
         .action("/account/security/totp/confirm", post(totp::confirm), None)
         .action("/account/security/totp/remove", post(totp::remove), None)
         .action("/account/security/recovery", post(recovery::renew), None)
+        .action(
+            "/account/security/passkeys/options",
+            post(passkey::options),
+            None,
+        )
+        .action("/account/security/passkeys", post(passkey::add), None)
+        .action(
+            "/account/security/passkeys/rename",
+            post(passkey::rename),
+            None,
+        )
+        .action(
+            "/account/security/passkeys/remove",
+            post(passkey::remove),
+            None,
+        )
         .form(
             "/account/sessions",
             get(sessions::sessions_page),
@@ -248,7 +274,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::on_main_listener))
-        .route("/static/style.css", get(stylesheet));
+        .route("/static/style.css", get(stylesheet))
+        .route("/static/passkey.js", get(passkey_script));
     let config = &state.config.server;
     ops.merge(named)
         .layer(
@@ -283,6 +310,22 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
     }
+}
+
+async fn passkey_script() -> impl IntoResponse {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../static/passkey.js"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

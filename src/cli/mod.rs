@@ -82,6 +82,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate => migrate(config).await,
         Command::CheckConfig => {
             println!("{config:#?}");
+            match crate::domain::passkey::relying_party(config.issuer(), "Daemun") {
+                Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
+                Err(off) => println!("note: {off}"),
+            }
             println!("configuration is valid");
             ExitCode::SUCCESS
         }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod email_address;
 pub mod lockout;
 pub mod next_path;
+pub mod passkey;
 pub mod password;
 pub mod pkce;
 pub mod recovery_code;

@@ -165,13 +165,14 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     let ctx = PageCtx::from_parts(&parts, state.config.https());
     let resp = next.run(Request::from_parts(parts, body)).await;
     let marked = resp.extensions().get::<ErrorMarker>().map(|m| m.0);
-    let is_html = resp
+    // A page's own answer (HTML, or JSON for a page's script) is left as it is.
+    let answered = resp
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     let error = marked.or_else(|| {
-        if is_html {
+        if answered {
             None
         } else {
             PageError::for_status(resp.status())

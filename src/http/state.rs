@@ -47,6 +47,8 @@ pub struct Inner {
     pub allowed_hosts: Vec<String>,
     /// This application's Prometheus series.
     pub metrics: crate::telemetry::metrics::Metrics,
+    /// The WebAuthn relying party, or why passkeys are off (an IP address as issuer).
+    pub passkeys: Result<webauthn_rs::Webauthn, crate::domain::passkey::PasskeysOff>,
 }
 
 impl Deref for AppState {

@@ -59,6 +59,10 @@ pub enum FactorChange {
     RecoveryCodeUsed { left: i64 },
     /// Someone with the right password typed wrong codes until the login paused.
     CodeLockout,
+    /// A passkey was added (and recovery codes made with it, the first time).
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
 }
 
 impl FactorChange {
@@ -70,6 +74,8 @@ impl FactorChange {
             FactorChange::RecoveryCodesRenewed => "recovery-renewed",
             FactorChange::RecoveryCodeUsed { .. } => "recovery-used",
             FactorChange::CodeLockout => "code-lockout",
+            FactorChange::PasskeyAdded => "passkey-added",
+            FactorChange::PasskeyRemoved => "passkey-removed",
         }
     }
 }

@@ -106,17 +106,35 @@ impl Store {
         Ok(n)
     }
 
-    /// Removes every second factor of the person (the app and the recovery codes), in one
-    /// transaction; how many were removed.
+    /// Removes every second factor of the person (authenticator app, passkeys, recovery
+    /// codes) in one transaction: an administrator's answer to a lost phone. Returns how many
+    /// rows went.
     pub async fn remove_factors(&self, user_id: i64) -> StoreResult<u64> {
         const TOTP: &str = "DELETE FROM totp_factor WHERE user_id = $1";
+        const KEYS: &str = "DELETE FROM passkey WHERE user_id = $1";
         const CODES: &str = "DELETE FROM recovery_code WHERE user_id = $1";
         Ok(on_db!(self, |pool| {
             let _turn = self.write_turn().await;
             let mut tx = pool.begin().await?;
             let n = execute_count!(on &mut *tx, TOTP, user_id)?
+                + execute_count!(on &mut *tx, KEYS, user_id)?
                 + execute_count!(on &mut *tx, CODES, user_id)?;
             tx.commit().await.map(|()| n)
+        })?)
+    }
+
+    /// Removes the person's authenticator app, and their recovery codes when no passkey is
+    /// left for them to stand in for, in one transaction.
+    pub async fn remove_totp(&self, user_id: i64) -> StoreResult<()> {
+        const TOTP: &str = "DELETE FROM totp_factor WHERE user_id = $1";
+        const CODES: &str = "DELETE FROM recovery_code WHERE user_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM passkey WHERE user_id = $1)";
+        Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
+            let mut tx = pool.begin().await?;
+            execute_count!(on &mut *tx, TOTP, user_id)?;
+            execute_count!(on &mut *tx, CODES, user_id)?;
+            tx.commit().await
         })?)
     }
 }

@@ -24,6 +24,7 @@ pub mod janitor;
 pub mod login_guard;
 pub mod outbound;
 pub mod outbox;
+pub mod passkeys;
 pub mod pending_logins;
 pub mod revocation;
 pub mod sessions;

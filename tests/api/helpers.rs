@@ -120,11 +120,22 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_at("127.0.0.1", adjust).await
+    }
+
+    /// A provider whose issuer is `http://localhost:<port>`: a host name, which passkeys
+    /// need as their relying party id (an IP address cannot be one).
+    pub async fn spawn_on_localhost() -> Self {
+        Self::spawn_at("localhost", |_| {}).await
+    }
+
+    async fn spawn_at(host: &str, adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let port = listener.local_addr().expect("addr").port();
         let db = test_database_url(dir.path()).await;
         let mut config = base_config(dir.path(), port, db);
+        config.server.issuer = format!("http://{host}:{port}");
         adjust(&mut config);
         let clock = FakeClock::new();
         let app = App::build_with(
@@ -141,7 +152,7 @@ impl TestApp {
         let metrics_addr = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         tokio::spawn(app.serve());
         Self {
-            addr: format!("http://127.0.0.1:{port}"),
+            addr: format!("http://{host}:{port}"),
             metrics_addr,
             client: new_client(),
             state,

@@ -291,7 +291,8 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
         dir,
         db,
         kek: base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
-        issuer: format!("http://127.0.0.1:{port_a}"),
+        // A host name, as passkeys need (section 8); the nodes still listen on 127.0.0.1.
+        issuer: format!("http://localhost:{port_a}"),
     };
     let http = crate::helpers::client_builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -540,5 +541,67 @@ async fn two_nodes_on_one_postgres_database_act_as_one_provider() {
         1,
         "one delivery, by one node"
     );
+
+    // 8. Passkey ceremonies started on one node finish on the other: adding one (options from
+    // A, the key from B) and logging in with it without a password (options from B, the
+    // answer at A).
+    let grace = "grace@example.com";
+    shared.cli_json(
+        &["user", "add", "--email", grace, "--name", "Grace", "--json"],
+        &format!("{PASSWORD}\n"),
+    );
+    let mut key = crate::authenticator::SoftAuthenticator::new(&shared.issuer);
+    let mut person = Browser::new(&http, &shared.issuer);
+    let csrf = person.csrf(&a, "/login").await;
+    let form = [
+        ("identifier", grace),
+        ("password", PASSWORD),
+        ("csrf_token", &csrf),
+    ];
+    assert_eq!(person.post(&a, "/login", &form).await.status(), 303);
+    let csrf = person.csrf(&a, "/account/security").await;
+    let form = [
+        ("passkey_password", PASSWORD),
+        ("name", "Laptop"),
+        ("csrf_token", &csrf),
+    ];
+    let r = person
+        .post(&a, "/account/security/passkeys/options", &form)
+        .await;
+    assert_eq!(r.status(), 200);
+    let started: serde_json::Value = r.json().await.unwrap();
+    let credential = key.create(&started["options"]).to_string();
+    let form = [
+        ("ceremony", started["ceremony"].as_str().unwrap()),
+        ("credential", credential.as_str()),
+        ("name", "Laptop"),
+        ("csrf_token", &csrf),
+    ];
+    let r = person.post(&b, "/account/security/passkeys", &form).await;
+    assert_eq!(
+        r.status(),
+        200,
+        "node B keeps the key, the recovery codes shown"
+    );
+    let mut fresh = Browser::new(&http, &shared.issuer);
+    let csrf = fresh.csrf(&b, "/login").await;
+    let r = fresh
+        .post(&b, "/login/passkey/options", &[("csrf_token", &csrf)])
+        .await;
+    let started: serde_json::Value = r.json().await.unwrap();
+    let assertion = key.get(&started["options"]).to_string();
+    let form = [
+        ("step", "discover"),
+        ("ceremony", started["ceremony"].as_str().unwrap()),
+        ("credential", assertion.as_str()),
+        ("csrf_token", &csrf),
+    ];
+    let r = fresh.post(&a, "/login/passkey", &form).await;
+    assert_eq!(
+        r.headers()["location"],
+        "/account",
+        "node A finishes the login"
+    );
+    assert_eq!(fresh.get(&b, "/account").await.status(), 200);
     pg.close().await.unwrap();
 }

@@ -1,6 +1,10 @@
 //! Second factors: the login's second step, and `/account/security` where a person sets up an
-//! authenticator app and keeps recovery codes. Code checks live in `domain::{totp,
-//! recovery_code}`, rows in `store::factors`; the app's secret is sealed by the key ring.
+//! authenticator app or passkeys and keeps recovery codes. Code checks live in `domain::{totp,
+//! recovery_code, passkey}`, rows in `store::{factors, passkeys}`; the app's secret is sealed
+//! by the key ring; WebAuthn itself is the `webauthn-rs` crate (`ceremony`).
+pub mod ceremony;
+pub mod passkey;
+pub mod passkey_login;
 pub mod recovery;
 pub mod second_step;
 pub mod security;
@@ -18,6 +22,8 @@ pub struct Factors {
     pub totp: Option<TotpRow>,
     /// Unused recovery codes.
     pub recovery_left: i64,
+    /// How many passkeys.
+    pub passkeys: usize,
 }
 
 impl Factors {
@@ -25,6 +31,7 @@ impl Factors {
         Ok(Self {
             totp: state.store.totp(user_id).await?,
             recovery_left: state.store.recovery_codes_left(user_id).await?,
+            passkeys: state.store.passkeys(user_id).await?.len(),
         })
     }
 
@@ -36,7 +43,7 @@ impl Factors {
     /// Whether a login must take a second step. Recovery codes alone are not a factor: they
     /// stand in for one that was lost.
     pub fn any(&self) -> bool {
-        self.totp_enabled().is_some()
+        self.totp_enabled().is_some() || self.passkeys > 0
     }
 }
 

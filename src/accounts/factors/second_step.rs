@@ -117,7 +117,7 @@ pub async fn step_up(
 }
 
 /// The pending login this browser's cookie names, if it is still live.
-async fn pending(
+pub(super) async fn pending(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<(SecretToken, PendingLogin)>, PageError> {
@@ -134,7 +134,7 @@ async fn pending(
 }
 
 /// Back to the password step: the pending login is gone (expired, used, or never there).
-fn start_over(state: &AppState) -> Response {
+pub(super) fn start_over(state: &AppState) -> Response {
     let https = state.config.https();
     let mut resp = Redirect::to("/login").into_response();
     cookies::remove(&mut resp, cookies::LOGIN, https);
@@ -167,6 +167,7 @@ fn render(
 ) -> Response {
     let extra = context! {
         has_totp => factors.totp_enabled().is_some(),
+        has_passkey => factors.passkeys > 0 && state.passkeys.is_ok(),
         has_recovery => factors.recovery_left > 0,
         method => if method == "recovery" { "recovery" } else { "totp" },
         error => error,

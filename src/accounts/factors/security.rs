@@ -53,7 +53,23 @@ pub async fn render(
         },
         Some(row) => setting_up(state, user, row),
     };
+    let passkeys: Vec<Value> = state
+        .store
+        .passkeys(user.user_id)
+        .await?
+        .into_iter()
+        .map(|k| {
+            context! {
+                id => k.passkey_id,
+                name => k.name,
+                created => format_utc(k.created_at),
+                last_used => k.last_used_at.map(format_utc),
+            }
+        })
+        .collect();
     let extra = context! {
+        passkeys => passkeys,
+        passkeys_on => state.passkeys.is_ok(),
         totp => totp,
         recovery_left => factors.recovery_left,
         recovery_total => recovery_code::COUNT,

@@ -229,7 +229,7 @@ pub async fn remove(
         return Ok(back(&state, FlashKind::Info, "flash-totp-off"));
     }
     if !factors.any() {
-        state.store.remove_factors(user.user_id).await?;
+        state.store.remove_totp(user.user_id).await?;
         audit::record(
             &state,
             "factor.totp_cancelled",
@@ -244,7 +244,7 @@ pub async fn remove(
     if let Some(page) = wrong_password(&state, &ctx, (user, &client), typed, "").await? {
         return Ok(page);
     }
-    state.store.remove_factors(user.user_id).await?;
+    state.store.remove_totp(user.user_id).await?;
     audit::record(
         &state,
         "factor.totp_removed",

@@ -1,0 +1,37 @@
+## Passkeys: the security page, the login page and the second step.
+
+passkey-heading = Passkeys
+passkey-intro = A passkey lets this device (or your phone or security key) log you in with its screen lock instead of a password. It only works on this site, so it cannot be phished.
+passkey-off-here = Passkeys are not available on this server: it is reached by an IP address, and passkeys need a domain name.
+passkey-needs-javascript = Passkeys need JavaScript in this browser. Your password and other factors work without it.
+passkey-added-on = Added { $date }
+passkey-last-used = last used { $date }
+passkey-never-used = not used yet
+passkey-name-label = Name
+passkey-name-placeholder = e.g. Laptop, Phone
+passkey-default-name = Passkey
+passkey-add = Add a passkey
+passkey-rename-summary = Rename
+passkey-rename = Save the name
+passkey-remove-summary = Remove
+passkey-remove = Remove this passkey
+passkey-error-off = Passkeys are not available on this server.
+passkey-error-none = This account has no passkey. Use another way to finish logging in.
+passkey-error-name-control = The name cannot contain control characters.
+passkey-error-name-long = The name can be at most 60 characters long.
+passkey-error-name-empty = Enter a name for the passkey.
+passkey-login-or = or
+passkey-login-button = Log in with a passkey
+second-factor-passkey-intro = Confirm it is you with your passkey.
+second-factor-passkey-submit = Use my passkey
+flash-passkey-added = The passkey was added. It can now log you in.
+flash-passkey-renamed = The passkey was renamed.
+flash-passkey-removed = The passkey was removed.
+flash-passkey-start-again = Adding the passkey took too long or was interrupted. Please start again.
+flash-passkey-refused = The passkey could not be added. Please try again.
+flash-passkey-known = That passkey is already registered.
+flash-passkey-login-failed = Logging in with the passkey did not work. Try again, or use another way to log in.
+mail-factor-passkey-added-subject = A passkey was added to your Daemun account
+mail-factor-passkey-added-intro = A passkey was just added to your Daemun account. It can log you in without your password.
+mail-factor-passkey-removed-subject = A passkey was removed from your Daemun account
+mail-factor-passkey-removed-intro = A passkey was just removed from your Daemun account. It can no longer log you in.

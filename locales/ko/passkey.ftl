@@ -1,0 +1,37 @@
+## 패스키: 보안 페이지, 로그인 페이지와 2단계 인증.
+
+passkey-heading = 패스키
+passkey-intro = 패스키를 등록하면 비밀번호 대신 이 기기(또는 휴대폰, 보안 키)의 화면 잠금으로 로그인할 수 있습니다. 이 사이트에서만 쓰이므로 피싱에 당하지 않습니다.
+passkey-off-here = 이 서버에서는 패스키를 쓸 수 없습니다. IP 주소로 접속하는 서버이고, 패스키에는 도메인 이름이 필요합니다.
+passkey-needs-javascript = 패스키를 쓰려면 이 브라우저에서 JavaScript가 켜져 있어야 합니다. 비밀번호와 다른 인증 수단은 JavaScript 없이도 쓸 수 있습니다.
+passkey-added-on = { $date }에 추가
+passkey-last-used = 마지막 사용 { $date }
+passkey-never-used = 아직 사용하지 않음
+passkey-name-label = 이름
+passkey-name-placeholder = 예: 노트북, 휴대폰
+passkey-default-name = 패스키
+passkey-add = 패스키 추가
+passkey-rename-summary = 이름 바꾸기
+passkey-rename = 이름 저장
+passkey-remove-summary = 삭제
+passkey-remove = 이 패스키 삭제
+passkey-error-off = 이 서버에서는 패스키를 쓸 수 없습니다.
+passkey-error-none = 이 계정에는 패스키가 없습니다. 다른 방법으로 로그인을 마쳐 주세요.
+passkey-error-name-control = 이름에는 제어 문자를 쓸 수 없습니다.
+passkey-error-name-long = 이름은 60자까지 쓸 수 있습니다.
+passkey-error-name-empty = 패스키 이름을 입력하세요.
+passkey-login-or = 또는
+passkey-login-button = 패스키로 로그인
+second-factor-passkey-intro = 패스키로 본인임을 확인해 주세요.
+second-factor-passkey-submit = 패스키 사용
+flash-passkey-added = 패스키를 추가했습니다. 이제 패스키로 로그인할 수 있습니다.
+flash-passkey-renamed = 패스키 이름을 바꿨습니다.
+flash-passkey-removed = 패스키를 삭제했습니다.
+flash-passkey-start-again = 패스키 추가가 너무 오래 걸렸거나 중단되었습니다. 다시 시작해 주세요.
+flash-passkey-refused = 패스키를 추가하지 못했습니다. 다시 시도해 주세요.
+flash-passkey-known = 이미 등록된 패스키입니다.
+flash-passkey-login-failed = 패스키로 로그인하지 못했습니다. 다시 시도하거나 다른 방법으로 로그인하세요.
+mail-factor-passkey-added-subject = 대문 계정에 패스키가 추가되었습니다
+mail-factor-passkey-added-intro = 방금 대문 계정에 패스키가 추가되었습니다. 이 패스키로 비밀번호 없이 로그인할 수 있습니다.
+mail-factor-passkey-removed-subject = 대문 계정에서 패스키가 삭제되었습니다
+mail-factor-passkey-removed-intro = 방금 대문 계정에서 패스키가 삭제되었습니다. 이제 이 패스키로 로그인할 수 없습니다.
