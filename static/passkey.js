@@ -64,6 +64,8 @@
     const box = document.querySelector(form.dataset.error || '[data-passkey-error]');
     if (!box) return;
     box.textContent = message;
+    box.setAttribute('role', 'alert');
+    box.classList.add('notice-error');
     box.hidden = false;
   }
 
