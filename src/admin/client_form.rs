@@ -20,6 +20,7 @@ pub struct ClientForm {
     pub public: String,
     pub first_party: String,
     pub require_mfa: String,
+    pub require_par: String,
     pub require_pkce: String,
     pub backchannel_logout_uri: String,
     pub backchannel_logout_session_required: String,
@@ -78,6 +79,7 @@ impl ClientForm {
             public: on(s.public),
             first_party: on(s.first_party),
             require_mfa: on(s.require_mfa),
+            require_par: on(s.require_par),
             backchannel_logout_uri: s.backchannel_logout_uri.unwrap_or_default(),
             backchannel_logout_session_required: on(s.backchannel_logout_session_required),
             require_pkce: on(s.require_pkce),
@@ -161,6 +163,7 @@ impl ClientForm {
             public: !self.public.is_empty(),
             first_party: !self.first_party.is_empty(),
             require_mfa: !self.require_mfa.is_empty(),
+            require_par: !self.require_par.is_empty(),
             backchannel_logout_uri: text(&self.backchannel_logout_uri),
             backchannel_logout_session_required: !self
                 .backchannel_logout_session_required
@@ -184,6 +187,7 @@ impl ClientForm {
             public => !self.public.is_empty(),
             first_party => !self.first_party.is_empty(),
             require_mfa => !self.require_mfa.is_empty(),
+            require_par => !self.require_par.is_empty(),
             backchannel_logout_uri => self.backchannel_logout_uri.clone(),
             backchannel_logout_session_required => !self.backchannel_logout_session_required.is_empty(),
             require_pkce => !self.require_pkce.is_empty(),

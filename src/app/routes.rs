@@ -254,6 +254,10 @@ pub fn routes(state: AppState) -> Router {
             limited(&state, Some(Group::Token), post(device::authorize)),
         )
         .route(
+            oidc::par::PATH,
+            limited(&state, Some(Group::Token), post(oidc::par::push)),
+        )
+        .route(
             oidc::REVOKE_PATH,
             limited(&state, Some(Group::Token), post(revoke::revoke)),
         )

@@ -81,6 +81,9 @@ pub struct UpdateArgs {
     /// One-factor logins are enough for the application again.
     #[arg(long, conflicts_with = "require_mfa")]
     no_require_mfa: bool,
+    /// Plain authorization requests are accepted again (not only through /par).
+    #[arg(long, conflicts_with = "require_par")]
+    no_require_par: bool,
     /// Logout tokens need not carry the session id.
     #[arg(long, conflicts_with = "backchannel_logout_session_required")]
     no_backchannel_logout_session_required: bool,
@@ -119,6 +122,9 @@ struct Settings {
     /// and a one-factor session goes through the second step.
     #[arg(long)]
     require_mfa: bool,
+    /// Accept authorization requests only through /par (pushed authorization requests).
+    #[arg(long)]
+    require_par: bool,
     /// RS256 (the default, also for "") or ES256.
     #[arg(long, value_name = "ALG")]
     id_token_alg: Option<String>,
@@ -175,6 +181,7 @@ impl Settings {
         spec.first_party |= self.first_party;
         spec.require_pkce |= self.require_pkce;
         spec.require_mfa |= self.require_mfa;
+        spec.require_par |= self.require_par;
         spec.backchannel_logout_session_required |= self.backchannel_logout_session_required;
     }
 }
@@ -295,6 +302,7 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
         && !u.no_first_party
         && !u.no_require_pkce
         && !u.no_require_mfa
+        && !u.no_require_par
         && !u.no_backchannel_logout_session_required;
     if nothing_given {
         return fail(
@@ -317,6 +325,7 @@ async fn update(store: &Store, u: UpdateArgs, now: Millis) -> ExitCode {
     spec.first_party &= !u.no_first_party;
     spec.require_pkce &= !u.no_require_pkce;
     spec.require_mfa &= !u.no_require_mfa;
+    spec.require_par &= !u.no_require_par;
     spec.backchannel_logout_session_required &= !u.no_backchannel_logout_session_required;
     let new = match registration::update(store, id, &spec, now).await {
         Ok(Some(c)) => c,
@@ -361,6 +370,7 @@ fn describe(c: &Client) -> serde_json::Value {
         "require_pkce": c.require_pkce,
         "first_party": c.first_party,
         "require_mfa": c.require_mfa,
+        "require_pushed_authorization_requests": c.require_par,
         "backchannel_logout_uri": c.backchannel_logout_uri,
         "backchannel_logout_session_required": c.backchannel_logout_session_required,
         "id_token_signed_response_alg": c.id_token_alg,

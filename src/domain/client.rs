@@ -105,6 +105,8 @@ pub struct Client {
     pub first_party: bool,
     /// Accepts only logins with two factors (`urn:daemun:acr:mfa`).
     pub require_mfa: bool,
+    /// Its authorization requests must come through `/par` (RFC 9126 §5).
+    pub require_par: bool,
     /// Where a logout token is POSTed when a session it took part in ends (OpenID Connect
     /// Back-Channel Logout 1.0); empty for none.
     pub backchannel_logout_uri: String,

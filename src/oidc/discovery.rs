@@ -34,6 +34,9 @@ pub fn document(issuer: &str) -> serde_json::Value {
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "device_authorization_endpoint": url(super::device::AUTHORIZATION_PATH),
+        // RFC 9126 §5: some clients require it, set per client; not the server as a whole.
+        "pushed_authorization_request_endpoint": url(super::par::PATH),
+        "require_pushed_authorization_requests": false,
         "claims_supported": CLAIMS_SUPPORTED,
         "acr_values_supported": Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "claims_parameter_supported": false,

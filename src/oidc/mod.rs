@@ -12,6 +12,7 @@ pub mod id_token;
 pub mod id_token_hint;
 pub mod introspect;
 pub mod jwks;
+pub mod par;
 pub mod params;
 pub mod registration;
 pub mod revoke;

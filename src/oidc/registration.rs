@@ -21,6 +21,8 @@ pub struct ClientSpec {
     pub first_party: bool,
     /// Accepts only logins with two factors.
     pub require_mfa: bool,
+    /// Authorization requests only through `/par`.
+    pub require_par: bool,
     /// Where logout tokens go (Back-Channel Logout 1.0); `None` for nowhere.
     pub backchannel_logout_uri: Option<String>,
     pub backchannel_logout_session_required: bool,
@@ -54,6 +56,7 @@ impl ClientSpec {
             public: c.is_public(),
             first_party: c.first_party,
             require_mfa: c.require_mfa,
+            require_par: c.require_par,
             backchannel_logout_uri: url(&c.backchannel_logout_uri),
             backchannel_logout_session_required: c.backchannel_logout_session_required,
             grant_types: c
@@ -260,6 +263,7 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
         require_pkce: spec.public || spec.require_pkce,
         first_party: spec.first_party,
         require_mfa: spec.require_mfa,
+        require_par: spec.require_par,
         backchannel_logout_uri: backchannel,
         backchannel_logout_session_required: spec.backchannel_logout_session_required,
         id_token_alg: alg,

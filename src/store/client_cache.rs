@@ -82,6 +82,7 @@ mod tests {
             require_pkce: true,
             first_party: false,
             require_mfa: false,
+            require_par: false,
             backchannel_logout_uri: String::new(),
             backchannel_logout_session_required: false,
             id_token_alg: "RS256".into(),

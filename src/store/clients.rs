@@ -23,6 +23,7 @@ struct ClientRow {
     require_pkce: bool,
     first_party: bool,
     require_mfa: bool,
+    require_par: bool,
     backchannel_logout_uri: String,
     backchannel_logout_session_required: bool,
     id_token_alg: String,
@@ -56,6 +57,7 @@ impl From<ClientRow> for Client {
             require_pkce: r.require_pkce,
             first_party: r.first_party,
             require_mfa: r.require_mfa,
+            require_par: r.require_par,
             backchannel_logout_uri: r.backchannel_logout_uri,
             backchannel_logout_session_required: r.backchannel_logout_session_required,
             id_token_alg: r.id_token_alg,
@@ -96,6 +98,7 @@ impl From<&Client> for ClientRow {
             require_pkce: c.require_pkce,
             first_party: c.first_party,
             require_mfa: c.require_mfa,
+            require_par: c.require_par,
             backchannel_logout_uri: c.backchannel_logout_uri.clone(),
             backchannel_logout_session_required: c.backchannel_logout_session_required,
             id_token_alg: c.id_token_alg.clone(),
@@ -114,7 +117,7 @@ macro_rules! client_columns {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
          token_endpoint_auth_method, require_pkce, first_party, id_token_alg, logo_uri, home_uri, \
          created_at, updated_at, require_mfa, backchannel_logout_uri, \
-         backchannel_logout_session_required"
+         backchannel_logout_session_required, require_par"
     };
 }
 
@@ -124,7 +127,7 @@ impl Store {
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
         );
         execute_count!(
             self,
@@ -147,6 +150,7 @@ impl Store {
             c.require_mfa,
             &c.backchannel_logout_uri,
             c.backchannel_logout_session_required,
+            c.require_par,
         )
         .map_err(map_err)?;
         self.clients.forget(&c.client_id);
@@ -231,7 +235,7 @@ impl Store {
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
              id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13, \
              require_mfa = $14, backchannel_logout_uri = $15, \
-             backchannel_logout_session_required = $16 \
+             backchannel_logout_session_required = $16, require_par = $17 \
              WHERE client_id = $1";
         let n = execute_count!(
             self,
@@ -252,6 +256,7 @@ impl Store {
             c.require_mfa,
             &c.backchannel_logout_uri,
             c.backchannel_logout_session_required,
+            c.require_par,
         )?;
         self.clients.forget(&c.client_id);
         Ok(n > 0)

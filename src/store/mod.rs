@@ -26,6 +26,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod passkeys;
 pub mod pending_logins;
+pub mod pushed;
 pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;

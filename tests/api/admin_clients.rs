@@ -247,6 +247,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
                 ("post_logout_redirect_uris", "https://svc.example/"),
                 ("first_party", "1"),
                 ("require_mfa", "1"),
+                ("require_par", "1"),
                 ("grant_authorization_code", "1"),
                 ("grant_refresh_token", "1"),
                 ("grant_client_credentials", "1"),
@@ -266,6 +267,7 @@ async fn settings_are_changed_and_the_secret_rotated() {
     assert_eq!(after.redirect_uris, ["https://svc.example/callback"]);
     assert_eq!(after.post_logout_redirect_uris, ["https://svc.example/"]);
     assert!(after.first_party && after.require_mfa && !after.require_pkce);
+    assert!(after.require_par, "pushed requests only");
     assert!(
         after
             .grant_types

@@ -187,6 +187,9 @@ async fn first_party_pkce_and_two_factors_are_switched_on_and_off() {
     f.changes_exactly(&["--no-require-pkce"], json!({ "require_pkce": false }));
     f.changes_exactly(&["--require-mfa"], json!({ "require_mfa": true }));
     f.changes_exactly(&["--no-require-mfa"], json!({ "require_mfa": false }));
+    let pushed = "require_pushed_authorization_requests";
+    f.changes_exactly(&["--require-par"], json!({ pushed: true }));
+    f.changes_exactly(&["--no-require-par"], json!({ pushed: false }));
     f.changes_exactly(
         &["--backchannel-logout-uri", "https://board.example.com/bc"],
         json!({ "backchannel_logout_uri": "https://board.example.com/bc" }),
@@ -210,6 +213,7 @@ async fn first_party_pkce_and_two_factors_are_switched_on_and_off() {
         ["--first-party", "--no-first-party"],
         ["--require-pkce", "--no-require-pkce"],
         ["--require-mfa", "--no-require-mfa"],
+        ["--require-par", "--no-require-par"],
         [
             "--backchannel-logout-session-required",
             "--no-backchannel-logout-session-required",

@@ -32,6 +32,7 @@ mod oidc_flow;
 mod oidc_keys;
 mod oidc_logout;
 mod oidc_token;
+mod par;
 mod passkeys;
 mod portal_apps;
 mod portal_csrf;

@@ -10,9 +10,11 @@ use crate::domain::secret::{SecretToken, random_id};
 use crate::http::session::{Authenticated, MaybeUser};
 use crate::http::{AppState, PageError};
 use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::params::param;
 use crate::store::grants::{CodeRow, PendingRow};
 
 pub mod decision;
+pub mod pushed;
 pub mod request;
 pub mod respond;
 
@@ -57,7 +59,28 @@ async fn start(
     if params.len() > crate::http::form::MAX_FORM_FIELDS {
         return reject(state, Rejection::Page(PageError::bad_request()));
     }
+    // A pushed request (RFC 9126 §4): `client_id` and `request_uri` stand for the parameters
+    // posted to /par, which are used once; nothing else in the URL counts.
+    let pushed = param(&params, "request_uri")
+        .filter(|u| u.starts_with(pushed::URN_PREFIX))
+        .map(str::to_owned);
+    let params = match (pushed.as_deref(), param(&params, "client_id")) {
+        (Some(uri), Some(client_id)) => match pushed::take(state, client_id, uri).await {
+            Ok(Some(pushed)) => pushed,
+            Ok(None) => return EXPIRED_REQUEST.into_response(),
+            Err(e) => return PageError::from(e).into_response(),
+        },
+        (Some(_), None) => return reject(state, Rejection::Page(request::UNKNOWN_CLIENT)),
+        (None, _) => params,
+    };
     match request::parse(&state.store, &params).await {
+        Ok(req) if req.target.client.require_par && pushed.is_none() => {
+            let e = OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "this application must push its authorization requests to /par first",
+            );
+            respond::error(state, &req.target, &e)
+        }
         Ok(req) => decide(state, req, auth, None).await,
         Err(r) => reject(state, r),
     }

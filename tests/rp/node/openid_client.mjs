@@ -87,6 +87,15 @@ async function main() {
   }
   checked.push('logout')
 
+  // A pushed authorization request: the URL carries only client_id and request_uri.
+  const pushedSession = {}
+  const pushedUrl = await rp.loginUrl(pushedSession, { pushed: true })
+  const names = [...pushedUrl.searchParams.keys()].sort().join(' ')
+  if (names !== 'client_id request_uri') fail(`the pushed request's URL carries ${names}`)
+  const again = await rp.callback(pushedSession, await signIn(pushedUrl))
+  if (again.claims.sub !== sub) fail('the pushed login names another person')
+  checked.push('pushed_request')
+
   const pkg = JSON.parse(readFileSync(new URL('./node_modules/openid-client/package.json', import.meta.url)))
   console.log(JSON.stringify({
     library: 'openid-client',
