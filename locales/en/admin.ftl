@@ -91,6 +91,7 @@ admin-client-logout-uris = Post-logout redirect URIs (one per line)
 admin-client-public-label = Public client: a single-page or native app that cannot keep a secret (PKCE is then required)
 admin-client-first-party-label = First-party: our own application, no consent page
 admin-client-require-mfa-label = Two-step login required: people log in with a password and a code for this application
+admin-client-self-registered = registered by itself
 admin-client-require-par-label = Pushed requests only: the application sends its authorization requests to /par first
 admin-client-pkce-label = Require PKCE (recommended)
 admin-client-grants = Grant types

@@ -79,6 +79,7 @@ admin-client-logout-uris = 로그아웃 후 리디렉션 URI (한 줄에 하나�
 admin-client-public-label = 공개 클라이언트: 시크릿을 안전하게 보관할 수 없는 싱글 페이지 앱이나 네이티브 앱 (PKCE 필수)
 admin-client-first-party-label = 자사 앱: 동의 화면을 건너뜁니다
 admin-client-require-mfa-label = 2단계 인증 필수: 이 앱에는 비밀번호와 코드로 로그인해야 합니다
+admin-client-self-registered = 스스로 등록함
 admin-client-require-par-label = 푸시 요청만 허용: 앱이 인가 요청을 먼저 /par로 보내야 합니다
 admin-client-pkce-label = PKCE 필수 (권장)
 admin-client-grants = 그랜트 유형

@@ -22,12 +22,20 @@ pub async fn clients_page(
     ctx: PageCtx,
     _admin: Admin,
 ) -> Result<Response, PageError> {
-    let rows: Vec<Value> = state.store.clients().await?.iter().map(summary).collect();
+    let own = state.store.self_registered_clients().await?;
+    let rows: Vec<Value> = state
+        .store
+        .clients()
+        .await?
+        .iter()
+        .map(|c| summary(c, own.contains(&c.client_id)))
+        .collect();
     Ok(ctx.ok(&state, "admin/clients.html", context! { clients => rows }))
 }
 
-fn summary(c: &Client) -> Value {
+fn summary(c: &Client, self_registered: bool) -> Value {
     context! {
+        self_registered => self_registered,
         client_id => c.client_id.clone(),
         name => c.name.clone(),
         public => c.is_public(),
@@ -48,7 +56,7 @@ fn form_page(
     status: StatusCode,
 ) -> Response {
     let extra = context! {
-        client => client.map(summary),
+        client => client.map(|c| summary(c, false)),
         form => form.context(),
         errors => errors,
     };
@@ -123,7 +131,7 @@ fn secret_page(
     secret: Option<String>,
     created: bool,
 ) -> Response {
-    let extra = context! { client => summary(c), secret, created };
+    let extra = context! { client => summary(c, false), secret, created };
     ctx.ok(state, "admin/client_secret.html", extra)
 }
 

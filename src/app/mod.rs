@@ -87,10 +87,12 @@ impl App {
         let kek = Kek::load(&config)?;
         let clock: Arc<dyn Clock> = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let keys = KeyRing::load(store.clone(), kek.clone(), clock.now_ms()).await?;
-        let discovery_json: Arc<[u8]> =
-            serde_json::to_vec(&oidc::discovery::document(config.issuer()))
-                .unwrap_or_default()
-                .into();
+        let discovery_json: Arc<[u8]> = serde_json::to_vec(&oidc::discovery::document(
+            config.issuer(),
+            config.registration.mode != crate::config::RegistrationMode::Off,
+        ))
+        .unwrap_or_default()
+        .into();
         let mailer = Mailer::from_config(&config.mail)?;
         let a = &config.accounts;
         let hasher = Hasher::new(a.hash_params(), a.hash_concurrency, a.hash_queue)?;

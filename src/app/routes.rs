@@ -254,6 +254,20 @@ pub fn routes(state: AppState) -> Router {
             limited(&state, Some(Group::Token), post(device::authorize)),
         )
         .route(
+            oidc::register::PATH,
+            limited(&state, Some(Group::Signup), post(oidc::register::register)),
+        )
+        .route(
+            "/register/{client_id}",
+            limited(
+                &state,
+                Some(Group::Token),
+                get(oidc::register::read)
+                    .put(oidc::register::replace)
+                    .delete(oidc::register::delete),
+            ),
+        )
+        .route(
             oidc::par::PATH,
             limited(&state, Some(Group::Token), post(oidc::par::push)),
         )

@@ -16,6 +16,7 @@ mod audit;
 mod client;
 mod keys;
 mod prompt;
+mod registration_token;
 mod user;
 
 /// The `ip` of an audit event written by a management command (there is no network peer).
@@ -59,6 +60,9 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Print one person's audit trail (also for a deleted account, by its `sub`).
     Audit(audit::AuditArgs),
+    /// Manage initial access tokens for dynamic client registration.
+    #[command(subcommand)]
+    RegistrationToken(registration_token::RegistrationTokenCommand),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -93,6 +97,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::User(cmd) => user::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
         Command::Audit(args) => audit::run(config, args).await,
+        Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
     }
 }
 

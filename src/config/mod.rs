@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 mod policies;
 mod redact;
+mod registration;
 mod validate;
+pub use registration::{RegistrationConfig, RegistrationMode};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -24,6 +26,7 @@ pub struct Config {
     pub keys: KeysConfig,
     pub tokens: TokensConfig,
     pub outbound: OutboundConfig,
+    pub registration: RegistrationConfig,
 }
 
 /// Server-to-server deliveries (back-channel logout tokens): how they are sent and retried.

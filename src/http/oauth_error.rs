@@ -36,6 +36,9 @@ pub enum ErrorCode {
     /// RFC 6750 §3.1 (UserInfo).
     InvalidToken,
     InsufficientScope,
+    /// RFC 7591 §3.2.2.
+    InvalidRedirectUri,
+    InvalidClientMetadata,
 }
 
 impl ErrorCode {
@@ -61,6 +64,8 @@ impl ErrorCode {
             Self::RequestUriNotSupported => "request_uri_not_supported",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::InvalidRedirectUri => "invalid_redirect_uri",
+            Self::InvalidClientMetadata => "invalid_client_metadata",
         }
     }
 

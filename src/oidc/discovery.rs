@@ -13,9 +13,9 @@ use crate::http::AppState;
 use crate::i18n::Lang;
 
 /// The discovery document for `issuer`. Only what is true of Daemun is claimed.
-pub fn document(issuer: &str) -> serde_json::Value {
+pub fn document(issuer: &str, registration: bool) -> serde_json::Value {
     let url = |path: &str| format!("{issuer}{path}");
-    json!({
+    let mut doc = json!({
         "issuer": issuer,
         "authorization_endpoint": url(AUTHORIZE_PATH),
         "token_endpoint": url(TOKEN_PATH),
@@ -50,7 +50,12 @@ pub fn document(issuer: &str) -> serde_json::Value {
         "frontchannel_logout_supported": false,
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
-    })
+    });
+    // RFC 8414 §2: only when applications may register themselves.
+    if registration {
+        doc["registration_endpoint"] = url(super::register::PATH).into();
+    }
+    doc
 }
 
 /// JSON bytes with public caching (CORS is added by the route table's CORS layer).
@@ -75,7 +80,13 @@ mod tests {
 
     #[test]
     fn the_document_names_every_endpoint_under_the_issuer() {
-        let d = document("https://id.example.com");
+        let d = document("https://id.example.com", false);
+        assert!(d.get("registration_endpoint").is_none());
+        let with = document("https://id.example.com", true);
+        assert_eq!(
+            with["registration_endpoint"],
+            "https://id.example.com/register"
+        );
         assert_eq!(d["issuer"], "https://id.example.com");
         assert_eq!(d["token_endpoint"], "https://id.example.com/token");
         assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));

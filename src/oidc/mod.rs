@@ -14,6 +14,7 @@ pub mod introspect;
 pub mod jwks;
 pub mod par;
 pub mod params;
+pub mod register;
 pub mod registration;
 pub mod revoke;
 pub mod token;

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod passkeys;
 pub mod pending_logins;
 pub mod pushed;
+pub mod registrations;
 pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;

@@ -47,6 +47,7 @@ mod portal_reset;
 mod portal_sessions;
 mod portal_store;
 mod props_authorize;
+mod register;
 mod route_table;
 mod rp;
 mod rp_libraries;
