@@ -177,6 +177,12 @@ impl TestApp {
         format!("{addr}/metrics")
     }
 
+    /// The discovery document.
+    pub async fn discovery(&self) -> serde_json::Value {
+        let r = self.get("/.well-known/openid-configuration").await;
+        r.json().await.expect("discovery is JSON")
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
@@ -396,6 +402,12 @@ impl<'a> Browser<'a> {
             app,
             client: new_client(),
         }
+    }
+
+    /// The discovery document.
+    pub async fn discovery(&self) -> serde_json::Value {
+        let r = self.get("/.well-known/openid-configuration").await;
+        r.json().await.expect("discovery is JSON")
     }
 
     pub async fn get(&self, path: &str) -> Response {

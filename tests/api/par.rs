@@ -25,12 +25,7 @@ fn authorize_with(rp: &Rp, request_uri: &str) -> String {
 async fn a_pushed_request_is_used_once_by_the_browser_that_carries_it() {
     let app = TestApp::spawn().await;
     let rp = Rp::register(&app, |s| s.first_party = true).await;
-    let meta: Value = app
-        .get("/.well-known/openid-configuration")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let meta = app.discovery().await;
     assert_eq!(
         meta["pushed_authorization_request_endpoint"],
         format!("{}/par", app.addr)

@@ -43,18 +43,10 @@ fn public_app() -> Value {
     })
 }
 
-async fn discovery(app: &TestApp) -> Value {
-    app.get("/.well-known/openid-configuration")
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn off_by_default_the_endpoint_is_absent() {
     let app = TestApp::spawn().await;
-    assert!(discovery(&app).await.get("registration_endpoint").is_none());
+    assert!(app.discovery().await.get("registration_endpoint").is_none());
     let (status, _) = register(&app, None, &public_app()).await;
     assert_eq!(status, 404);
 }
@@ -63,7 +55,7 @@ async fn off_by_default_the_endpoint_is_absent() {
 async fn open_registration_takes_public_clients_that_then_log_people_in() {
     let app = spawn(RegistrationMode::Open).await;
     assert_eq!(
-        discovery(&app).await["registration_endpoint"],
+        app.discovery().await["registration_endpoint"],
         format!("{}/register", app.addr)
     );
     let (status, got) = register(&app, None, &public_app()).await;
