@@ -4,16 +4,15 @@
 //! `client_id` and `request_uri`, and the pushed request is used once. The parameters never
 //! travel through the browser's address bar, and nobody can change them on the way.
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, PRAGMA};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::json;
 
 use super::authorize::pushed::URN_PREFIX;
 use super::authorize::request::{self, BAD_REDIRECT_URI, Rejection};
 use super::client_auth::ClientForm;
 use super::error::OAuthError;
-use super::params::param;
+use super::params::{json_no_store, param};
 use crate::domain::clock::{Millis, SECOND};
 use crate::domain::secret::SecretToken;
 use crate::http::AppState;
@@ -69,9 +68,7 @@ pub async fn push(
         "request_uri": format!("{URN_PREFIX}{}", token.expose()),
         "expires_in": LIFETIME_SECS,
     });
-    let mut resp = (StatusCode::CREATED, Json(body)).into_response();
-    let h = resp.headers_mut();
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    let mut resp = json_no_store(body);
+    *resp.status_mut() = StatusCode::CREATED;
     Ok(resp)
 }

@@ -9,13 +9,14 @@
 //! themselves; they never skip consent.
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, PRAGMA};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{ErrorCode, OAuthError};
+use super::params::json_no_store;
 use super::registration::{self, ClientSpec, RegistrationError};
 use crate::config::RegistrationMode;
 use crate::domain::client::{AuthMethod, Client, GrantType};
@@ -181,10 +182,8 @@ fn described(state: &AppState, c: &Client) -> Value {
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {
-    let mut resp = (status, Json(body)).into_response();
-    let h = resp.headers_mut();
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    let mut resp = json_no_store(body);
+    *resp.status_mut() = status;
     resp
 }
 

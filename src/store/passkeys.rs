@@ -58,6 +58,16 @@ impl Store {
             .await)?)
     }
 
+    /// How many passkeys the person has (every password login asks: no records loaded).
+    pub async fn passkey_count(&self, user_id: i64) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM passkey WHERE user_id = $1";
+        let (n,): (i64,) = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_one(pool)
+            .await)?;
+        Ok(n)
+    }
+
     /// The passkey with this credential id, whoever it belongs to.
     pub async fn passkey_by_credential(
         &self,

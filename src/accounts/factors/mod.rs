@@ -23,7 +23,7 @@ pub struct Factors {
     /// Unused recovery codes.
     pub recovery_left: i64,
     /// How many passkeys.
-    pub passkeys: usize,
+    pub passkeys: i64,
 }
 
 impl Factors {
@@ -31,7 +31,7 @@ impl Factors {
         Ok(Self {
             totp: state.store.totp(user_id).await?,
             recovery_left: state.store.recovery_codes_left(user_id).await?,
-            passkeys: state.store.passkeys(user_id).await?.len(),
+            passkeys: state.store.passkey_count(user_id).await?,
         })
     }
 
