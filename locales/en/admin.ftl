@@ -213,3 +213,28 @@ admin-deliveries-failed = Given up
 admin-deliveries-waiting = Waiting or being retried
 admin-deliveries-target = Sent to
 flash-admin-delivery-retried = The delivery is queued again and goes out within moments.
+
+admin-clients-registration = Applications that register themselves
+admin-registration-title = Applications that register themselves
+admin-registration-mode-off = Self-registration is off (registration.mode = "off"): applications are registered here or with daemun client add. Tokens made now work once the mode is "initial_token".
+admin-registration-mode-initial_token = Applications with an initial access token from this page (or daemun registration-token create) may register themselves (registration.mode = "initial_token").
+admin-registration-mode-open = Anyone may register a public application, without a secret and with https or loopback redirect URIs (registration.mode = "open"). An initial access token also lets an application register with a secret.
+admin-registration-mode-hint = The mode is set in the configuration file. Every application that registered itself asks people for consent, must use PKCE and is marked "registered by itself" in the list of applications.
+admin-registration-endpoint = Registration endpoint:
+admin-registration-tokens = Initial access tokens
+admin-registration-none = No token has been made yet.
+admin-registration-id = Token ID
+admin-registration-label = Label
+admin-registration-label-hint = Who or what receives the token, e.g. a team or a tool. Shown in this list only.
+admin-registration-label-invalid = Enter a label of 1 to 100 characters.
+admin-registration-active = Active
+admin-registration-revoked = Revoked { $at }
+admin-registration-revoke = Revoke
+admin-registration-revoke-hint = A revoked token registers nothing from then on; the applications it registered stay until you delete them.
+admin-registration-new = Make a token
+admin-registration-create = Make token
+admin-registration-made = Token for { $label }
+admin-registration-token = Initial access token
+admin-registration-token-once = Copy the token now and give it to the application: it is not shown again. The application sends it as a Bearer token to the registration endpoint.
+flash-admin-registration-token-revoked = The token is revoked.
+flash-admin-registration-token-gone = That token was already revoked.

@@ -195,3 +195,28 @@ admin-deliveries-failed = 포기함
 admin-deliveries-waiting = 대기 중이거나 재시도 중
 admin-deliveries-target = 받는 곳
 flash-admin-delivery-retried = 전달을 다시 대기열에 넣었습니다. 곧 보냅니다.
+
+admin-clients-registration = 스스로 등록하는 애플리케이션
+admin-registration-title = 스스로 등록하는 애플리케이션
+admin-registration-mode-off = 자체 등록이 꺼져 있습니다(registration.mode = "off"). 애플리케이션은 여기에서 또는 daemun client add로 등록합니다. 지금 만든 토큰은 모드가 "initial_token"일 때 사용할 수 있습니다.
+admin-registration-mode-initial_token = 이 페이지(또는 daemun registration-token create)에서 받은 초기 액세스 토큰이 있는 애플리케이션은 스스로 등록할 수 있습니다(registration.mode = "initial_token").
+admin-registration-mode-open = 누구나 공개 애플리케이션을 등록할 수 있습니다. 시크릿 없이, https 또는 루프백 리디렉션 URI만 허용됩니다(registration.mode = "open"). 초기 액세스 토큰이 있으면 시크릿이 있는 애플리케이션도 등록할 수 있습니다.
+admin-registration-mode-hint = 모드는 설정 파일에서 정합니다. 스스로 등록한 애플리케이션은 항상 사용자에게 동의를 받고 PKCE를 써야 하며, 애플리케이션 목록에 "스스로 등록함"으로 표시됩니다.
+admin-registration-endpoint = 등록 엔드포인트:
+admin-registration-tokens = 초기 액세스 토큰
+admin-registration-none = 아직 만든 토큰이 없습니다.
+admin-registration-id = 토큰 ID
+admin-registration-label = 이름표
+admin-registration-label-hint = 토큰을 받을 팀이나 도구 등. 이 목록에만 표시됩니다.
+admin-registration-label-invalid = 1자에서 100자 사이로 이름표를 입력하세요.
+admin-registration-active = 사용 중
+admin-registration-revoked = { $at }에 폐기됨
+admin-registration-revoke = 폐기
+admin-registration-revoke-hint = 폐기한 토큰으로는 더 이상 등록할 수 없습니다. 그 토큰으로 등록된 애플리케이션은 직접 삭제할 때까지 남아 있습니다.
+admin-registration-new = 토큰 만들기
+admin-registration-create = 토큰 만들기
+admin-registration-made = { $label }용 토큰
+admin-registration-token = 초기 액세스 토큰
+admin-registration-token-once = 지금 토큰을 복사해 애플리케이션에 전달하세요. 다시 표시되지 않습니다. 애플리케이션은 이 토큰을 Bearer 토큰으로 등록 엔드포인트에 보냅니다.
+flash-admin-registration-token-revoked = 토큰을 폐기했습니다.
+flash-admin-registration-token-gone = 이미 폐기된 토큰입니다.

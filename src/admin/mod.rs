@@ -7,6 +7,7 @@ pub mod client_form;
 pub mod clients;
 pub mod keys;
 pub mod outbox;
+pub mod registration;
 pub mod users;
 
 use axum::extract::{FromRequestParts, State};

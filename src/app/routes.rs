@@ -208,6 +208,12 @@ pub fn routes(state: AppState) -> Router {
             post(admin::outbox::retry),
             None,
         )
+        .form(
+            "/admin/registration",
+            get(admin::registration::registration_page),
+            post(admin::registration::registration_action),
+            None,
+        )
         .rp_initiated(
             oidc::AUTHORIZE_PATH,
             get(authorize::authorize_get).post(authorize::authorize_post),

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::{fail, open_store, record};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock, format_utc};
+use crate::domain::registration_token::{clean_label, id_of, parse_id};
 use crate::domain::secret::SecretToken;
 
 #[derive(Debug, Subcommand)]
@@ -25,10 +26,6 @@ pub enum RegistrationTokenCommand {
     Revoke { id: String },
 }
 
-fn id_of(hash: &[u8]) -> String {
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
 pub async fn run(config: Config, cmd: RegistrationTokenCommand) -> ExitCode {
     let store = match open_store(&config).await {
         Ok(s) => s,
@@ -37,13 +34,9 @@ pub async fn run(config: Config, cmd: RegistrationTokenCommand) -> ExitCode {
     let now = SystemClock.now_ms();
     match cmd {
         RegistrationTokenCommand::Create { label } => {
-            let label = label.trim();
-            if label.is_empty()
-                || label.chars().count() > 100
-                || label.chars().any(char::is_control)
-            {
+            let Some(label) = clean_label(&label) else {
                 return fail("--label needs 1 to 100 printable characters");
-            }
+            };
             let token = SecretToken::generate();
             if let Err(e) = store
                 .insert_registration_token(&token.hash(), label, now)
@@ -84,15 +77,7 @@ pub async fn run(config: Config, cmd: RegistrationTokenCommand) -> ExitCode {
             Err(e) => fail(e),
         },
         RegistrationTokenCommand::Revoke { id } => {
-            let prefix: Option<Vec<u8>> = (id.len() == 16)
-                .then(|| {
-                    (0..16)
-                        .step_by(2)
-                        .map(|i| u8::from_str_radix(&id[i..i + 2], 16).ok())
-                        .collect()
-                })
-                .flatten();
-            let Some(prefix) = prefix else {
+            let Some(prefix) = parse_id(&id) else {
                 return fail(format!(
                     "{id} is not a token id (16 hex digits, as `list` shows)"
                 ));

@@ -10,6 +10,7 @@ pub mod passkey;
 pub mod password;
 pub mod pkce;
 pub mod recovery_code;
+pub mod registration_token;
 pub mod scope;
 pub mod secret;
 pub mod totp;

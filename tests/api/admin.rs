@@ -57,6 +57,7 @@ async fn only_administrators_get_in_and_everyone_else_is_told_no() {
         "/admin/keys",
         "/admin/audit",
         "/admin/outbox",
+        "/admin/registration",
     ];
     for p in paths {
         let r = app.get(p).await;
@@ -101,6 +102,10 @@ async fn admin_forms_need_the_csrf_token() {
         ("/admin/keys".to_owned(), vec![("action", "rotate")]),
         ("/admin/clients/new".to_owned(), vec![("name", "Evil")]),
         ("/admin/outbox".to_owned(), vec![("mail_id", "1")]),
+        (
+            "/admin/registration".to_owned(),
+            vec![("action", "create"), ("label", "forged")],
+        ),
     ];
     for (path, fields) in &forged {
         // Same-origin without the form's token, and cross-site: both refused.
@@ -119,6 +124,8 @@ async fn admin_forms_need_the_csrf_token() {
     assert!(app.user("bob@example.com").await.unwrap().is_active);
     assert_eq!(app.state.store.all_signing_keys().await.unwrap().len(), 2);
     assert!(app.state.store.clients().await.unwrap().is_empty());
+    let tokens = app.state.store.registration_tokens().await.unwrap();
+    assert!(tokens.is_empty(), "no initial access token was made");
 }
 
 #[tokio::test]

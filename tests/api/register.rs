@@ -288,3 +288,98 @@ async fn a_client_reads_replaces_and_deletes_its_registration() {
     let (status, _) = call(&app, reqwest::Method::GET, &path, Some(&token), None).await;
     assert_eq!(status, 401, "gone");
 }
+
+/// The token shown once on the console's answer page.
+fn shown_token(html: &str) -> String {
+    let marker = "class=\"break-anywhere secret\">";
+    let start = html.find(marker).expect("the token is shown") + marker.len();
+    html[start..].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn administrators_make_and_revoke_initial_tokens_in_the_console() {
+    let app = spawn(RegistrationMode::InitialToken).await;
+    let (admin, admin_sub) = crate::admin::admin(&app).await;
+    let page = admin.get("/admin/registration").await.text().await.unwrap();
+    assert!(
+        page.contains("initial_token") && page.contains("Registration endpoint"),
+        "{page}"
+    );
+
+    // A label the rules refuse: the form again, with the reason, and nothing made.
+    let r = admin
+        .submit(
+            "/admin/registration",
+            "/admin/registration",
+            &[("action", "create"), ("label", "   ")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Enter a label of 1 to 100 characters"),
+        "{html}"
+    );
+    assert!(
+        app.state
+            .store
+            .registration_tokens()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let r = admin
+        .submit(
+            "/admin/registration",
+            "/admin/registration",
+            &[("action", "create"), ("label", "Agents team")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let token = shown_token(&html);
+    assert!(token.len() >= 40, "{token}");
+    // Shown once: the page itself does not show it again.
+    let page = admin.get("/admin/registration").await.text().await.unwrap();
+    assert!(!page.contains(&token) && page.contains("Agents team"));
+    assert_eq!(
+        crate::admin::admin_events(&app, "registration_token.created", &admin_sub).await,
+        1
+    );
+
+    let body = json!({
+        "client_name": "Console agent",
+        "redirect_uris": ["https://agent.example/cb"],
+    });
+    let (status, got) = register(&app, Some(&token), &body).await;
+    assert_eq!(status, 201, "{got}");
+    let listed = admin.get("/admin/clients").await.text().await.unwrap();
+    assert!(listed.contains("Console agent") && listed.contains("registered by itself"));
+
+    // Revoked from the console: the token registers nothing more; the client stays.
+    let rows = app.state.store.registration_tokens().await.unwrap();
+    let id = daemun::domain::registration_token::id_of(&rows[0].token_hash);
+    let html = crate::admin::act(
+        &admin,
+        "/admin/registration",
+        &[("action", "revoke"), ("id", &id)],
+    )
+    .await;
+    assert!(html.contains("The token is revoked"), "{html}");
+    let html = crate::admin::act(
+        &admin,
+        "/admin/registration",
+        &[("action", "revoke"), ("id", &id)],
+    )
+    .await;
+    assert!(html.contains("already revoked"), "{html}");
+    assert_eq!(
+        crate::admin::admin_events(&app, "registration_token.revoked", &admin_sub).await,
+        1
+    );
+    let (status, _) = register(&app, Some(&token), &body).await;
+    assert_eq!(status, 401);
+    let client_id = got["client_id"].as_str().unwrap();
+    assert!(app.state.store.client(client_id).await.unwrap().is_some());
+}
