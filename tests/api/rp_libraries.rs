@@ -3,7 +3,8 @@
 //! marked `<!-- test: … -->`), with a small "browser" from tests/rp/ that logs in and consents:
 //! discovery, PKCE S256, state and nonce, code exchange with ID token validation, UserInfo,
 //! refresh token rotation and reuse detection, and RP-initiated logout. openid-client also runs
-//! the guide's command-line tool through the device authorization grant.
+//! the guide's command-line tool through the device authorization grant, and the guide's agent
+//! that registers itself (RFC 7591/7592) and logs in with a pushed request (RFC 9126).
 //! `scripts/ensure-rp-clients` installs both libraries; `DAEMUN_TEST_RP_PYTHON` names the venv's
 //! interpreter.
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 use crate::rp::Rp;
+use daemun::config::RegistrationMode;
+use daemun::domain::secret::SecretToken;
 use daemun::oidc::registration::ClientSpec;
 
 const EMAIL: &str = "rp-library@example.com";
@@ -111,15 +114,21 @@ impl Drop for Reaped {
 /// Runs `cmd` with the relying party's settings while Daemun keeps serving on this runtime;
 /// returns the JSON line it printed.
 async fn run_rp(s: &Setup, mut cmd: Command, dir: &Path) -> serde_json::Value {
-    let out = dir.join("stdout");
-    let err = dir.join("stderr");
     if let Some(secret) = &s.rp.secret {
         cmd.env("OIDC_CLIENT_SECRET", secret);
     }
-    cmd.env("OIDC_ISSUER", &s.app.addr)
-        .env("OIDC_CLIENT_ID", &s.rp.id)
+    cmd.env("OIDC_CLIENT_ID", &s.rp.id)
         .env("OIDC_REDIRECT_URI", &s.rp.redirect_uri)
-        .env("OIDC_POST_LOGOUT_REDIRECT_URI", POST_LOGOUT_URI)
+        .env("OIDC_POST_LOGOUT_REDIRECT_URI", POST_LOGOUT_URI);
+    run_child(&s.app, cmd, dir).await
+}
+
+/// Runs `cmd` with the issuer and the person's credentials while Daemun keeps serving on this
+/// runtime; returns the JSON line it printed.
+async fn run_child(app: &TestApp, mut cmd: Command, dir: &Path) -> serde_json::Value {
+    let out = dir.join("stdout");
+    let err = dir.join("stderr");
+    cmd.env("OIDC_ISSUER", &app.addr)
         .env("RP_TEST_EMAIL", EMAIL)
         .env("RP_TEST_PASSWORD", PASSWORD)
         .stdin(Stdio::null())
@@ -278,6 +287,56 @@ async fn node_openid_client_runs_the_guides_device_flow_tool() {
     let actions: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
     for action in ["device.approved", "device.denied"] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn node_openid_client_runs_the_guides_self_registering_agent() {
+    let app = TestApp::spawn_with(|c| c.registration.mode = RegistrationMode::InitialToken).await;
+    app.verified_user(EMAIL, "Ana Library").await;
+    let sub = app.user(EMAIL).await.expect("the person exists").sub;
+    let token = SecretToken::generate();
+    app.state
+        .store
+        .insert_registration_token(&token.hash(), "agents", app.clock_now())
+        .await
+        .unwrap();
+    let (dir, mut cmd) = node_guide(
+        "openid-client-register",
+        "agent.mjs",
+        "openid_client_register.mjs",
+    );
+    cmd.env("OIDC_INITIAL_ACCESS_TOKEN", token.expose())
+        .env("OIDC_REDIRECT_URI", "http://127.0.0.1:9/callback");
+    let report = run_child(&app, cmd, dir.path()).await;
+    assert_checked(
+        &report,
+        "openid-client",
+        &sub,
+        &[
+            "bad_token_refused",
+            "registered",
+            "pushed_request",
+            "login_and_consent",
+            "code_exchange",
+            "id_token",
+            "registration_read",
+            "registration_deleted",
+        ],
+    );
+    let client_id = report["client_id"].as_str().expect("the agent's client_id");
+    assert!(
+        app.state.store.client(client_id).await.unwrap().is_none(),
+        "the agent's registration is gone"
+    );
+    let events = app.state.store.recent_audit(None, 50).await.unwrap();
+    for action in ["client.registered", "client.registration_deleted"] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.event == action && e.client_id.as_deref() == Some(client_id)),
+            "{action}"
+        );
     }
 }
 
