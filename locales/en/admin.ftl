@@ -238,3 +238,6 @@ admin-registration-token = Initial access token
 admin-registration-token-once = Copy the token now and give it to the application: it is not shown again. The application sends it as a Bearer token to the registration endpoint.
 flash-admin-registration-token-revoked = The token is revoked.
 flash-admin-registration-token-gone = That token was already revoked.
+admin-client-resources = APIs (resource identifiers)
+admin-client-resources-hint = One resource identifier per line, as registered with daemun resource add. The application may ask access tokens for these APIs, with their scopes.
+admin-client-error-resource = A resource is not registered. Register it first with daemun resource add.

@@ -24,3 +24,4 @@ end-session-cancel = Stay logged in
 logged-out-title = You are logged out
 logged-out-body = Your session has ended. You can close this window.
 logged-out-login-again = Log in again
+consent-scope-resource = Access to { $api } ({ $scope })

@@ -220,3 +220,6 @@ admin-registration-token = 초기 액세스 토큰
 admin-registration-token-once = 지금 토큰을 복사해 애플리케이션에 전달하세요. 다시 표시되지 않습니다. 애플리케이션은 이 토큰을 Bearer 토큰으로 등록 엔드포인트에 보냅니다.
 flash-admin-registration-token-revoked = 토큰을 폐기했습니다.
 flash-admin-registration-token-gone = 이미 폐기된 토큰입니다.
+admin-client-resources = API (리소스 식별자)
+admin-client-resources-hint = daemun resource add로 등록한 리소스 식별자를 한 줄에 하나씩 적습니다. 애플리케이션은 이 API들에 대한 액세스 토큰을 해당 스코프와 함께 요청할 수 있습니다.
+admin-client-error-resource = 등록되지 않은 리소스가 있습니다. 먼저 daemun resource add로 등록하세요.

@@ -24,3 +24,4 @@ end-session-cancel = 로그인 유지
 logged-out-title = 로그아웃되었습니다
 logged-out-body = 세션이 종료되었습니다. 이 창을 닫아도 됩니다.
 logged-out-login-again = 다시 로그인
+consent-scope-resource = { $api } 사용 권한 ({ $scope })

@@ -38,6 +38,8 @@ pub struct ClientForm {
     pub id_token_alg: String,
     pub logo_uri: String,
     pub home_uri: String,
+    /// Resource identifiers (RFC 8707), one per line.
+    pub resources: String,
 }
 
 fn on(b: bool) -> String {
@@ -87,6 +89,7 @@ impl ClientForm {
             id_token_alg: s.id_token_alg.unwrap_or_default(),
             logo_uri: s.logo_uri.unwrap_or_default(),
             home_uri: s.home_uri.unwrap_or_default(),
+            resources: s.resources.join("\n"),
         }
     }
 
@@ -175,6 +178,11 @@ impl ClientForm {
             id_token_alg: text(&self.id_token_alg),
             logo_uri: text(&self.logo_uri),
             home_uri: text(&self.home_uri),
+            resources: self
+                .resources
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .collect(),
         };
         errors.is_empty().then_some(spec)
     }
@@ -197,6 +205,7 @@ impl ClientForm {
             id_token_alg => self.id_token_alg.clone(),
             logo_uri => self.logo_uri.clone(),
             home_uri => self.home_uri.clone(),
+            resources => self.resources.clone(),
         }
     }
 }
@@ -232,6 +241,7 @@ pub fn refusal(e: &RegistrationError, lang: Lang) -> Option<(&'static str, Strin
         RegistrationError::Url("--logo-uri") => ("logo_uri", "admin-client-error-https"),
         RegistrationError::Url(_) => ("home_uri", "admin-client-error-https"),
         RegistrationError::BackchannelUri(e) => ("backchannel_logout_uri", uri_problem(e)),
+        RegistrationError::Resource(_) => ("resources", "admin-client-error-resource"),
         RegistrationError::Store(_) => return None,
     };
     Some((field, i18n::t(lang, key)))

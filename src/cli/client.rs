@@ -141,6 +141,10 @@ struct Settings {
     /// The application needs the session id (`sid`) in logout tokens.
     #[arg(long)]
     backchannel_logout_session_required: bool,
+    /// An API (resource identifier, registered with `daemun resource add`) the application may
+    /// ask access tokens for, with its scopes; repeat for several.
+    #[arg(long = "resource", value_name = "URI")]
+    resources: Vec<String>,
 }
 
 impl Settings {
@@ -157,6 +161,7 @@ impl Settings {
             ),
             (self.grant_types, &mut spec.grant_types),
             (self.scopes, &mut spec.scopes),
+            (self.resources, &mut spec.resources),
         ];
         for (given, list) in lists {
             if !given.is_empty() {
@@ -376,6 +381,7 @@ fn describe(c: &Client) -> serde_json::Value {
         "id_token_signed_response_alg": c.id_token_alg,
         "logo_uri": c.logo_uri,
         "client_uri": c.home_uri,
+        "resources": c.resources,
         "created_at": c.created_at / 1000,
     })
 }

@@ -17,6 +17,7 @@ mod client;
 mod keys;
 mod prompt;
 mod registration_token;
+mod resource;
 mod user;
 
 /// The `ip` of an audit event written by a management command (there is no network peer).
@@ -63,6 +64,9 @@ pub enum Command {
     /// Manage initial access tokens for dynamic client registration.
     #[command(subcommand)]
     RegistrationToken(registration_token::RegistrationTokenCommand),
+    /// Manage the APIs access tokens are issued for (resource indicators).
+    #[command(subcommand)]
+    Resource(resource::ResourceCommand),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -98,6 +102,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Keys(cmd) => keys::run(config, cmd).await,
         Command::Audit(args) => audit::run(config, args).await,
         Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
+        Command::Resource(cmd) => resource::run(config, cmd).await,
     }
 }
 

@@ -116,6 +116,8 @@ pub struct Client {
     /// Empty when not set.
     pub logo_uri: String,
     pub home_uri: String,
+    /// The resources (RFC 8707 identifiers) it may ask access tokens for.
+    pub resources: Vec<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }

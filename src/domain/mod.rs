@@ -11,6 +11,7 @@ pub mod password;
 pub mod pkce;
 pub mod recovery_code;
 pub mod registration_token;
+pub mod resource;
 pub mod scope;
 pub mod secret;
 pub mod totp;

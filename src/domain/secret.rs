@@ -37,6 +37,23 @@ impl SecretToken {
     }
 }
 
+/// The SHA-256 under which a presented access or refresh token is stored: an opaque token
+/// (43 characters) or a JWT access token (RFC 9068: three base64url parts, at most 8 KiB);
+/// `None` for anything else, which can match no token.
+pub fn presented_token_hash(raw: &str) -> Option<Vec<u8>> {
+    if let Some(t) = SecretToken::from_untrusted(raw) {
+        return Some(t.hash());
+    }
+    let b64url = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let parts: Vec<&str> = raw.split('.').collect();
+    let jwt = raw.len() <= 8192 && parts.len() == 3 && parts.iter().all(|p| b64url(p));
+    jwt.then(|| sha256(raw.as_bytes()))
+}
+
 impl fmt::Debug for SecretToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretToken(***)")

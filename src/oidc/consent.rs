@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::SCOPES_SUPPORTED;
 use super::authorize::decision::{Step, next_step};
 use super::authorize::request::{self, AuthRequest};
 use super::authorize::{EXPIRED_REQUEST, RESUME_PREFIX, issue_code, reject, respond};
@@ -18,6 +19,7 @@ use crate::http::client::ClientInfo;
 use crate::http::session::Authenticated;
 use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
+use crate::i18n;
 use crate::store::grants::PendingRow;
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,10 +70,20 @@ pub async fn consent_form(
         Err(resp) => return resp,
     };
     let c = &req.target.client;
+    // Daemun's own scopes are described; an API's are named with the API (RFC 8707).
     let scopes: Vec<String> = req
         .scopes
         .iter()
-        .map(|s| ctx.t(&format!("consent-scope-{}", s.replace('_', "-"))))
+        .map(
+            |s| match req.resources.iter().find(|r| r.scopes.contains(s)) {
+                Some(r) if !SCOPES_SUPPORTED.contains(&s) => i18n::t_args(
+                    ctx.lang,
+                    "consent-scope-resource",
+                    &[("api", r.name.as_str().into()), ("scope", s.into())],
+                ),
+                _ => ctx.t(&format!("consent-scope-{}", s.replace('_', "-"))),
+            },
+        )
         .collect();
     let host = url::Url::parse(&req.target.redirect_uri)
         .ok()

@@ -8,7 +8,7 @@ use super::client_auth::ClientForm;
 use super::error::{ErrorCode, OAuthError};
 use super::params::{json_no_store, param};
 use crate::domain::client::Client;
-use crate::domain::secret::SecretToken;
+use crate::domain::secret::presented_token_hash;
 use crate::http::AppState;
 
 pub async fn introspect(
@@ -32,12 +32,11 @@ async fn answer(
     let raw =
         param(params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let inactive = json!({ "active": false });
-    let Some(token) = SecretToken::from_untrusted(raw) else {
+    let Some(hash) = presented_token_hash(raw) else {
         return Ok(inactive);
     };
     let now = state.now();
-    let hash = token.hash();
-    let (client_id, user_id, scopes, iat, exp, kind) =
+    let (client_id, user_id, scopes, iat, exp, kind, audience) =
         if let Some(a) = state.store.access_token(&hash, now).await? {
             (
                 a.client_id,
@@ -46,6 +45,7 @@ async fn answer(
                 a.created_at,
                 a.expires_at,
                 "access_token",
+                a.audience,
             )
         } else if let Some((r, current)) = state.store.refresh_token(&hash).await?
             && current
@@ -58,6 +58,7 @@ async fn answer(
                 r.created_at,
                 r.expires_at,
                 "refresh_token",
+                None,
             )
         } else {
             return Ok(inactive);
@@ -73,7 +74,8 @@ async fn answer(
         "exp": exp / 1000,
         "iat": iat / 1000,
         "iss": state.config.issuer(),
-        "aud": client_id,
+        // The resource a token is for (RFC 8707), else the client itself.
+        "aud": audience.unwrap_or_else(|| client_id.clone()),
     });
     if let Some(id) = user_id {
         match state.store.user_by_id(id).await? {

@@ -16,6 +16,7 @@ pub mod par;
 pub mod params;
 pub mod register;
 pub mod registration;
+pub mod resources;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;
@@ -30,7 +31,7 @@ pub const INTROSPECT_PATH: &str = "/introspect";
 pub const END_SESSION_PATH: &str = "/end_session";
 
 /// Scopes Daemun understands (OIDC Core §5.4 for `profile` and `email`; `offline_access` §11).
-pub const SCOPES_SUPPORTED: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+pub const SCOPES_SUPPORTED: [&str; 4] = crate::domain::scope::BUILT_IN;
 
 /// Claims Daemun can release.
 pub const CLAIMS_SUPPORTED: [&str; 19] = [

@@ -21,7 +21,7 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
 }
 
 /// A form body as pairs, refusing what RFC 6749 §3.2 forbids: parameters in the query,
-/// another content type, repeated parameters.
+/// another content type, repeated parameters (but `resource`, RFC 8707 §2).
 pub fn form_params(
     headers: &HeaderMap,
     query: Option<&str>,
@@ -52,7 +52,8 @@ pub fn form_params(
         return Err(OAuthError::invalid_request("too many parameters"));
     }
     for (i, (k, _)) in params.iter().enumerate() {
-        if params[..i].iter().any(|(p, _)| p == k) {
+        // RFC 8707 §2: `resource` may be given several times.
+        if k != "resource" && params[..i].iter().any(|(p, _)| p == k) {
             return Err(OAuthError::invalid_request(format!(
                 "{k} must not be repeated"
             )));

@@ -134,6 +134,8 @@ fn spec(m: &Metadata, open: bool) -> Result<ClientSpec, OAuthError> {
         id_token_alg: m.id_token_signed_response_alg.clone(),
         logo_uri: m.logo_uri.clone(),
         home_uri: m.client_uri.clone(),
+        // Which APIs it may ask tokens for is the operator's call (`client update --resource`).
+        resources: Vec::new(),
     })
 }
 
@@ -290,7 +292,10 @@ pub async fn replace(
         ));
     }
     let open = state.config.registration.mode == RegistrationMode::Open;
-    let spec = spec(&m, open)?;
+    let spec = ClientSpec {
+        resources: old.resources.clone(),
+        ..spec(&m, open)?
+    };
     if spec.public != old.is_public() {
         return Err(metadata_error(
             "token_endpoint_auth_method cannot change between none and a secret",

@@ -37,6 +37,8 @@ pub struct ClientSpec {
     pub id_token_alg: Option<String>,
     pub logo_uri: Option<String>,
     pub home_uri: Option<String>,
+    /// Resources (RFC 8707) it may ask access tokens for; each must be registered.
+    pub resources: Vec<String>,
 }
 
 impl ClientSpec {
@@ -70,6 +72,7 @@ impl ClientSpec {
             id_token_alg: Some(c.id_token_alg.clone()),
             logo_uri: url(&c.logo_uri),
             home_uri: url(&c.home_uri),
+            resources: c.resources.clone(),
         }
     }
 }
@@ -102,6 +105,8 @@ pub enum RegistrationError {
     Url(&'static str),
     #[error("back-channel logout URI: {0}")]
     BackchannelUri(RedirectUriError),
+    #[error("unknown resource `{0}` (register it first with `daemun resource add`)")]
+    Resource(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -118,7 +123,8 @@ pub async fn register(
     spec: &ClientSpec,
     now: Millis,
 ) -> Result<Registered, RegistrationError> {
-    let row = validate(spec, now)?;
+    let mut row = validate(spec, now)?;
+    row.resources = known_resources(store, &spec.resources).await?;
     let (secret, secret_hash) = if spec.public {
         (None, None)
     } else {
@@ -151,9 +157,27 @@ pub async fn update(
         client_id: old.client_id,
         secret_hash: old.secret_hash,
         created_at: old.created_at,
+        resources: known_resources(store, &spec.resources).await?,
         ..validate(&spec, now)?
     };
     Ok(store.update_client(&row).await?.then_some(row))
+}
+
+/// `wanted` without repeats, once each names a registered resource.
+async fn known_resources(
+    store: &Store,
+    wanted: &[String],
+) -> Result<Vec<String>, RegistrationError> {
+    let mut out: Vec<String> = Vec::new();
+    for r in wanted.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        if store.resource(r).await?.is_none() {
+            return Err(RegistrationError::Resource(r.chars().take(200).collect()));
+        }
+        if !out.iter().any(|o| o == r) {
+            out.push(r.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// A new secret for a confidential client. It works at once on every node; the old one stops
@@ -269,6 +293,7 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
         id_token_alg: alg,
         logo_uri: url(&spec.logo_uri, "--logo-uri")?,
         home_uri: url(&spec.home_uri, "--home-uri")?,
+        resources: Vec::new(),
         created_at: now,
         updated_at: now,
     })

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use super::client_auth::ClientForm;
 use super::error::OAuthError;
 use super::params::param;
-use crate::domain::secret::SecretToken;
+use crate::domain::secret::presented_token_hash;
 use crate::http::AppState;
 
 pub async fn revoke(
@@ -15,10 +15,9 @@ pub async fn revoke(
 ) -> Result<StatusCode, OAuthError> {
     let raw =
         param(&params, "token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
-    let Some(token) = SecretToken::from_untrusted(raw) else {
+    let Some(hash) = presented_token_hash(raw) else {
         return Ok(StatusCode::OK);
     };
-    let hash = token.hash();
     let another_client =
         || OAuthError::unauthorized_client("the token was issued to another client");
     // The hint only orders the look-ups (§2.1); both kinds are tried.

@@ -2,12 +2,10 @@
 //! with `typ: logout+jwt` in its header (§2.4, RFC 8725 §3.11 explicit typing), the back-channel
 //! event, `sub` and `sid`, a short life, and never a `nonce` (§2.4: it must not have one, so it
 //! cannot pass for an ID token).
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use openidconnect::PrivateSigningKey;
 use serde_json::json;
 
 use crate::domain::clock::{Millis, SECOND};
+use crate::keys::jwt;
 use crate::keys::keyring::{KeyRing, KeyRingError};
 use crate::keys::signing::Alg;
 
@@ -33,8 +31,6 @@ pub fn sign(
     claims: &LogoutClaims<'_>,
     now: Millis,
 ) -> Result<String, KeyRingError> {
-    let key = keys.signing_key(alg, now)?;
-    let header = json!({ "alg": alg.as_str(), "kid": key.kid(), "typ": "logout+jwt" });
     let iat = now / 1000;
     let mut body = json!({
         "iss": claims.issuer,
@@ -48,10 +44,5 @@ pub fn sign(
     if !claims.sub.is_empty() {
         body["sub"] = json!(claims.sub);
     }
-    let b64 = |v: &serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string().as_bytes());
-    let input = format!("{}.{}", b64(&header), b64(&body));
-    let signature = key
-        .sign(&alg.jws(), input.as_bytes())
-        .map_err(|e| KeyRingError::Refused(format!("cannot sign a logout token: {e}")))?;
-    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    jwt::sign(keys, alg, "logout+jwt", &body, now)
 }

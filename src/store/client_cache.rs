@@ -88,6 +88,7 @@ mod tests {
             id_token_alg: "RS256".into(),
             logo_uri: String::new(),
             home_uri: String::new(),
+            resources: vec![],
             created_at: 0,
             updated_at: 0,
         })

@@ -29,6 +29,7 @@ struct ClientRow {
     id_token_alg: String,
     logo_uri: String,
     home_uri: String,
+    resources: String,
     created_at: i64,
     updated_at: i64,
 }
@@ -63,6 +64,7 @@ impl From<ClientRow> for Client {
             id_token_alg: r.id_token_alg,
             logo_uri: r.logo_uri,
             home_uri: r.home_uri,
+            resources: lines(&r.resources),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -104,6 +106,7 @@ impl From<&Client> for ClientRow {
             id_token_alg: c.id_token_alg.clone(),
             logo_uri: c.logo_uri.clone(),
             home_uri: c.home_uri.clone(),
+            resources: c.resources.join("\n"),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
@@ -117,7 +120,7 @@ macro_rules! client_columns {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
          token_endpoint_auth_method, require_pkce, first_party, id_token_alg, logo_uri, home_uri, \
          created_at, updated_at, require_mfa, backchannel_logout_uri, \
-         backchannel_logout_session_required, require_par"
+         backchannel_logout_session_required, require_par, resources"
     };
 }
 
@@ -127,7 +130,7 @@ impl Store {
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
         );
         execute_count!(
             self,
@@ -151,6 +154,7 @@ impl Store {
             &c.backchannel_logout_uri,
             c.backchannel_logout_session_required,
             c.require_par,
+            &c.resources,
         )
         .map_err(map_err)?;
         self.clients.forget(&c.client_id);
@@ -235,8 +239,8 @@ impl Store {
              token_endpoint_auth_method = $7, require_pkce = $8, first_party = $9, \
              id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13, \
              require_mfa = $14, backchannel_logout_uri = $15, \
-             backchannel_logout_session_required = $16, require_par = $17 \
-             WHERE client_id = $1";
+             backchannel_logout_session_required = $16, require_par = $17, \
+             resources = $18 WHERE client_id = $1";
         let n = execute_count!(
             self,
             SQL,
@@ -257,6 +261,7 @@ impl Store {
             &c.backchannel_logout_uri,
             c.backchannel_logout_session_required,
             c.require_par,
+            &c.resources,
         )?;
         self.clients.forget(&c.client_id);
         Ok(n > 0)

@@ -68,8 +68,8 @@ impl Store {
         const GRANT: &str = "INSERT INTO oauth_grant (grant_id, client_id, user_id, sid, created_at) \
              VALUES ($1, $2, $3, $4, $5)";
         const SQL: &str = "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, \
-             redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+             redirect_uri, scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at, \
+             resources) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
         if let Db::Sqlite(pool) = &self.db {
             let _turn = self.write_turn().await;
             return Ok(sqlite_scripts::insert_code(pool, c).await?);
@@ -100,7 +100,8 @@ impl Store {
                 c.auth_time,
                 &c.amr,
                 c.created_at,
-                c.expires_at
+                c.expires_at,
+                &c.resources
             )?;
             tx.commit().await
         })?;
@@ -122,7 +123,7 @@ impl Store {
              AND EXISTS (SELECT 1 FROM oauth_grant g \
              WHERE g.grant_id = authorization_code.grant_id AND g.revoked_at IS NULL) \
              RETURNING code_hash, grant_id, client_id, user_id, sid, redirect_uri, scopes, nonce, \
-             code_challenge, auth_time, amr, created_at, expires_at";
+             code_challenge, auth_time, amr, created_at, expires_at, resources";
         const USED: &str =
             "SELECT grant_id, client_id, redeemed_at FROM authorization_code WHERE code_hash = $1";
         let fresh: Option<CodeRow> = {

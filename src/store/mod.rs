@@ -28,6 +28,7 @@ pub mod passkeys;
 pub mod pending_logins;
 pub mod pushed;
 pub mod registrations;
+pub mod resources;
 pub mod revocation;
 pub mod sessions;
 pub mod signing_keys;

@@ -15,50 +15,50 @@ use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use super::token_rows::{AccessTokenRow, CodeRow, RefreshTokenRow, insert_access_in_grant};
 use crate::domain::clock::Millis;
 
-/// Rotates a refresh token out (`$1` at `$2`) and writes the new access (`$3`–`$9`) and
-/// refresh (`$10`–`$19`) tokens, only if the token was current under a live grant.
+/// Rotates a refresh token out (`$1` at `$2`) and writes the new access (`$3`–`$10`) and
+/// refresh (`$11`–`$21`) tokens, only if the token was current under a live grant.
 const ROTATE: &str = concat!(
     "BEGIN IMMEDIATE; ",
     "UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL ",
     "AND EXISTS (SELECT 1 FROM oauth_grant g WHERE g.grant_id = refresh_token.grant_id ",
     "AND g.revoked_at IS NULL) RETURNING token_hash, grant_id, client_id, user_id, sid, scopes, ",
-    "auth_time, amr, created_at, expires_at; ",
+    "auth_time, amr, created_at, expires_at, resources; ",
     "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, ",
-    "expires_at) SELECT $3, $4, $5, $6, $7, $8, $9 WHERE changes() = 1; ",
+    "expires_at, audience) SELECT $3, $4, $5, $6, $7, $8, $9, $10 WHERE changes() = 1; ",
     "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, ",
-    "amr, created_at, expires_at) SELECT $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 ",
-    "WHERE changes() = 1; ",
+    "amr, created_at, expires_at, resources) SELECT $11, $12, $13, $14, $15, $16, $17, $18, $19, ",
+    "$20, $21 WHERE changes() = 1; ",
     "COMMIT"
 );
 
-/// A code's access token (`$1`–`$7`) and refresh token (`$8`–`$17`), only while the grant
+/// A code's access token (`$1`–`$8`) and refresh token (`$9`–`$19`), only while the grant
 /// (`$2`) is not revoked; one row back per token written.
 const GRANT_TOKENS: &str = concat!(
     "BEGIN IMMEDIATE; ",
     insert_access_in_grant!(),
     " RETURNING 1; ",
     "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, ",
-    "amr, created_at, expires_at) SELECT $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 ",
-    "WHERE changes() = 1 RETURNING 1; ",
+    "amr, created_at, expires_at, resources) SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17, ",
+    "$18, $19 WHERE changes() = 1 RETURNING 1; ",
     "COMMIT"
 );
 
 /// The same for a code without a refresh token: one statement is a transaction already.
 const GRANT_ACCESS_TOKEN: &str = concat!(insert_access_in_grant!(), " RETURNING 1");
 
-/// A new grant and its code (`$1`–`$13`, the code's columns; the grant takes its id, client,
+/// A new grant and its code (`$1`–`$14`, the code's columns; the grant takes its id, client,
 /// person, session and creation time from them).
 const CODE: &str = concat!(
     "BEGIN IMMEDIATE; ",
     "INSERT INTO oauth_grant (grant_id, client_id, user_id, sid, created_at) ",
     "VALUES ($2, $3, $4, $5, $12); ",
     "INSERT INTO authorization_code (code_hash, grant_id, client_id, user_id, sid, redirect_uri, ",
-    "scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at) ",
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13); ",
+    "scopes, nonce, code_challenge, auth_time, amr, created_at, expires_at, resources) ",
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14); ",
     "COMMIT"
 );
 
-/// Binds an [`AccessTokenRow`]'s seven columns in table order.
+/// Binds an [`AccessTokenRow`]'s eight columns in table order.
 macro_rules! bind_access {
     ($q:expr, $t:expr) => {
         $q.bind(&$t.token_hash)
@@ -68,10 +68,11 @@ macro_rules! bind_access {
             .bind(&$t.scopes)
             .bind($t.created_at)
             .bind($t.expires_at)
+            .bind(&$t.audience)
     };
 }
 
-/// Binds a [`RefreshTokenRow`]'s ten columns in table order.
+/// Binds a [`RefreshTokenRow`]'s eleven columns in table order.
 macro_rules! bind_refresh {
     ($q:expr, $t:expr) => {
         $q.bind(&$t.token_hash)
@@ -84,6 +85,7 @@ macro_rules! bind_refresh {
             .bind(&$t.amr)
             .bind($t.created_at)
             .bind($t.expires_at)
+            .bind(&$t.resources)
     };
 }
 
@@ -144,6 +146,7 @@ pub(super) async fn insert_code(pool: &SqlitePool, c: &CodeRow) -> Result<(), sq
             .bind(&c.amr)
             .bind(c.created_at)
             .bind(c.expires_at)
+            .bind(&c.resources)
             .execute(conn)
             .await
             .map(drop)

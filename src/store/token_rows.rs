@@ -3,13 +3,13 @@
 //! them share them.
 use sqlx::FromRow;
 
-/// `INSERT` of an access token row (`$1`–`$7`, table order) that writes nothing once its grant
+/// `INSERT` of an access token row (`$1`–`$8`, table order) that writes nothing once its grant
 /// (`$2`) is revoked: a request that raced a revocation inserts nothing.
 macro_rules! insert_access_in_grant {
     () => {
         concat!(
             "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, ",
-            "created_at, expires_at) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS ",
+            "created_at, expires_at, audience) SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS ",
             "(SELECT 1 FROM oauth_grant g WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
         )
     };
@@ -31,6 +31,8 @@ pub struct CodeRow {
     pub amr: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The resources granted (RFC 8707), one identifier per line.
+    pub resources: String,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -42,6 +44,8 @@ pub struct AccessTokenRow {
     pub scopes: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The resource the token is for (RFC 8707); `None` for UserInfo and the client itself.
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -56,4 +60,6 @@ pub struct RefreshTokenRow {
     pub amr: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The resources the family was granted (RFC 8707), one identifier per line.
+    pub resources: String,
 }

@@ -16,13 +16,13 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 use super::token_rows::AccessTokenRow;
 use super::{Db, StoreError, StoreResult};
 
-/// Rows per statement at most: 7 parameters each, well below SQLite's and PostgreSQL's
+/// Rows per statement at most: 8 parameters each, well below SQLite's and PostgreSQL's
 /// parameter limits.
 pub(crate) const MAX_BATCH: usize = 64;
 /// Rows queued for the writer at most; further requests wait for room (back-pressure).
 const QUEUE: usize = 1024;
 
-const COLUMNS: &str = "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at) VALUES ";
+const COLUMNS: &str = "INSERT INTO access_token (token_hash, grant_id, client_id, user_id, scopes, created_at, expires_at, audience) VALUES ";
 
 type Job = (AccessTokenRow, oneshot::Sender<Result<(), String>>);
 
@@ -102,7 +102,8 @@ async fn insert(db: &Db, gate: &Mutex<()>, rows: &[&AccessTokenRow]) -> Result<(
                     .bind(t.user_id)
                     .bind(&t.scopes)
                     .bind(t.created_at)
-                    .bind(t.expires_at);
+                    .bind(t.expires_at)
+                    .bind(&t.audience);
             }
             q.execute($pool).await.map(drop)
         }};
@@ -126,19 +127,20 @@ fn statement(n: usize) -> Arc<str> {
 fn values(n: usize) -> String {
     let mut sql = String::from(COLUMNS);
     for row in 0..n {
-        let p = row * 7;
+        let p = row * 8;
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
             p + 1,
             p + 2,
             p + 3,
             p + 4,
             p + 5,
             p + 6,
-            p + 7
+            p + 7,
+            p + 8
         ));
     }
     sql
@@ -150,11 +152,13 @@ mod tests {
 
     #[test]
     fn statements_number_every_parameter_once() {
-        assert!(statement(1).ends_with("VALUES ($1, $2, $3, $4, $5, $6, $7)"));
+        assert!(statement(1).ends_with("VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
         let two = statement(2);
-        assert!(two.ends_with("($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)"));
+        assert!(two.ends_with(
+            "($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16)"
+        ));
         let last = statement(MAX_BATCH);
-        assert_eq!(last.matches('$').count(), MAX_BATCH * 7);
-        assert!(last.contains(&format!("${})", MAX_BATCH * 7)));
+        assert_eq!(last.matches('$').count(), MAX_BATCH * 8);
+        assert!(last.contains(&format!("${})", MAX_BATCH * 8)));
     }
 }

@@ -28,15 +28,15 @@ pub enum RefreshUse {
 macro_rules! refresh_columns {
     () => {
         "t.token_hash, t.grant_id, t.client_id, t.user_id, t.sid, t.scopes, t.auth_time, t.amr, \
-         t.created_at, t.expires_at"
+         t.created_at, t.expires_at, t.resources"
     };
 }
 
 const INSERT_ACCESS_IN_GRANT: &str = insert_access_in_grant!();
 const INSERT_REFRESH_IN_GRANT: &str = concat!(
     "INSERT INTO refresh_token (token_hash, grant_id, client_id, user_id, sid, scopes, ",
-    "auth_time, amr, created_at, expires_at) ",
-    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
+    "auth_time, amr, created_at, expires_at, resources) ",
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM oauth_grant g ",
     "WHERE g.grant_id = $2 AND g.revoked_at IS NULL)"
 );
 
@@ -53,7 +53,8 @@ macro_rules! insert_access {
             $t.user_id,
             &$t.scopes,
             $t.created_at,
-            $t.expires_at
+            $t.expires_at,
+            &$t.audience
         )
     };
 }
@@ -74,7 +75,8 @@ macro_rules! insert_refresh {
             $t.auth_time,
             &$t.amr,
             $t.created_at,
-            $t.expires_at
+            $t.expires_at,
+            &$t.resources
         )
     };
 }
@@ -123,7 +125,7 @@ impl Store {
     ) -> StoreResult<Option<AccessTokenRow>> {
         const SQL: &str = concat!(
             "SELECT t.token_hash, t.grant_id, t.client_id, t.user_id, t.scopes, t.created_at, ",
-            "t.expires_at FROM access_token t WHERE t.token_hash = $1 AND t.expires_at > $2 ",
+            "t.expires_at, t.audience FROM access_token t WHERE t.token_hash = $1 AND t.expires_at > $2 ",
             "AND (t.grant_id IS NULL OR ",
             grant_is_live!(),
             ")"
@@ -181,7 +183,7 @@ impl Store {
              WHERE token_hash = $1 AND rotated_at IS NULL AND EXISTS (SELECT 1 FROM oauth_grant g \
              WHERE g.grant_id = refresh_token.grant_id AND g.revoked_at IS NULL) \
              RETURNING token_hash, grant_id, client_id, user_id, sid, scopes, auth_time, amr, \
-             created_at, expires_at";
+             created_at, expires_at, resources";
         const SEEN: &str = "SELECT grant_id FROM refresh_token WHERE token_hash = $1";
         let rotated: Option<RefreshTokenRow> = match &self.db {
             Db::Sqlite(pool) => {

@@ -269,6 +269,7 @@ async fn disabling_ends_sessions_and_revokes_tokens() {
             amr: "pwd".into(),
             created_at: now,
             expires_at: now + 60_000,
+            resources: String::new(),
         })
         .await
         .unwrap();
@@ -280,6 +281,7 @@ async fn disabling_ends_sessions_and_revokes_tokens() {
         scopes: "openid".into(),
         created_at: now,
         expires_at: now + 3_600_000,
+        audience: None,
     };
     let refresh = RefreshTokenRow {
         token_hash: vec![2; 32],
@@ -292,6 +294,7 @@ async fn disabling_ends_sessions_and_revokes_tokens() {
         amr: "pwd".into(),
         created_at: now,
         expires_at: now + 3_600_000,
+        resources: String::new(),
     };
     assert!(
         store

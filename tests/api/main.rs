@@ -48,6 +48,7 @@ mod portal_sessions;
 mod portal_store;
 mod props_authorize;
 mod register;
+mod resources;
 mod route_table;
 mod rp;
 mod rp_libraries;

@@ -22,6 +22,7 @@ fn row(token: &SecretToken) -> AccessTokenRow {
         scopes: String::new(),
         created_at: NOW,
         expires_at: NOW + 3_600_000,
+        audience: None,
     }
 }
 

@@ -229,6 +229,7 @@ pub async fn issue_code(state: &AppState, req: &AuthRequest, auth: &Authenticate
         code_challenge: req.code_challenge.clone(),
         auth_time: auth.session.auth_time,
         amr: auth.session.amr.clone(),
+        resources: crate::oidc::resources::stored(&req.resources),
         created_at: now,
         expires_at: now + state.config.tokens.authorization_code_secs * SECOND,
     };

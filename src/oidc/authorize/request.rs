@@ -9,11 +9,13 @@ use crate::domain::acr::Level;
 use crate::domain::client::Client;
 use crate::domain::client::{GrantType, redirect_uri_matches};
 use crate::domain::pkce;
+use crate::domain::resource::Resource;
 use crate::domain::scope::Scopes;
 use crate::http::PageError;
 use crate::oidc::SCOPES_SUPPORTED;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
+use crate::oidc::resources;
 use crate::store::Store;
 
 /// Parameters that may appear at most once (RFC 6749 §3.1).
@@ -72,6 +74,8 @@ pub struct Prompt {
 pub struct AuthRequest {
     pub target: Target,
     pub scopes: Scopes,
+    /// The APIs the access tokens are for (RFC 8707); empty for tokens for UserInfo only.
+    pub resources: Vec<Resource>,
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub prompt: Prompt,
@@ -160,7 +164,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     }
     let parked: Vec<(String, String)> = params
         .iter()
-        .filter(|(k, v)| SINGLE.contains(&k.as_str()) && !v.is_empty())
+        .filter(|(k, v)| (SINGLE.contains(&k.as_str()) || k == "resource") && !v.is_empty())
         .cloned()
         .collect();
     if let Some((k, _)) = parked.iter().find(|(k, v)| {
@@ -246,9 +250,17 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
             "the openid scope is required",
         );
     }
-    // Unknown scope values are ignored (RFC 6749 §3.3); known ones must be allowed.
-    let scopes = requested.filter(|s| SCOPES_SUPPORTED.contains(&s));
-    if let Some(s) = scopes.iter().find(|s| !target.client.allows_scope(s)) {
+    // Unknown scope values are ignored (RFC 6749 §3.3); Daemun's own must be allowed; the
+    // resources' come with the resources (RFC 8707).
+    let resources = match resources::requested(store, &target.client, params, &requested).await {
+        Ok(r) => r,
+        Err(e) => return Err(Rejection::Redirect(Box::new(target), e)),
+    };
+    let scopes = resources::grantable(&requested, &resources);
+    if let Some(s) = scopes
+        .iter()
+        .find(|s| SCOPES_SUPPORTED.contains(s) && !target.client.allows_scope(s))
+    {
         return fail(
             &target,
             ErrorCode::InvalidScope,
@@ -336,6 +348,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
     Ok(AuthRequest {
         target,
         scopes,
+        resources,
         nonce,
         code_challenge: challenge,
         prompt,

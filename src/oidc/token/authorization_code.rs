@@ -1,6 +1,6 @@
 //! The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3.2): the code is spent once;
 //! a second redemption fails and revokes everything the first produced (RFC 6749 §4.1.2).
-use super::issue::{Authorization, TokenResponse, active_user, first_tokens};
+use super::issue::{Authorization, Granted, TokenResponse, active_user, first_tokens};
 use super::require_grant;
 use crate::domain::client::Client;
 use crate::domain::client::GrantType;
@@ -81,7 +81,11 @@ pub async fn grant(
         state,
         client,
         &who,
-        &row.scopes,
+        Granted {
+            scopes: &row.scopes,
+            resources: &row.resources,
+        },
+        params,
         GrantType::AuthorizationCode,
         now,
     )

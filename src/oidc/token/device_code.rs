@@ -2,7 +2,7 @@
 //! person answered at `/device`. Each answer before that says why (`authorization_pending`,
 //! `slow_down` when it polls faster than the interval, which then grows by five seconds,
 //! `expired_token`, `access_denied`); an approved request yields tokens once.
-use super::issue::{Authorization, TokenResponse, active_user, first_tokens};
+use super::issue::{Authorization, Granted, TokenResponse, active_user, first_tokens};
 use super::require_grant;
 use crate::domain::client::{Client, GrantType};
 use crate::domain::secret::SecretToken;
@@ -54,7 +54,7 @@ pub async fn grant(
             ErrorCode::AccessDenied,
             "the person declined",
         )),
-        "approved" => redeem(state, client, &request, now).await,
+        "approved" => redeem(state, client, params, &request, now).await,
         _ => Err(OAuthError::invalid_grant(
             "the device code was already used",
         )),
@@ -64,6 +64,7 @@ pub async fn grant(
 async fn redeem(
     state: &AppState,
     client: &Client,
+    params: &[(String, String)],
     request: &crate::store::device::DeviceRequest,
     now: i64,
 ) -> Result<TokenResponse, OAuthError> {
@@ -98,7 +99,12 @@ async fn redeem(
         state,
         client,
         &who,
-        &request.scopes,
+        // A device asks for no resource (RFC 8628 has no place for one here).
+        Granted {
+            scopes: &request.scopes,
+            resources: "",
+        },
+        params,
         GrantType::DeviceCode,
         now,
     )

@@ -1,16 +1,25 @@
 //! The one place tokens are made and answered. A grant decides whether and what to issue, then
 //! [`mint`]s the tokens, stores their rows under its grant (in its own transaction), and answers
 //! with [`Minted::respond`], which signs the ID token and writes the [`TokenResponse`].
+//!
+//! An access token is opaque (a random value; only its SHA-256 is stored), or, for a resource
+//! that asks for them, a JWT access token (RFC 9068) stored the same way, so introspection and
+//! revocation treat both alike.
 use serde::Serialize;
+use serde_json::json;
 
 use super::super::error::OAuthError;
 use super::super::id_token::{IdTokenInput, sign};
+use crate::domain::acr::Level;
 use crate::domain::client::Client;
 use crate::domain::client::GrantType;
 use crate::domain::clock::{DAY, Millis, SECOND};
-use crate::domain::secret::SecretToken;
+use crate::domain::resource::Resource;
+use crate::domain::secret::{SecretToken, random_id, sha256};
 use crate::domain::user::User;
 use crate::http::AppState;
+use crate::keys::{jwt, signing::Alg};
+use crate::oidc::resources;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
 /// The successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
@@ -52,26 +61,33 @@ pub struct Minted {
     pub refresh_row: Option<RefreshTokenRow>,
 }
 
-/// A new opaque access token for `scopes` (for `who`, or for the client itself), and a refresh
-/// token from `refresh` when the grant issues one (its `token_hash` is replaced).
+/// A new access token for `scopes` (for `who`, or for the client itself) and `audience` (a
+/// JWT when that resource asks for one), and a refresh token from `refresh` when the grant
+/// issues one (its `token_hash` is replaced).
 pub fn mint(
     state: &AppState,
     client: &Client,
     who: Option<&Authorization>,
     scopes: &str,
+    audience: Option<&Resource>,
     refresh: Option<RefreshTokenRow>,
     now: Millis,
-) -> Minted {
-    let token = SecretToken::generate();
+) -> Result<Minted, OAuthError> {
     let ttl = state.config.tokens.access_token_secs;
+    let expires_at = now + ttl * SECOND;
+    let access = match audience.filter(|r| r.jwt) {
+        Some(r) => jwt_access_token(state, client, who, scopes, r, now, expires_at)?,
+        None => SecretToken::generate().expose().to_owned(),
+    };
     let access_row = AccessTokenRow {
-        token_hash: token.hash(),
+        token_hash: sha256(access.as_bytes()),
         grant_id: who.map(|w| w.grant_id.to_owned()),
         client_id: client.client_id.clone(),
         user_id: who.map(|w| w.user.user_id),
         scopes: scopes.to_owned(),
         created_at: now,
-        expires_at: now + ttl * SECOND,
+        expires_at,
+        audience: audience.map(|r| r.resource_id.clone()),
     };
     let (refresh, refresh_row) = match refresh {
         Some(template) => {
@@ -84,13 +100,46 @@ pub fn mint(
         }
         None => (None, None),
     };
-    Minted {
-        access: token.expose().to_owned(),
+    Ok(Minted {
+        access,
         access_row,
         ttl,
         refresh,
         refresh_row,
+    })
+}
+
+/// A JWT access token (RFC 9068 §2): `typ: at+jwt`; `iss`, `exp`, `aud` (the resource),
+/// `sub` (the person, or the client acting for itself, §2.2), `client_id`, `iat`, `jti` and
+/// `scope`; `auth_time` and `acr` when a person logged in (§2.2.1).
+fn jwt_access_token(
+    state: &AppState,
+    client: &Client,
+    who: Option<&Authorization>,
+    scopes: &str,
+    resource: &Resource,
+    now: Millis,
+    expires_at: Millis,
+) -> Result<String, OAuthError> {
+    let mut claims = json!({
+        "iss": state.config.issuer(),
+        "exp": expires_at / 1000,
+        "aud": resource.resource_id,
+        "sub": who.map_or(client.client_id.as_str(), |w| w.user.sub.as_str()),
+        "client_id": client.client_id,
+        "iat": now / 1000,
+        "jti": random_id(),
+        "scope": scopes,
+    });
+    if let Some(w) = who {
+        claims["auth_time"] = json!(w.auth_time / 1000);
+        claims["acr"] = json!(Level::of_amr(w.amr).as_str());
     }
+    let alg = Alg::parse(&resource.alg).unwrap_or(Alg::Rs256);
+    jwt::sign(&state.keys, alg, "at+jwt", &claims, now).map_err(|e| {
+        tracing::error!(error = %e, resource = %resource.resource_id, "JWT access token signing failed");
+        OAuthError::server_error()
+    })
 }
 
 /// The person a grant was made for, while their account is active (`invalid_grant` after it
@@ -110,6 +159,7 @@ pub fn new_family(
     client: &Client,
     who: &Authorization,
     scopes: &str,
+    resources: &str,
     now: Millis,
 ) -> RefreshTokenRow {
     RefreshTokenRow {
@@ -123,25 +173,44 @@ pub fn new_family(
         amr: who.amr.to_owned(),
         created_at: now,
         expires_at: now + state.config.tokens.refresh_token_days * DAY,
+        resources: resources.to_owned(),
     }
 }
 
+/// What a person granted: scopes and the resources (RFC 8707, one identifier per line).
+#[derive(Debug, Clone, Copy)]
+pub struct Granted<'a> {
+    pub scopes: &'a str,
+    pub resources: &'a str,
+}
+
 /// The first tokens of a person's grant (a code exchange, an approved device): an access
-/// token, a refresh family when the client may refresh, and an ID token for `openid`. Nothing
-/// is written once the grant was revoked (a replay or a logout racing this request); the
-/// session remembers the client, for logout.
+/// token (for the resource `params` names, if any), a refresh family when the client may
+/// refresh, and an ID token for `openid`. Nothing is written once the grant was revoked (a
+/// replay or a logout racing this request); the session remembers the client, for logout.
 pub async fn first_tokens(
     state: &AppState,
     client: &Client,
     who: &Authorization<'_>,
-    scopes: &str,
+    granted: Granted<'_>,
+    params: &[(String, String)],
     grant_type: GrantType,
     now: Millis,
 ) -> Result<TokenResponse, OAuthError> {
+    let audience = resources::audience(&state.store, params, granted.resources).await?;
     let family = client
         .allows_grant(GrantType::RefreshToken)
-        .then(|| new_family(state, client, who, scopes, now));
-    let minted = mint(state, client, Some(who), scopes, family, now);
+        .then(|| new_family(state, client, who, granted.scopes, granted.resources, now));
+    let token_scopes = resources::token_scopes(granted.scopes, audience.as_ref());
+    let minted = mint(
+        state,
+        client,
+        Some(who),
+        &token_scopes,
+        audience.as_ref(),
+        family,
+        now,
+    )?;
     if !state
         .store
         .insert_grant_tokens(&minted.access_row, minted.refresh_row.as_ref())
@@ -153,23 +222,28 @@ pub async fn first_tokens(
         .store
         .record_session_client(who.sid, &client.client_id, now)
         .await?;
-    let openid = scopes.split(' ').any(|s| s == "openid");
-    minted.respond(state, client, grant_type, openid.then_some(who))
+    let openid = granted.scopes.split(' ').any(|s| s == "openid");
+    minted.respond(
+        state,
+        client,
+        grant_type,
+        openid.then_some((who, granted.scopes)),
+    )
 }
 
 impl Minted {
     /// The answer to a `grant_type` request, once the rows are stored; with an ID token for
-    /// `id_token_for`, bound to the access token by `at_hash`.
+    /// `id_token_for` (the person and the scopes they granted, which say its claims), bound to
+    /// the access token by `at_hash`.
     pub fn respond(
         self,
         state: &AppState,
         client: &Client,
         grant_type: GrantType,
-        id_token_for: Option<&Authorization>,
+        id_token_for: Option<(&Authorization, &str)>,
     ) -> Result<TokenResponse, OAuthError> {
-        let scopes = &self.access_row.scopes;
         let id_token = match id_token_for {
-            Some(who) => Some(sign(
+            Some((who, scopes)) => Some(sign(
                 state,
                 &IdTokenInput {
                     user: who.user,

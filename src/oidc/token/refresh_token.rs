@@ -9,6 +9,7 @@ use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::param;
+use crate::oidc::resources;
 use crate::store::tokens::{RefreshTokenRow, RefreshUse};
 
 pub async fn grant(
@@ -62,7 +63,18 @@ pub async fn grant(
         created_at: now,
         ..current.clone()
     };
-    let minted = mint(state, client, Some(&who), &scopes, Some(successor), now);
+    // RFC 8707 §2.2: a refresh may name one of the granted resources.
+    let audience = resources::audience(&state.store, params, &current.resources).await?;
+    let token_scopes = resources::token_scopes(&scopes, audience.as_ref());
+    let minted = mint(
+        state,
+        client,
+        Some(&who),
+        &token_scopes,
+        audience.as_ref(),
+        Some(successor),
+        now,
+    )?;
     let Some(next_row) = minted.refresh_row.as_ref() else {
         return Err(OAuthError::server_error());
     };
@@ -89,6 +101,6 @@ pub async fn grant(
         state,
         client,
         GrantType::RefreshToken,
-        openid.then_some(&who),
+        openid.then_some((&who, scopes.as_str())),
     )
 }
