@@ -355,3 +355,78 @@ fn the_guides_django_settings_are_valid_python() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The guide's Python API checks JWT access tokens with Authlib's RFC 9068 validator: a valid
+/// one passes; a missing scope, another API's token, a Daemun-signed JWT that is not typed
+/// `at+jwt`, an opaque token and a tampered signature do not.
+#[tokio::test]
+async fn python_authlib_checks_jwt_access_tokens_with_the_guides_code() {
+    use crate::resources::{BILLING, FILES, LEGACY, add_resources};
+    let python = python();
+    let app = TestApp::spawn().await;
+    add_resources(&app).await;
+    let rp = Rp::register(&app, |spec| {
+        spec.first_party = true;
+        spec.resources = vec![BILLING.into(), FILES.into(), LEGACY.into()];
+    })
+    .await;
+    app.verified_user(EMAIL, "Ana Library").await;
+    let sub = app.user(EMAIL).await.expect("the person exists").sub;
+    let s = Setup { app, rp, sub };
+    assert_eq!(s.app.login(EMAIL, PASSWORD).await.status(), 303);
+    let token = |scope: &'static str, resource: Option<&'static str>| {
+        let rp = &s.rp;
+        let app = &s.app;
+        async move {
+            let mut extra = vec![("scope", scope)];
+            extra.extend(resource.map(|r| ("resource", r)));
+            let v = rp.tokens(app, &extra).await;
+            v["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let valid = token("openid invoices:read", Some(BILLING)).await;
+    let other_api = token("openid files:read", Some(FILES)).await;
+    let opaque = token("openid legacy:read", None).await;
+    let mut claims = crate::oidc_flow::jwt_payload(&valid);
+    claims["jti"] = "untyped".into();
+    let untyped = daemun::keys::jwt::sign(
+        &s.app.state.keys,
+        daemun::keys::signing::Alg::Rs256,
+        "JWT",
+        &claims,
+        s.app.clock_now(),
+    )
+    .unwrap();
+    let tokens = serde_json::json!({
+        "valid": valid,
+        "scope": "invoices:read",
+        "other_scope": "invoices:write",
+        "other_api": other_api,
+        "untyped": untyped,
+        "opaque": opaque,
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("api_tokens.py");
+    std::fs::write(&module, guide_block("authlib-api")).expect("write the guide's code");
+    let mut cmd = Command::new(python);
+    cmd.arg(repo().join("tests/rp/authlib_api.py"))
+        .arg(&module)
+        .env("API_RESOURCE", BILLING)
+        .env("API_TOKENS", tokens.to_string())
+        .current_dir(dir.path());
+    let report = run_child(&s.app, cmd, dir.path()).await;
+    assert_eq!(report["library"], "authlib");
+    assert_eq!(report["sub"], s.sub);
+    assert_eq!(report["client_id"], s.rp.id);
+    assert_eq!(
+        report["checked"],
+        serde_json::json!([
+            "valid",
+            "scope_missing",
+            "other_api",
+            "typ_checked",
+            "opaque",
+            "tampered"
+        ])
+    );
+}
