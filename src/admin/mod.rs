@@ -8,6 +8,7 @@ pub mod clients;
 pub mod keys;
 pub mod outbox;
 pub mod registration;
+pub mod resources;
 pub mod users;
 
 use axum::extract::{FromRequestParts, State};

@@ -209,6 +209,12 @@ pub fn routes(state: AppState) -> Router {
             None,
         )
         .form(
+            "/admin/resources",
+            get(admin::resources::resources_page),
+            post(admin::resources::resource_action),
+            None,
+        )
+        .form(
             "/admin/registration",
             get(admin::registration::registration_page),
             post(admin::registration::registration_action),

@@ -58,6 +58,7 @@ async fn only_administrators_get_in_and_everyone_else_is_told_no() {
         "/admin/audit",
         "/admin/outbox",
         "/admin/registration",
+        "/admin/resources",
     ];
     for p in paths {
         let r = app.get(p).await;
@@ -106,6 +107,14 @@ async fn admin_forms_need_the_csrf_token() {
             "/admin/registration".to_owned(),
             vec![("action", "create"), ("label", "forged")],
         ),
+        (
+            "/admin/resources".to_owned(),
+            vec![
+                ("action", "add"),
+                ("resource", "https://x.example"),
+                ("name", "X"),
+            ],
+        ),
     ];
     for (path, fields) in &forged {
         // Same-origin without the form's token, and cross-site: both refused.
@@ -126,6 +135,7 @@ async fn admin_forms_need_the_csrf_token() {
     assert!(app.state.store.clients().await.unwrap().is_empty());
     let tokens = app.state.store.registration_tokens().await.unwrap();
     assert!(tokens.is_empty(), "no initial access token was made");
+    assert!(app.state.store.resources().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -370,3 +370,82 @@ async fn resources_are_managed_from_the_command_line() {
         assert!(events.iter().any(|x| x.event == e), "{e}");
     }
 }
+
+#[tokio::test]
+async fn administrators_register_apis_and_give_them_to_applications() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = crate::admin::admin(&app).await;
+    let page = "/admin/resources";
+    let add = |resource: &'static str, name: &'static str, scopes: &'static str| {
+        vec![
+            ("action", "add"),
+            ("resource", resource),
+            ("name", name),
+            ("scopes", scopes),
+            ("alg", "ES256"),
+        ]
+    };
+    // Refusals name the field, and nothing is written.
+    for (form, says) in [
+        (add("billing", "Billing", "invoices:read"), "absolute URI"),
+        (add(BILLING, "Billing", "email"), "not one of openid"),
+        (add(BILLING, " ", "invoices:read"), "Enter a name"),
+    ] {
+        let r = admin.submit(page, page, &form).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(says), "{says}: {html}");
+    }
+    assert!(app.state.store.resources().await.unwrap().is_empty());
+
+    let html = crate::admin::act(
+        &admin,
+        page,
+        &add(BILLING, "Billing", "invoices:read invoices:write"),
+    )
+    .await;
+    assert!(
+        html.contains("The API is registered") && html.contains("invoices:write"),
+        "{html}"
+    );
+    let r = app.state.store.resource(BILLING).await.unwrap().unwrap();
+    assert_eq!((r.alg.as_str(), r.jwt), ("ES256", true));
+    let r = admin.submit(page, page, &add(BILLING, "Again", "")).await;
+    assert_eq!(r.status(), 422, "taken");
+
+    // Given to an application on its settings page; then it cannot be removed.
+    let rp = Rp::register(&app, |_| {}).await;
+    let client_page = format!("/admin/clients/{}", rp.id);
+    let html = admin.get(&client_page).await.text().await.unwrap();
+    assert!(html.contains("name=\"resources\""), "{html}");
+    let save = |resources: &'static str| {
+        vec![
+            ("action", "save"),
+            ("name", "Board"),
+            ("redirect_uris", REDIRECT_URI),
+            ("grant_authorization_code", "1"),
+            ("scope_openid", "1"),
+            ("id_token_alg", "RS256"),
+            ("resources", resources),
+        ]
+    };
+    let unknown = "https://billing.example/api\nhttps://unknown.example";
+    let r = admin
+        .submit(&client_page, &client_page, &save(unknown))
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("daemun resource add"));
+    let html = crate::admin::act(&admin, &client_page, &save(BILLING)).await;
+    assert!(html.contains("settings are saved"), "{html}");
+    let c = app.state.store.client(&rp.id).await.unwrap().unwrap();
+    assert_eq!(c.resources, vec![BILLING.to_owned()]);
+
+    let html =
+        crate::admin::act(&admin, page, &[("action", "remove"), ("resource", BILLING)]).await;
+    assert!(html.contains("still has this API"), "{html}");
+    assert!(app.state.store.resource(BILLING).await.unwrap().is_some());
+    assert_eq!(
+        crate::admin::admin_events(&app, "resource.added", &admin_sub).await,
+        1
+    );
+}
