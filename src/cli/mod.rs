@@ -10,7 +10,9 @@ use crate::app::App;
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::store::Store;
+use crate::i18n::Lang;
 use crate::store::audit::AuditEvent;
+use crate::templates::{Templates, Theme};
 
 mod audit;
 mod client;
@@ -84,21 +86,40 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::CheckConfig => {
-            println!("{config:#?}");
-            match crate::domain::passkey::relying_party(config.issuer(), "Daemun") {
-                Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
-                Err(off) => println!("note: {off}"),
-            }
-            println!("configuration is valid");
-            ExitCode::SUCCESS
-        }
+        Command::CheckConfig => check_config(&config),
         Command::Client(cmd) => client::run(config, cmd).await,
         Command::User(cmd) => user::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
         Command::Audit(args) => audit::run(config, args).await,
         Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
     }
+}
+
+/// `check-config`: prints the configuration (secrets redacted), then renders every page and
+/// mail template once with sample data and names each one that fails.
+fn check_config(config: &Config) -> ExitCode {
+    println!("{config:#?}");
+    let templates = match Theme::load(&config.branding).and_then(Templates::themed) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    match crate::domain::passkey::relying_party(config.issuer(), &templates.brand(Lang::En)) {
+        Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
+        Err(off) => println!("note: {off}"),
+    }
+    let failures = templates.check();
+    for line in crate::templates::summarize(&failures) {
+        eprintln!("daemun: {line}");
+    }
+    if !failures.is_empty() {
+        return fail(format_args!(
+            "{} template(s) do not render; the configuration is not usable",
+            failures.len()
+        ));
+    }
+    println!("{} templates render", templates.names().len());
+    println!("configuration is valid");
+    ExitCode::SUCCESS
 }
 
 async fn serve(config: Config) -> ExitCode {

@@ -50,11 +50,16 @@ pub enum MailError {
 }
 
 impl Mailer {
-    pub fn from_config(config: &MailConfig) -> Result<Self, MailError> {
-        let from: Mailbox = config
+    /// The mailer `config` describes; a `mail.from` without a display name gets
+    /// `display_name` (the product's name).
+    pub fn from_config(config: &MailConfig, display_name: &str) -> Result<Self, MailError> {
+        let mut from: Mailbox = config
             .from
             .parse()
             .map_err(|e| MailError::Config(format!("mail.from: {e}")))?;
+        if from.name.is_none() {
+            from.name = Some(display_name.to_owned());
+        }
         let transport = match config.transport.as_str() {
             "smtp" => Transport::Smtp(smtp_transport(config)?),
             "memory" => Transport::Memory(Arc::default()),

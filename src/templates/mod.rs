@@ -1,5 +1,6 @@
 //! The template environment: every page and mail, compiled into the binary, auto-escaped,
-//! with `t(key, **args)` for translated text in the language of the render (`lang`).
+//! with `t(key, **args)` for translated text in the language of the render (`lang`). A theme
+//! (see [`theme`]) replaces templates and static files one by one and names the product.
 use std::sync::Arc;
 
 use minijinja::value::Kwargs;
@@ -7,10 +8,17 @@ use minijinja::{Environment, State, Value};
 
 use crate::i18n::{self, FluentArg, Lang};
 
+mod check;
+pub mod theme;
+
+pub use check::{TemplateFailure, summarize};
+pub use theme::{Asset, Theme, ThemeError};
+
 /// Built once at start; cheap to clone.
 #[derive(Clone)]
 pub struct Templates {
     env: Arc<Environment<'static>>,
+    theme: Arc<Theme>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -21,12 +29,28 @@ pub struct RenderError {
 }
 
 impl Templates {
+    /// The built-in templates, product name and static files.
     pub fn new() -> Self {
+        Self::themed(Theme::builtin()).unwrap_or_else(|_| unreachable!("no overrides to fail"))
+    }
+
+    /// The built-in templates with `theme`'s overrides on top; a template that does not
+    /// compile is named in the error.
+    pub fn themed(theme: Theme) -> Result<Self, ThemeError> {
         let mut env = Environment::new();
         minijinja_embed::load_templates!(&mut env);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.add_function("t", translate);
-        Self { env: Arc::new(env) }
+        for (name, source) in theme.templates() {
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|e| theme.template_error(name, &e))?;
+        }
+        env.add_global("product_name", Value::from(theme.product_name()));
+        env.add_global("logo_url", Value::from(theme.logo_url()));
+        Ok(Self {
+            env: Arc::new(env),
+            theme: Arc::new(theme),
+        })
     }
 
     /// Renders `name` with `ctx`; `ctx` must carry `lang`.
@@ -44,10 +68,23 @@ impl Templates {
 
     /// Names of all templates (tests render each one).
     pub fn names(&self) -> Vec<String> {
-        self.env
+        let mut names: Vec<String> = self
+            .env
             .templates()
             .map(|(name, _)| name.to_owned())
-            .collect()
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The theme: product name, logo and static files.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// The product's name in `lang` (the operator's, or the built-in one).
+    pub fn brand(&self, lang: Lang) -> String {
+        i18n::brand(lang, self.theme.product_name())
     }
 }
 
@@ -57,13 +94,23 @@ impl Default for Templates {
     }
 }
 
-/// `t("key", name=value, …)`: looks the key up in the render's language.
+/// `t("key", name=value, …)`: looks the key up in the render's language; `{ $product }` in
+/// a message is the product's name.
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
     let lang = state
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Lang::from_tag))
         .unwrap_or_default();
+    let product = state
+        .lookup("product_name")
+        .and_then(|v| v.as_str().map(str::to_owned));
+    if key == "brand" {
+        return Ok(i18n::brand(lang, product.as_deref()));
+    }
     let mut args: Vec<(String, FluentArg)> = Vec::new();
+    if let Some(p) = product {
+        args.push((i18n::PRODUCT.to_owned(), FluentArg::from(p)));
+    }
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
         let arg = match value.as_i64() {
