@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::store::Store;
 use crate::i18n::Lang;
+use crate::store::Store;
 use crate::store::audit::AuditEvent;
 use crate::templates::{Templates, Theme};
 

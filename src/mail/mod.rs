@@ -17,6 +17,8 @@ pub mod worker;
 /// A delivered mail as the memory transport keeps it.
 #[derive(Debug, Clone)]
 pub struct SentMail {
+    /// The `From` header as sent (display name and address).
+    pub from: String,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -120,6 +122,7 @@ impl Mailer {
             Transport::Memory(sink) => {
                 if let Ok(mut v) = sink.lock() {
                     v.push(SentMail {
+                        from: self.from.to_string(),
                         to: mail.to_address.clone(),
                         subject: mail.subject.clone(),
                         text: mail.body_text.clone(),

@@ -20,7 +20,11 @@ pub struct TemplateFailure {
 impl std::fmt::Display for TemplateFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.file {
-            Some(file) => write!(f, "template `{}` (theme file `{file}`): {}", self.name, self.message),
+            Some(file) => write!(
+                f,
+                "template `{}` (theme file `{file}`): {}",
+                self.name, self.message
+            ),
             None => write!(f, "template `{}`: {}", self.name, self.message),
         }
     }

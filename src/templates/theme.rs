@@ -75,13 +75,12 @@ impl Theme {
         }
         if !config.theme_dir.is_empty() {
             let dir = PathBuf::from(&config.theme_dir);
-            let root = dir.canonicalize().map_err(|e| {
-                ThemeError(format!("theme folder `{}`: {e}", dir.display()))
-            })?;
+            let root = dir
+                .canonicalize()
+                .map_err(|e| ThemeError(format!("theme folder `{}`: {e}", dir.display())))?;
             for (name, path) in files(&root, "templates")? {
-                let source = std::fs::read_to_string(&path).map_err(|e| {
-                    ThemeError(format!("theme file `{}`: {e}", path.display()))
-                })?;
+                let source = std::fs::read_to_string(&path)
+                    .map_err(|e| ThemeError(format!("theme file `{}`: {e}", path.display())))?;
                 theme.templates.push((name, source));
             }
             for (name, path) in files(&root, "static")? {
@@ -92,9 +91,8 @@ impl Theme {
                         path.display()
                     ))
                 })?;
-                let bytes = std::fs::read(&path).map_err(|e| {
-                    ThemeError(format!("theme file `{}`: {e}", path.display()))
-                })?;
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| ThemeError(format!("theme file `{}`: {e}", path.display())))?;
                 theme.assets.insert(
                     name,
                     Asset {
@@ -150,7 +148,10 @@ impl Theme {
             .template_path(name)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| name.to_owned());
-        ThemeError(format!("theme template `{file}` is broken: {}", describe(e)))
+        ThemeError(format!(
+            "theme template `{file}` is broken: {}",
+            describe(e)
+        ))
     }
 
     /// The static file served at `/static/<path>`.
@@ -224,9 +225,14 @@ fn walk(
         }
         let name = format!("{prefix}{file_name}");
         if !is_asset_name(&name) {
-            return Err(fail(&path, "the name may not contain `\\`, `:`, `?` or `#`".into()));
+            return Err(fail(
+                &path,
+                "the name may not contain `\\`, `:`, `?` or `#`".into(),
+            ));
         }
-        let real = path.canonicalize().map_err(|e| fail(&path, e.to_string()))?;
+        let real = path
+            .canonicalize()
+            .map_err(|e| fail(&path, e.to_string()))?;
         if !real.starts_with(root) {
             return Err(fail(&path, "it points outside the theme folder".into()));
         }
