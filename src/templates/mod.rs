@@ -31,22 +31,21 @@ pub struct RenderError {
 impl Templates {
     /// The built-in templates, product name and static files.
     pub fn new() -> Self {
-        Self::themed(Theme::builtin()).unwrap_or_else(|_| unreachable!("no overrides to fail"))
+        let theme = Theme::builtin();
+        Self {
+            env: Arc::new(environment(&theme)),
+            theme: Arc::new(theme),
+        }
     }
 
     /// The built-in templates with `theme`'s overrides on top; a template that does not
     /// compile is named in the error.
     pub fn themed(theme: Theme) -> Result<Self, ThemeError> {
-        let mut env = Environment::new();
-        minijinja_embed::load_templates!(&mut env);
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-        env.add_function("t", translate);
+        let mut env = environment(&theme);
         for (name, source) in theme.templates() {
             env.add_template_owned(name.clone(), source.clone())
                 .map_err(|e| theme.template_error(name, &e))?;
         }
-        env.add_global("product_name", Value::from(theme.product_name()));
-        env.add_global("logo_url", Value::from(theme.logo_url()));
         Ok(Self {
             env: Arc::new(env),
             theme: Arc::new(theme),
@@ -92,6 +91,17 @@ impl Default for Templates {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The built-in templates, `t()`, and the theme's name and logo as globals.
+fn environment(theme: &Theme) -> Environment<'static> {
+    let mut env = Environment::new();
+    minijinja_embed::load_templates!(&mut env);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.add_function("t", translate);
+    env.add_global("product_name", Value::from(theme.product_name()));
+    env.add_global("logo_url", Value::from(theme.logo_url()));
+    env
 }
 
 /// `t("key", name=value, …)`: looks the key up in the render's language; `{ $product }` in

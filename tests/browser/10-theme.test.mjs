@@ -89,7 +89,7 @@ for (const lang of ['en', 'ko']) {
     const help = page.locator('.site-footer .dawn-help');
     assert.match(await help.innerText(), lang === 'ko' ? /메일을 보내 주세요/ : /Need help\?/);
     // The overridden style sheet: the theme's accent colour on the login button.
-    const button = page.getByRole('button', { name: t(lang, 'login-submit') });
+    const button = page.getByRole('button', { name: t(lang, 'login-submit'), exact: true });
     assert.equal(await button.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(180, 70, 27)');
     // Everything the page loaded came from Daemun itself.
     assert.deepEqual([...origins], [url]);
