@@ -52,7 +52,7 @@ pub fn summarize(failures: &[TemplateFailure]) -> Vec<String> {
 }
 
 impl Templates {
-    /// Renders each template in every language with [`sample`] data; the failures, by name.
+    /// Renders each template in every language with sample data; the failures, by name.
     pub fn check(&self) -> Vec<TemplateFailure> {
         let mut failures = Vec::new();
         for name in self.names() {
@@ -80,7 +80,7 @@ impl Templates {
 
 /// Values of the kinds pages and mails are given (missing ones are undefined, which renders
 /// as nothing), with a logged-in administrator so that every branch of the header shows.
-pub fn sample(lang: Lang) -> Value {
+fn sample(lang: Lang) -> Value {
     let session = context! {
         sid => "s", current => true, browser => "Firefox", system => "Linux",
         ip => "192.0.2.1", created => "c", last_seen => "l",
