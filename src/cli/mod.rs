@@ -49,7 +49,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load and validate the configuration, print it with secrets redacted, and exit.
+    /// Load and validate the configuration and theme, print it with secrets redacted, render
+    /// every page and mail template once, and exit.
     CheckConfig,
     /// Manage relying parties (applications).
     #[command(subcommand)]
@@ -96,26 +97,41 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 /// `check-config`: prints the configuration (secrets redacted), then renders every page and
-/// mail template once with sample data and names each one that fails.
+/// mail template once with sample data and names each one that fails (exit code 2, as for any
+/// other unusable setting).
 fn check_config(config: &Config) -> ExitCode {
     println!("{config:#?}");
     let templates = match Theme::load(&config.branding).and_then(Templates::themed) {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => {
+            eprintln!("daemun: {e}");
+            return ExitCode::from(2);
+        }
     };
     match crate::domain::passkey::relying_party(config.issuer(), &templates.brand(Lang::En)) {
         Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
         Err(off) => println!("note: {off}"),
     }
-    let failures = templates.check();
-    for line in crate::templates::summarize(&failures) {
-        eprintln!("daemun: {line}");
+    // A theme template that replaces nothing is used only where another one includes it:
+    // often a misspelt name.
+    let built_in = Templates::new().names();
+    for (name, _) in templates.theme().templates() {
+        if !built_in.contains(name) {
+            println!(
+                "note: theme template `{name}` has no built-in namesake; it is used only where a template includes it"
+            );
+        }
     }
+    let failures = templates.check();
     if !failures.is_empty() {
-        return fail(format_args!(
-            "{} template(s) do not render; the configuration is not usable",
+        for line in crate::templates::summarize(&failures) {
+            eprintln!("daemun: {line}");
+        }
+        eprintln!(
+            "daemun: {} template(s) do not render; the configuration is not usable",
             failures.len()
-        ));
+        );
+        return ExitCode::from(2);
     }
     println!("{} templates render", templates.names().len());
     println!("configuration is valid");
