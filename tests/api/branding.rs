@@ -272,3 +272,34 @@ fn a_theme_file_that_links_outside_the_folder_is_refused() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn mail_queued_by_the_command_line_carries_the_product_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::helpers::test_database_url(dir.path()).await;
+    let branded = |args: &[&str]| {
+        let mut c = crate::cli::daemun(dir.path(), &db);
+        c.env("DAEMUN_BRANDING__THEME_DIR", example_theme())
+            .env("DAEMUN_BRANDING__PRODUCT_NAME", "Dawn ID")
+            .env("DAEMUN_BRANDING__LOGO", "logo.svg")
+            .arg("user")
+            .args(args);
+        c
+    };
+    let (ok, _, err) = crate::cli_user::run_with_stdin(
+        &mut branded(&["add", "--email", "lost@example.com"]),
+        "Lantern-orbit-quiet-77\n",
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) =
+        crate::cli_user::run_with_stdin(&mut branded(&["remove-factors", "lost@example.com"]), "");
+    assert!(ok, "{err}");
+    let store = daemun::store::Store::connect(&db, 1).await.unwrap();
+    let queued = store.outbox_mails(false, 100).await.unwrap();
+    store.close().await;
+    assert!(
+        queued.iter().any(|m| m.to_address == "lost@example.com"
+            && m.subject == "The second factors of your Dawn ID account were removed"),
+        "{queued:?}"
+    );
+}
