@@ -76,9 +76,13 @@ pub fn t(lang: Lang, key: &str) -> String {
     t_args(lang, key, &[])
 }
 
+/// The variable that names the product in messages (`{ $product }`); when a caller does not
+/// give it, the built-in name in that language is used (see [`brand`]).
+pub const PRODUCT: &str = "product";
+
 /// As [`t`], with Fluent variables.
 pub fn t_args(lang: Lang, key: &str, args: &[(&str, FluentArg)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue> = args
+    let mut map: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
         .map(|(k, v)| {
             let value = match v {
@@ -88,15 +92,24 @@ pub fn t_args(lang: Lang, key: &str, args: &[(&str, FluentArg)]) -> String {
             (Cow::Owned((*k).to_owned()), value)
         })
         .collect();
-    let found = if map.is_empty() {
-        LOCALES.try_lookup(&lang.id(), key)
-    } else {
-        LOCALES.try_lookup_with_args(&lang.id(), key, &map)
-    };
+    if key != "brand" && !map.contains_key(PRODUCT) {
+        map.insert(Cow::Borrowed(PRODUCT), FluentValue::from(brand(lang, None)));
+    }
+    let found = LOCALES.try_lookup_with_args(&lang.id(), key, &map);
     found.unwrap_or_else(|| {
         tracing::warn!(key, lang = lang.code(), "missing translation");
         key.to_owned()
     })
+}
+
+/// The product's name in `lang`: the operator's `product_name`, else the built-in one.
+pub fn brand(lang: Lang, product_name: Option<&str>) -> String {
+    match product_name {
+        Some(name) => name.to_owned(),
+        None => LOCALES
+            .try_lookup(&lang.id(), "brand")
+            .unwrap_or_else(|| "Daemun".to_owned()),
+    }
 }
 
 /// A value for a Fluent variable.

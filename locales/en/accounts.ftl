@@ -3,7 +3,7 @@
 ## Sign-up
 
 signup-title = Create your account
-signup-intro = Fill in your details to create a Daemun account. We will send you an email to confirm your address.
+signup-intro = Fill in your details to create a { $product } account. We will send you an email to confirm your address.
 signup-email-label = Email address
 signup-username-label = Username
 signup-username-hint = 3 to 30 characters: letters, digits, and . _ - only. You can use it instead of your email to log in.
@@ -31,7 +31,7 @@ verify-confirm-body = Enter the password you chose at sign-up to confirm this is
 verify-confirm-password-label = Password
 verify-confirm-submit = Verify my email
 verify-confirm-wrong-password = That is not the password of this account. Enter the one chosen at sign-up.
-verify-confirm-note = If you did not sign up for Daemun, someone else may have used your address: close this page, or make the account yours by setting a new password.
+verify-confirm-note = If you did not sign up for { $product }, someone else may have used your address: close this page, or make the account yours by setting a new password.
 verify-confirm-reset = Set a new password
 verify-failed-title = This link is invalid or has expired
 verify-failed-body = Verification links work only once and only for a limited time. You can ask for a new one.
@@ -61,7 +61,7 @@ login-create-account = Create an account
 
 logout-title = Log out?
 logout-signed-in-as = You are logged in as
-logout-body = You will be logged out of Daemun in this browser. Apps you logged in to with Daemun may keep you logged in until you log out of them too.
+logout-body = You will be logged out of { $product } in this browser. Apps you logged in to with { $product } may keep you logged in until you log out of them too.
 logout-submit = Log out
 logout-cancel = Cancel
 

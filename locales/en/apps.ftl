@@ -1,5 +1,5 @@
 apps-title = Connected apps
-apps-intro = These applications can use your Daemun account. Removing access signs you out of the application and it must ask you again.
+apps-intro = These applications can use your { $product } account. Removing access signs you out of the application and it must ask you again.
 apps-since = Allowed since { $date }
 apps-remove = Remove access
 apps-none = You have not allowed any application yet.

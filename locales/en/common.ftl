@@ -39,7 +39,7 @@ password-rule-numeric = can't be entirely numeric
 
 home-title = Welcome
 home-heading = One account for your organisation's apps
-home-intro = Daemun is the sign-in service your organisation's apps use. Create your account here once, then use it to log in wherever you see “Log in with Daemun”.
+home-intro = { $product } is the sign-in service your organisation's apps use. Create your account here once, then use it to log in wherever you see “Log in with { $product }”.
 home-signed-in-as = You are logged in as
 home-go-to-account = Go to your account
 home-how-heading = How it works

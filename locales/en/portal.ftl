@@ -11,7 +11,7 @@ account-delete-account = Delete account
 ## Profile
 
 profile-title = Edit profile
-profile-intro = This is how you appear to apps you log in to with Daemun.
+profile-intro = This is how you appear to apps you log in to with { $product }.
 profile-display-name-label = Display name
 profile-given-name-label = Given name
 profile-family-name-label = Family name
@@ -69,7 +69,7 @@ reset-failed-again = Ask for a new link
 ## Sessions
 
 sessions-title = Your sessions
-sessions-intro = These are the browsers and devices where you are logged in to Daemun. If you don't recognise one, log it out and change your password.
+sessions-intro = These are the browsers and devices where you are logged in to { $product }. If you don't recognise one, log it out and change your password.
 sessions-this-device = This device
 sessions-unknown-device = Unknown device
 sessions-device = { $browser } on { $system }
@@ -83,11 +83,11 @@ sessions-none-others = You are not logged in anywhere else.
 ## Account deletion
 
 delete-title = Delete your account
-delete-intro = This deletes your Daemun account for good. It cannot be undone.
+delete-intro = This deletes your { $product } account for good. It cannot be undone.
 delete-what-heading = What happens
 delete-what-profile = Your profile, email address and password are removed.
 delete-what-sessions = You are logged out everywhere, and links we emailed you stop working.
-delete-what-apps = Apps where you logged in with Daemun can no longer log you in. Data those apps keep themselves is not deleted.
+delete-what-apps = Apps where you logged in with { $product } can no longer log you in. Data those apps keep themselves is not deleted.
 delete-what-mail = We send a last email to confirm the deletion. A new account, even with the same address, is a different person to apps.
 delete-password-label = Your password
 delete-submit = Delete my account
@@ -95,7 +95,7 @@ delete-submit = Delete my account
 ## Data export
 
 export-title = Download your data
-export-intro = Get a copy of what Daemun keeps about you: your profile, your sessions and the security events of your account, as a JSON file.
+export-intro = Get a copy of what { $product } keeps about you: your profile, your sessions and the security events of your account, as a JSON file.
 export-submit = Download my data
 
 ## Messages after a change
@@ -116,9 +116,9 @@ error-locale-invalid = Choose one of the listed languages.
 
 ## Mail: password reset
 
-mail-reset-subject = Reset your Daemun password
+mail-reset-subject = Reset your { $product } password
 mail-reset-preheader = Use this link to choose a new password.
-mail-reset-intro = We received a request to reset the password of your Daemun account.
+mail-reset-intro = We received a request to reset the password of your { $product } account.
 mail-reset-open-link = Open this link to choose a new password:
 mail-reset-button = Choose a new password
 mail-reset-expiry =
@@ -130,9 +130,9 @@ mail-reset-ignore = If you did not ask for this, you can ignore this email. Your
 
 ## Mail: confirm a new address
 
-mail-email-change-subject = Confirm your new email address for Daemun
+mail-email-change-subject = Confirm your new email address for { $product }
 mail-email-change-preheader = Your account moves to this address once you confirm.
-mail-email-change-intro = You asked to change the email address of your Daemun account to { $email }. Confirm that this address is yours.
+mail-email-change-intro = You asked to change the email address of your { $product } account to { $email }. Confirm that this address is yours.
 mail-email-change-open-link = Open this link to confirm your new address:
 mail-email-change-button = Confirm my new address
 mail-email-change-expiry =
@@ -146,34 +146,34 @@ mail-email-change-ignore = If you did not ask for this, you can ignore this emai
 
 mail-not-you = If you did not do this, someone else may be using your account. Reset your password now:
 mail-reset-my-password = Reset my password
-mail-email-changed-subject = The email address of your Daemun account was changed
+mail-email-changed-subject = The email address of your { $product } account was changed
 mail-email-changed-preheader = Your account now uses a new email address.
-mail-email-changed-intro = The email address of your Daemun account was changed to { $email }.
+mail-email-changed-intro = The email address of your { $product } account was changed to { $email }.
 mail-email-changed-login = From now on, log in with the new address. We will no longer send messages to this address.
-mail-password-changed-subject = Your Daemun password was changed
+mail-password-changed-subject = Your { $product } password was changed
 mail-password-changed-preheader = Your account has a new password.
-mail-password-changed-intro = The password of your Daemun account was just changed.
+mail-password-changed-intro = The password of your { $product } account was just changed.
 mail-password-changed-sessions = For your safety, the other sessions of your account were logged out.
-mail-factors-removed-subject = The second factors of your Daemun account were removed
+mail-factors-removed-subject = The second factors of your { $product } account were removed
 mail-factors-removed-preheader = Your password alone now logs you in.
-mail-factors-removed-intro = An administrator removed the second factors of your Daemun account (authenticator app, passkeys and recovery codes), for example because you lost them.
+mail-factors-removed-intro = An administrator removed the second factors of your { $product } account (authenticator app, passkeys and recovery codes), for example because you lost them.
 mail-factors-removed-next = Until you set up a second factor again, your password alone logs you in.
-mail-account-deleted-subject = Your Daemun account has been deleted
+mail-account-deleted-subject = Your { $product } account has been deleted
 mail-account-deleted-preheader = This is the last email we send to you.
-mail-account-deleted-intro = Your Daemun account has been deleted, as you asked. Your profile, sessions and pending links were removed.
+mail-account-deleted-intro = Your { $product } account has been deleted, as you asked. Your profile, sessions and pending links were removed.
 mail-account-deleted-apps = Apps can no longer log you in with this account.
 mail-account-deleted-come-back = If you want to come back, you can create a new account at any time:
 mail-account-deleted-signup-button = Create an account
 mail-account-deleted-not-you = If you did not ask for this, please contact the operator of this service.
-mail-username-changed-subject = The username of your Daemun account was changed
+mail-username-changed-subject = The username of your { $product } account was changed
 mail-username-changed-preheader = Your account's login name changed.
-mail-username-changed-intro = The username of your Daemun account is now { $username }. You can log in with it or with your email address.
-mail-username-removed-intro = The username of your Daemun account was removed. Log in with your email address from now on.
+mail-username-changed-intro = The username of your { $product } account is now { $username }. You can log in with it or with your email address.
+mail-username-removed-intro = The username of your { $product } account was removed. Log in with your email address from now on.
 
 ## Mail: login lock-out
 
-mail-login-lockout-subject = Several failed attempts to log in to your Daemun account
+mail-login-lockout-subject = Several failed attempts to log in to your { $product } account
 mail-login-lockout-preheader = Logging in to your account is paused for a while.
-mail-login-lockout-intro = Someone entered a wrong password for your Daemun account several times in a row. To protect the account, further attempts must wait a little longer each time.
+mail-login-lockout-intro = Someone entered a wrong password for your { $product } account several times in a row. To protect the account, further attempts must wait a little longer each time.
 mail-login-lockout-you = If this was you, wait a few minutes and try again, or set a new password with the button below; that also ends the wait.
 mail-login-lockout-not-you = If this was not you, your password was not revealed and nobody logged in. To be safe, choose a new password that you use nowhere else:

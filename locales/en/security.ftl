@@ -59,24 +59,24 @@ recovery-codes-intro = If you lose your phone, each of these codes lets you log 
 recovery-codes-once = These codes are shown only now. Making new codes later makes these stop working.
 recovery-codes-download = Download as a text file
 recovery-codes-done = I have saved my codes
-recovery-download-heading = Recovery codes for your Daemun account. Each works once.
+recovery-download-heading = Recovery codes for your { $product } account. Each works once.
 flash-recovery-renewed = New recovery codes are ready; the old ones no longer work.
 flash-recovery-needs-factor = Recovery codes come with an authenticator app: set one up first.
 
 mail-factor-manage = You can see and change how your account is protected on its security page:
-mail-factor-totp-added-subject = Two-step login is on for your Daemun account
-mail-factor-totp-added-intro = An authenticator app was just set up for your Daemun account. From now on, logging in needs a code from it as well as your password.
-mail-factor-totp-removed-subject = Two-step login was turned off for your Daemun account
-mail-factor-totp-removed-intro = The authenticator app of your Daemun account was just removed. Unless you have a passkey, your password alone now logs you in (and the recovery codes went with the app).
-mail-factor-recovery-renewed-subject = New recovery codes for your Daemun account
-mail-factor-recovery-renewed-intro = New recovery codes were just made for your Daemun account. The old ones no longer work.
-mail-factor-recovery-used-subject = A recovery code was used to log in to your Daemun account
-mail-factor-recovery-used-intro = Someone just logged in to your Daemun account with a recovery code. { $count ->
+mail-factor-totp-added-subject = Two-step login is on for your { $product } account
+mail-factor-totp-added-intro = An authenticator app was just set up for your { $product } account. From now on, logging in needs a code from it as well as your password.
+mail-factor-totp-removed-subject = Two-step login was turned off for your { $product } account
+mail-factor-totp-removed-intro = The authenticator app of your { $product } account was just removed. Unless you have a passkey, your password alone now logs you in (and the recovery codes went with the app).
+mail-factor-recovery-renewed-subject = New recovery codes for your { $product } account
+mail-factor-recovery-renewed-intro = New recovery codes were just made for your { $product } account. The old ones no longer work.
+mail-factor-recovery-used-subject = A recovery code was used to log in to your { $product } account
+mail-factor-recovery-used-intro = Someone just logged in to your { $product } account with a recovery code. { $count ->
     [0] No recovery codes are left: make new ones soon.
     [one] One recovery code is left.
    *[other] { $count } recovery codes are left.
 }
-mail-factor-code-lockout-subject = Someone knows your Daemun password
-mail-factor-code-lockout-intro = Someone entered the right password for your Daemun account, then several wrong codes for the second step. Your two-step login stopped them, but your password is known to someone else: choose a new one that you use nowhere else.
+mail-factor-code-lockout-subject = Someone knows your { $product } password
+mail-factor-code-lockout-intro = Someone entered the right password for your { $product } account, then several wrong codes for the second step. Your two-step login stopped them, but your password is known to someone else: choose a new one that you use nowhere else.
 flash-admin-needs-factor = Administrators must protect their login with two-step login before changing anything. Set up an authenticator app, then go back to the admin console.
 flash-factor-required = Two-step login is required here. Set up an authenticator app to continue.

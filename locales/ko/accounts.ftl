@@ -3,7 +3,7 @@
 ## 회원가입
 
 signup-title = 회원가입
-signup-intro = 아래 정보를 입력해 대문 계정을 만드세요. 입력한 주소로 인증 메일을 보내 드립니다.
+signup-intro = 아래 정보를 입력해 { $product } 계정을 만드세요. 입력한 주소로 인증 메일을 보내 드립니다.
 signup-email-label = 이메일 주소
 signup-username-label = 아이디
 signup-username-hint = 3~30자의 글자, 숫자와 . _ - 기호만 사용할 수 있습니다. 로그인할 때 이메일 대신 쓸 수 있습니다.
@@ -31,7 +31,7 @@ verify-confirm-body = 본인의 이메일 주소가 맞는지 확인하고 계�
 verify-confirm-password-label = 비밀번호
 verify-confirm-submit = 이메일 인증하기
 verify-confirm-wrong-password = 이 계정의 비밀번호가 아닙니다. 가입할 때 정한 비밀번호를 입력하세요.
-verify-confirm-note = 대문에 가입한 적이 없다면 다른 사람이 회원님의 주소를 사용했을 수 있습니다. 이 페이지를 닫거나, 새 비밀번호를 설정해 계정을 회원님의 것으로 만드세요.
+verify-confirm-note = { $product }에 가입한 적이 없다면 다른 사람이 회원님의 주소를 사용했을 수 있습니다. 이 페이지를 닫거나, 새 비밀번호를 설정해 계정을 회원님의 것으로 만드세요.
 verify-confirm-reset = 새 비밀번호 설정하기
 verify-failed-title = 유효하지 않거나 만료된 링크입니다
 verify-failed-body = 인증 링크는 한 번만, 정해진 시간 안에만 사용할 수 있습니다. 새 링크를 요청해 주세요.
@@ -61,7 +61,7 @@ login-create-account = 회원가입
 
 logout-title = 로그아웃할까요?
 logout-signed-in-as = 현재 로그인한 계정:
-logout-body = 이 브라우저에서 대문 계정이 로그아웃됩니다. 대문으로 로그인한 앱은 각 앱에서 따로 로그아웃할 때까지 로그인 상태가 유지될 수 있습니다.
+logout-body = 이 브라우저에서 { $product } 계정이 로그아웃됩니다. { $product } 계정으로 로그인한 앱은 각 앱에서 따로 로그아웃할 때까지 로그인 상태가 유지될 수 있습니다.
 logout-submit = 로그아웃
 logout-cancel = 취소
 

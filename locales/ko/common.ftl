@@ -39,13 +39,13 @@ password-rule-numeric = 숫자로만 이루어질 수 없습니다
 
 home-title = 환영합니다
 home-heading = 조직의 모든 앱을 하나의 계정으로
-home-intro = 대문은 소속 조직의 앱들이 함께 사용하는 로그인 서비스입니다. 여기에서 계정을 한 번 만들어 두면 ‘대문으로 로그인’이 보이는 곳 어디서나 그 계정으로 로그인할 수 있습니다.
+home-intro = 이곳은 소속 조직의 앱들이 함께 사용하는 로그인 서비스 { $product }입니다. 여기에서 계정을 한 번 만들어 두면 ‘{ $product } 계정으로 로그인’이 보이는 곳 어디서나 그 계정으로 로그인할 수 있습니다.
 home-signed-in-as = 현재 로그인한 계정:
 home-go-to-account = 내 계정으로 가기
 home-how-heading = 이렇게 사용합니다
 home-point-one-title = 비밀번호는 하나로
 home-point-one-body = 앱마다 비밀번호를 따로 만들 필요 없이, 연결된 모든 앱에 같은 계정으로 로그인합니다.
-home-point-two-title = 비밀번호는 대문에만
+home-point-two-title = 비밀번호는 { $product }에만
 home-point-two-body = 앱은 로그인이 필요할 때 이곳으로 안내합니다. 앱에는 본인 확인 결과만 전달되고 비밀번호는 전달되지 않습니다.
 home-point-three-title = 내 계정은 내가 관리
 home-point-three-body = 내 계정 페이지에서 프로필과 로그인 중인 세션을 확인하고, 이메일 주소나 비밀번호를 바꿀 수 있습니다.

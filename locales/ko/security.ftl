@@ -55,23 +55,23 @@ recovery-codes-intro = 휴대폰을 잃어버리면 앱의 코드 대신 이 코
 recovery-codes-once = 이 코드는 지금 한 번만 보여 드립니다. 나중에 새 코드를 만들면 이 코드는 더 이상 쓸 수 없습니다.
 recovery-codes-download = 텍스트 파일로 내려받기
 recovery-codes-done = 코드를 저장했습니다
-recovery-download-heading = 대문 계정의 복구 코드입니다. 코드마다 한 번만 쓸 수 있습니다.
+recovery-download-heading = { $product } 계정의 복구 코드입니다. 코드마다 한 번만 쓸 수 있습니다.
 flash-recovery-renewed = 새 복구 코드를 만들었습니다. 이전 코드는 더 이상 쓸 수 없습니다.
 flash-recovery-needs-factor = 복구 코드는 인증 앱과 함께 씁니다. 먼저 인증 앱을 설정해 주세요.
 
 mail-factor-manage = 아래 보안 페이지에서 계정 보호 설정을 확인하고 바꿀 수 있습니다.
-mail-factor-totp-added-subject = 대문 계정에 2단계 인증이 켜졌습니다
-mail-factor-totp-added-intro = 방금 대문 계정에 인증 앱이 설정되었습니다. 이제 로그인할 때 비밀번호와 함께 앱의 코드도 입력해야 합니다.
-mail-factor-totp-removed-subject = 대문 계정의 2단계 인증이 꺼졌습니다
-mail-factor-totp-removed-intro = 방금 대문 계정의 인증 앱이 삭제되었습니다. 패스키가 없다면 이제 비밀번호만으로 로그인되며, 복구 코드도 함께 삭제되었습니다.
-mail-factor-recovery-renewed-subject = 대문 계정의 새 복구 코드가 만들어졌습니다
-mail-factor-recovery-renewed-intro = 방금 대문 계정의 복구 코드를 새로 만들었습니다. 이전 코드는 더 이상 쓸 수 없습니다.
-mail-factor-recovery-used-subject = 복구 코드로 대문 계정에 로그인했습니다
-mail-factor-recovery-used-intro = 방금 누군가 복구 코드로 대문 계정에 로그인했습니다. { $count ->
+mail-factor-totp-added-subject = { $product } 계정에 2단계 인증이 켜졌습니다
+mail-factor-totp-added-intro = 방금 { $product } 계정에 인증 앱이 설정되었습니다. 이제 로그인할 때 비밀번호와 함께 앱의 코드도 입력해야 합니다.
+mail-factor-totp-removed-subject = { $product } 계정의 2단계 인증이 꺼졌습니다
+mail-factor-totp-removed-intro = 방금 { $product } 계정의 인증 앱이 삭제되었습니다. 패스키가 없다면 이제 비밀번호만으로 로그인되며, 복구 코드도 함께 삭제되었습니다.
+mail-factor-recovery-renewed-subject = { $product } 계정의 새 복구 코드가 만들어졌습니다
+mail-factor-recovery-renewed-intro = 방금 { $product } 계정의 복구 코드를 새로 만들었습니다. 이전 코드는 더 이상 쓸 수 없습니다.
+mail-factor-recovery-used-subject = 복구 코드로 { $product } 계정에 로그인했습니다
+mail-factor-recovery-used-intro = 방금 누군가 복구 코드로 { $product } 계정에 로그인했습니다. { $count ->
     [0] 남은 복구 코드가 없으니 곧 새 코드를 만들어 주세요.
    *[other] 남은 복구 코드는 { $count }개입니다.
 }
-mail-factor-code-lockout-subject = 누군가 대문 계정의 비밀번호를 알고 있습니다
-mail-factor-code-lockout-intro = 누군가 대문 계정의 비밀번호를 맞게 입력한 뒤, 2단계 인증 코드를 여러 번 틀렸습니다. 2단계 인증이 로그인을 막았지만 비밀번호가 다른 사람에게 알려진 상태입니다. 다른 곳에서 쓰지 않는 새 비밀번호로 바꿔 주세요.
+mail-factor-code-lockout-subject = 누군가 { $product } 계정의 비밀번호를 알고 있습니다
+mail-factor-code-lockout-intro = 누군가 { $product } 계정의 비밀번호를 맞게 입력한 뒤, 2단계 인증 코드를 여러 번 틀렸습니다. 2단계 인증이 로그인을 막았지만 비밀번호가 다른 사람에게 알려진 상태입니다. 다른 곳에서 쓰지 않는 새 비밀번호로 바꿔 주세요.
 flash-admin-needs-factor = 관리자는 무언가를 바꾸기 전에 2단계 인증으로 로그인을 보호해야 합니다. 인증 앱을 설정한 다음 관리 콘솔로 돌아가세요.
 flash-factor-required = 2단계 인증이 필요합니다. 계속하려면 인증 앱을 설정해 주세요.

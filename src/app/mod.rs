@@ -29,7 +29,7 @@ use crate::oidc;
 use crate::outbound::Http;
 use crate::outbound::sender::{self, Sender};
 use crate::store::Store;
-use crate::templates::Templates;
+use crate::templates::{Templates, Theme};
 
 /// Why the application could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -46,11 +46,28 @@ pub enum StartError {
     KeyRing(#[from] crate::keys::keyring::KeyRingError),
     #[error("password hashing: {0}")]
     Hash(#[from] crate::domain::password::HashError),
+    #[error("theme: {0}")]
+    Theme(#[from] crate::templates::ThemeError),
+    #[error("theme: {}", crate::templates::summarize(.0).join("; "))]
+    Templates(Vec<crate::templates::TemplateFailure>),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
         source: std::io::Error,
     },
+}
+
+/// The templates with `[branding]` applied. A theme's templates are rendered once with sample
+/// data here, so a broken one stops the start instead of a page.
+pub fn themed_templates(config: &Config) -> Result<Templates, StartError> {
+    let templates = Templates::themed(Theme::load(&config.branding)?)?;
+    if !config.branding.theme_dir.is_empty() {
+        let failures = templates.check();
+        if !failures.is_empty() {
+            return Err(StartError::Templates(failures));
+        }
+    }
+    Ok(templates)
 }
 
 /// A built application: bound, migrated, ready to serve.
@@ -78,6 +95,8 @@ impl App {
 
     pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartError> {
         config.validate()?;
+        let templates = themed_templates(&config)?;
+        let product = templates.brand(crate::i18n::Lang::En);
         let store = Store::connect(&config.database.url, config.database.pool_size())
             .await?
             .with_client_cache(Duration::from_millis(config.database.client_cache_ms));
@@ -93,7 +112,7 @@ impl App {
         ))
         .unwrap_or_default()
         .into();
-        let mailer = Mailer::from_config(&config.mail)?;
+        let mailer = Mailer::from_config(&config.mail, &product)?;
         let a = &config.accounts;
         let hasher = Hasher::new(a.hash_params(), a.hash_concurrency, a.hash_queue)?;
         let listener = match options.listener {
@@ -139,7 +158,7 @@ impl App {
             .iter()
             .filter_map(|p| p.parse().ok())
             .collect();
-        let passkeys = crate::domain::passkey::relying_party(config.issuer(), "Daemun");
+        let passkeys = crate::domain::passkey::relying_party(config.issuer(), &product);
         match &passkeys {
             Ok(_) => tracing::info!(rp_id = %issuer_host, "passkeys are on"),
             Err(off) => tracing::warn!("{off}"),
@@ -148,7 +167,7 @@ impl App {
             passkeys,
             csrf_key: kek.derive("daemun/csrf/v1"),
             store,
-            templates: Templates::new(),
+            templates,
             mailer,
             mail_wake: Arc::new(Notify::new()),
             clock,

@@ -2,13 +2,13 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{
     AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
@@ -304,8 +304,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::on_main_listener))
-        .route("/static/style.css", get(stylesheet))
-        .route("/static/passkey.js", get(passkey_script));
+        .route("/static/{*path}", get(static_file));
     let config = &state.config.server;
     ops.merge(named)
         .layer(
@@ -342,36 +341,23 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn passkey_script() -> impl IntoResponse {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            ),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        include_str!("../../static/passkey.js"),
-    )
-}
-
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        include_str!("../../static/style.css"),
-    )
+/// `/static/<path>`: the theme's file of that name, else the built-in one. Only files found
+/// under the theme folder at start are known, so no request path reaches the disk.
+async fn static_file(State(state): State<AppState>, Path(path): Path<String>) -> Response {
+    match state.templates.theme().asset(&path) {
+        Some(asset) => (
+            [
+                (CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+                (
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
+            ],
+            axum::body::Bytes::from_owner(asset.bytes.clone()),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// `route` counted per client address in `group` (none: not limited).

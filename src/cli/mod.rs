@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand};
 use crate::app::App;
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock};
+use crate::i18n::Lang;
 use crate::store::Store;
 use crate::store::audit::AuditEvent;
+use crate::templates::{Templates, Theme};
 
 mod audit;
 mod client;
@@ -48,7 +50,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load and validate the configuration, print it with secrets redacted, and exit.
+    /// Load and validate the configuration and theme, print it with secrets redacted, render
+    /// every page and mail template once, and exit.
     CheckConfig,
     /// Manage relying parties (applications).
     #[command(subcommand)]
@@ -88,15 +91,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::CheckConfig => {
-            println!("{config:#?}");
-            match crate::domain::passkey::relying_party(config.issuer(), "Daemun") {
-                Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
-                Err(off) => println!("note: {off}"),
-            }
-            println!("configuration is valid");
-            ExitCode::SUCCESS
-        }
+        Command::CheckConfig => check_config(&config),
         Command::Client(cmd) => client::run(config, cmd).await,
         Command::User(cmd) => user::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
@@ -104,6 +99,48 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
         Command::Resource(cmd) => resource::run(config, cmd).await,
     }
+}
+
+/// `check-config`: prints the configuration (secrets redacted), then renders every page and
+/// mail template once with sample data and names each one that fails (exit code 2, as for any
+/// other unusable setting).
+fn check_config(config: &Config) -> ExitCode {
+    println!("{config:#?}");
+    let templates = match Theme::load(&config.branding).and_then(Templates::themed) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("daemun: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::domain::passkey::relying_party(config.issuer(), &templates.brand(Lang::En)) {
+        Ok(_) => println!("passkeys are on (relying party: the issuer's host)"),
+        Err(off) => println!("note: {off}"),
+    }
+    // A theme template that replaces nothing is used only where another one includes it:
+    // often a misspelt name.
+    let built_in = Templates::new().names();
+    for (name, _) in templates.theme().templates() {
+        if !built_in.contains(name) {
+            println!(
+                "note: theme template `{name}` has no built-in namesake; it is used only where a template includes it"
+            );
+        }
+    }
+    let failures = templates.check();
+    if !failures.is_empty() {
+        for line in crate::templates::summarize(&failures) {
+            eprintln!("daemun: {line}");
+        }
+        eprintln!(
+            "daemun: {} template(s) do not render; the configuration is not usable",
+            failures.len()
+        );
+        return ExitCode::from(2);
+    }
+    println!("{} templates render", templates.names().len());
+    println!("configuration is valid");
+    ExitCode::SUCCESS
 }
 
 async fn serve(config: Config) -> ExitCode {

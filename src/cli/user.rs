@@ -17,7 +17,6 @@ use crate::i18n::Lang;
 use crate::mail::message::{MailKind, compose};
 use crate::store::Store;
 use crate::store::users::NewUser;
-use crate::templates::Templates;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -429,8 +428,10 @@ async fn tell_factors_removed(
         reset_link: format!("{}/password/reset", config.issuer()),
     };
     let lang = lang_for(u, Lang::En);
+    // The same theme and product name as the server's mail.
+    let templates = crate::app::themed_templates(config).map_err(|e| e.to_string())?;
     let mail = compose(
-        &Templates::new(),
+        &templates,
         config.issuer(),
         lang,
         &u.email,

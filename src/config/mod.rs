@@ -8,10 +8,14 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+mod branding;
+mod outbound;
 mod policies;
 mod redact;
 mod registration;
 mod validate;
+pub use branding::{BrandingConfig, is_asset_name};
+pub use outbound::OutboundConfig;
 pub use registration::{RegistrationConfig, RegistrationMode};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -27,33 +31,7 @@ pub struct Config {
     pub tokens: TokensConfig,
     pub outbound: OutboundConfig,
     pub registration: RegistrationConfig,
-}
-
-/// Server-to-server deliveries (back-channel logout tokens): how they are sent and retried.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutboundConfig {
-    /// How often each node looks for due deliveries.
-    pub poll_interval_ms: u64,
-    /// The whole request, connection included, in seconds.
-    pub timeout_secs: u64,
-    /// The first retry's delay; it doubles with each attempt up to `retry_max_secs`.
-    pub retry_base_ms: u64,
-    pub retry_max_secs: u64,
-    /// A delivery not made within this many hours is given up and shown as failed.
-    pub give_up_hours: i64,
-}
-
-impl Default for OutboundConfig {
-    fn default() -> Self {
-        Self {
-            poll_interval_ms: 1000,
-            timeout_secs: 10,
-            retry_base_ms: 5000,
-            retry_max_secs: 600,
-            give_up_hours: 24,
-        }
-    }
+    pub branding: BrandingConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -287,7 +265,7 @@ impl Default for MailConfig {
     fn default() -> Self {
         Self {
             transport: "file".into(),
-            from: "Daemun <no-reply@localhost>".into(),
+            from: "no-reply@localhost".into(),
             file_dir: "data/mail".into(),
             smtp_host: "localhost".into(),
             smtp_port: 587,

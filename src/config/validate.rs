@@ -279,6 +279,7 @@ impl Config {
                 "configuration key `keys.encryption_key` (DAEMUN_KEYS__ENCRYPTION_KEY) is empty; production needs the key shared by every node (32 random bytes, base64)".into(),
             ));
         }
+        self.branding.validate()?;
         Ok(())
     }
 }

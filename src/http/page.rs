@@ -23,17 +23,22 @@ pub struct PageCtx {
     pub csrf: String,
     pub auth: Option<Authenticated>,
     flash: Option<Flash>,
+    /// The product's name in `lang` (`{ $product }` in messages).
+    product: String,
     /// Path and query of this request as a local link (see [`here_link`]), for the language
     /// links.
     here: String,
 }
 
 impl PageCtx {
-    pub fn from_parts(parts: &Parts, https: bool) -> Self {
+    pub fn from_parts(parts: &Parts, state: &AppState) -> Self {
+        let https = state.config.https();
         let flash =
             cookies::get(&parts.headers, cookies::FLASH, https).and_then(|v| Flash::decode(&v));
+        let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
         PageCtx {
-            lang: parts.extensions.get::<Lang>().copied().unwrap_or_default(),
+            lang,
+            product: state.templates.brand(lang),
             csrf: parts
                 .extensions
                 .get::<CsrfToken>()
@@ -51,7 +56,14 @@ impl PageCtx {
 
     /// Translates `key` in this page's language.
     pub fn t(&self, key: &str) -> String {
-        i18n::t(self.lang, key)
+        self.t_args(key, &[])
+    }
+
+    /// Translates `key` with Fluent variables (the product's name is given).
+    pub fn t_args(&self, key: &str, args: &[(&str, FluentArg)]) -> String {
+        let mut all = vec![(i18n::PRODUCT, FluentArg::from(self.product.as_str()))];
+        all.extend(args.iter().cloned());
+        i18n::t_args(self.lang, key, &all)
     }
 
     fn base(&self) -> Value {
@@ -68,15 +80,11 @@ impl PageCtx {
             .iter()
             .map(|f| {
                 let message = match (&self.auth, f.key.as_str()) {
-                    (Some(a), "flash-welcome") => i18n::t_args(
-                        self.lang,
-                        &f.key,
-                        &[("name", a.user.display_name.clone().into())],
-                    ),
+                    (Some(a), "flash-welcome") => {
+                        self.t_args(&f.key, &[("name", a.user.display_name.clone().into())])
+                    }
                     (_, key) => match f.count {
-                        Some(n) => {
-                            i18n::t_args(self.lang, key, &[("count", FluentArg::Num(n as f64))])
-                        }
+                        Some(n) => self.t_args(key, &[("count", FluentArg::Num(n as f64))]),
                         None => self.t(key),
                     },
                 };
@@ -155,14 +163,14 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(PageCtx::from_parts(parts, state.config.https()))
+        Ok(PageCtx::from_parts(parts, state))
     }
 }
 
 /// Renders [`PageError`]s and framework rejections (404, 405, 413, …) as translated pages.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let ctx = PageCtx::from_parts(&parts, state.config.https());
+    let ctx = PageCtx::from_parts(&parts, &state);
     let resp = next.run(Request::from_parts(parts, body)).await;
     let marked = resp.extensions().get::<ErrorMarker>().map(|m| m.0);
     // A page's own answer (HTML, or JSON for a page's script) is left as it is.

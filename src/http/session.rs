@@ -49,7 +49,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
                 tracing::error!(error = %e, "cannot load session");
                 // This layer runs outside `error_pages`: render the translated page here.
                 let (parts, _) = req.into_parts();
-                let ctx = super::page::PageCtx::from_parts(&parts, https);
+                let ctx = super::page::PageCtx::from_parts(&parts, &state);
                 return super::page::error_page(&state, &ctx, super::error::PageError::from(e));
             }
         }

@@ -17,6 +17,8 @@ pub mod worker;
 /// A delivered mail as the memory transport keeps it.
 #[derive(Debug, Clone)]
 pub struct SentMail {
+    /// The `From` header as sent (display name and address).
+    pub from: String,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -50,11 +52,16 @@ pub enum MailError {
 }
 
 impl Mailer {
-    pub fn from_config(config: &MailConfig) -> Result<Self, MailError> {
-        let from: Mailbox = config
+    /// The mailer `config` describes; a `mail.from` without a display name gets
+    /// `display_name` (the product's name).
+    pub fn from_config(config: &MailConfig, display_name: &str) -> Result<Self, MailError> {
+        let mut from: Mailbox = config
             .from
             .parse()
             .map_err(|e| MailError::Config(format!("mail.from: {e}")))?;
+        if from.name.is_none() {
+            from.name = Some(display_name.to_owned());
+        }
         let transport = match config.transport.as_str() {
             "smtp" => Transport::Smtp(smtp_transport(config)?),
             "memory" => Transport::Memory(Arc::default()),
@@ -115,6 +122,7 @@ impl Mailer {
             Transport::Memory(sink) => {
                 if let Ok(mut v) = sink.lock() {
                     v.push(SentMail {
+                        from: self.from.to_string(),
                         to: mail.to_address.clone(),
                         subject: mail.subject.clone(),
                         text: mail.body_text.clone(),

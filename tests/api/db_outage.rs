@@ -12,7 +12,7 @@ use crate::helpers::*;
 use crate::rp::signed_in;
 
 /// The Korean `error-body-unavailable` (locales/ko/errors.ftl), in part.
-const KO_UNAVAILABLE: &str = "지금은 대문을 이용할 수 없습니다";
+const KO_UNAVAILABLE: &str = "지금은 대문 서비스를 이용할 수 없습니다";
 const EN_UNAVAILABLE: &str = "temporarily unavailable";
 
 /// A private PostgreSQL cluster in a temporary folder; stopped and removed on drop, also when

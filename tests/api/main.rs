@@ -9,6 +9,7 @@ mod admin_clients;
 mod audit;
 mod authenticator;
 mod backchannel;
+mod branding;
 mod cli;
 mod cli_client_update;
 mod cli_user;

@@ -113,5 +113,7 @@ export function t(lang, key, args = {}) {
   }
   const text = messages.get(lang).get(key);
   if (text === undefined) throw new Error(`no message ${key} in locales/${lang}`);
-  return text.replace(/\{\s*\$([a-z_]+)\s*\}/g, (_, v) => String(args[v] ?? ''));
+  // `{ $product }` is the product's name: the built-in one unless the test names another.
+  const all = { product: messages.get(lang).get('brand'), ...args };
+  return text.replace(/\{\s*\$([a-z_]+)\s*\}/g, (_, v) => String(all[v] ?? ''));
 }
