@@ -91,6 +91,24 @@ pub async fn audience(
     params: &[(String, String)],
     granted: &str,
 ) -> Result<Option<Resource>, OAuthError> {
+    let Some(id) = choose(params, granted)? else {
+        return Ok(None);
+    };
+    // Removed since the grant: nothing to issue for.
+    store
+        .resource(id)
+        .await?
+        .map(Some)
+        .ok_or_else(|| OAuthError::invalid_target("the resource is no longer registered"))
+}
+
+/// Which of the `granted` resources (one per line) a token request's `resource` parameters
+/// select, without looking anything up: checked before a code is spent, so a request that
+/// names the wrong resource leaves the code usable.
+pub fn choose<'a>(
+    params: &'a [(String, String)],
+    granted: &'a str,
+) -> Result<Option<&'a str>, OAuthError> {
     let granted: Vec<&str> = granted.lines().filter(|l| !l.is_empty()).collect();
     let id = match (named(params).as_slice(), granted.as_slice()) {
         ([], []) => return Ok(None),
@@ -112,12 +130,7 @@ pub async fn audience(
             ));
         }
     };
-    // Removed since the grant: nothing to issue for.
-    store
-        .resource(id)
-        .await?
-        .map(Some)
-        .ok_or_else(|| OAuthError::invalid_target("the resource is no longer registered"))
+    Ok(Some(id))
 }
 
 /// The scopes of an access token for `resource` out of a grant's `scopes`: the resource's own.

@@ -108,6 +108,23 @@ impl Store {
         Ok(())
     }
 
+    /// The resources granted with an unspent code of `client_id` (one per line), if there is
+    /// such a code: read before spending it, for a client that has resources.
+    pub async fn code_resources(
+        &self,
+        code_hash: &[u8],
+        client_id: &str,
+    ) -> StoreResult<Option<String>> {
+        const SQL: &str = "SELECT resources FROM authorization_code \
+             WHERE code_hash = $1 AND client_id = $2 AND redeemed_at IS NULL";
+        let row: Option<(String,)> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(code_hash)
+            .bind(client_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(r,)| r))
+    }
+
     /// Spends a code of `client_id` with one conditional UPDATE, so two concurrent redemptions
     /// can never both succeed (RFC 6749 §4.1.2, RFC 9700 §4.2.4). Only the code's own client
     /// can spend it or, by replaying it, revoke its grant; a code whose grant was revoked is

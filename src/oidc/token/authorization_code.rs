@@ -9,6 +9,7 @@ use crate::domain::secret::SecretToken;
 use crate::http::AppState;
 use crate::oidc::error::OAuthError;
 use crate::oidc::params::param;
+use crate::oidc::resources;
 use crate::store::grants::Redemption;
 
 pub async fn grant(
@@ -21,6 +22,17 @@ pub async fn grant(
         .and_then(SecretToken::from_untrusted)
         .ok_or_else(|| OAuthError::invalid_grant("the code is invalid"))?;
     let now = state.now();
+    // A resource the grant does not cover is refused before the code is spent (RFC 8707 §2.2),
+    // so the client can ask again; only a client given resources pays for the look.
+    if !client.resources.is_empty() || !resources::named(params).is_empty() {
+        let granted = state
+            .store
+            .code_resources(&code.hash(), &client.client_id)
+            .await?;
+        if let Some(granted) = granted {
+            resources::choose(params, &granted)?;
+        }
+    }
     // The client is part of the spending condition: another client's attempt spends nothing.
     let row = match state
         .store
