@@ -450,3 +450,38 @@ async fn administrators_register_apis_and_give_them_to_applications() {
         1
     );
 }
+
+/// A pushed request (RFC 9126) carries its resources like any other parameter, repeated.
+#[tokio::test]
+async fn pushed_requests_carry_their_resources() {
+    let (app, rp) = setup().await;
+    let mut params = rp.authorize_params(&[("scope", "openid invoices:read files:read")]);
+    params.retain(|(k, _)| *k != "client_id");
+    params.extend([("resource", BILLING), ("resource", FILES)]);
+    let (status, v) = read(rp.post("/par", &params).await).await;
+    assert_eq!(status, 201, "{v}");
+    let uri = v["request_uri"].as_str().unwrap();
+    let c = code_at(
+        &app,
+        &authorize_path_with(&[("client_id", &rp.id), ("request_uri", uri)]),
+    )
+    .await;
+    let (status, v) = exchange(&rp, &c, Some(FILES)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(jwt_payload(&access(&v))["aud"], FILES);
+    // At /par, a resource the client was not given is refused at once, as JSON.
+    let (status, e) = read(
+        rp.post(
+            "/par",
+            &[
+                ("redirect_uri", rp.redirect_uri.as_str()),
+                ("response_type", "code"),
+                ("scope", "openid"),
+                ("resource", "https://unknown.example"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("invalid_target")));
+}
