@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 // The person and their browser for the relying-party runners: `fetch` with a small cookie jar
 // that follows Daemun's redirects and submits its login, consent and device forms the way a
 // browser would from Daemun's own pages. Nothing here is an application's code.
@@ -96,4 +98,16 @@ export class Browser {
     }
     fail(`more than ${MAX_HOPS} steps through Daemun's pages`)
   }
+}
+
+// Prints the runner's one JSON line: openid-client's version, `fields`, and the seconds since
+// `started` (a performance.now() value).
+export function report(fields, started) {
+  const pkg = JSON.parse(readFileSync(new URL('./node_modules/openid-client/package.json', import.meta.url)))
+  console.log(JSON.stringify({
+    library: 'openid-client',
+    version: pkg.version,
+    ...fields,
+    seconds: Math.round(performance.now() - started) / 1000,
+  }))
 }

@@ -6,10 +6,9 @@
 // Environment: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI,
 // OIDC_POST_LOGOUT_REDIRECT_URI (read by the guide's code), RP_TEST_EMAIL, RP_TEST_PASSWORD.
 // Prints one JSON line with what was checked; exits 1 with a message on any failure.
-import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
-import { Browser, fail } from './browser.mjs'
+import { Browser, fail, report } from './browser.mjs'
 
 const started = performance.now()
 
@@ -96,15 +95,7 @@ async function main() {
   if (again.claims.sub !== sub) fail('the pushed login names another person')
   checked.push('pushed_request')
 
-  const pkg = JSON.parse(readFileSync(new URL('./node_modules/openid-client/package.json', import.meta.url)))
-  console.log(JSON.stringify({
-    library: 'openid-client',
-    version: pkg.version,
-    sub,
-    email: info.email,
-    checked,
-    seconds: Math.round(performance.now() - started) / 1000,
-  }))
+  report({ sub, email: info.email, checked }, started)
 }
 
 await main().catch((e) => fail(`${e.name}: ${e.message}${e.error ? ` (${e.error}: ${e.error_description})` : ''}`))

@@ -6,10 +6,9 @@
 //
 // Environment: OIDC_ISSUER, OIDC_CLIENT_ID (read by the guide's code), RP_TEST_EMAIL,
 // RP_TEST_PASSWORD. Prints one JSON line with what was checked; exits 1 on any failure.
-import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
-import { Browser, fail } from './browser.mjs'
+import { Browser, fail, report } from './browser.mjs'
 
 const started = performance.now()
 
@@ -64,15 +63,7 @@ async function main() {
   if (err !== 'access_denied') fail(`a denied request ended with ${err}, not access_denied`)
   checked.push('denied')
 
-  const pkg = JSON.parse(readFileSync(new URL('./node_modules/openid-client/package.json', import.meta.url)))
-  console.log(JSON.stringify({
-    library: 'openid-client',
-    version: pkg.version,
-    sub: claims.sub,
-    email: claims.email,
-    checked,
-    seconds: Math.round(performance.now() - started) / 1000,
-  }))
+  report({ sub: claims.sub, email: claims.email, checked }, started)
 }
 
 await main().catch((e) => fail(`${e.name}: ${e.message}${e.error ? ` (${e.error}: ${e.error_description})` : ''}`))

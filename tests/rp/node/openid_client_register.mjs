@@ -7,10 +7,9 @@
 // Environment: OIDC_ISSUER, OIDC_INITIAL_ACCESS_TOKEN, OIDC_REDIRECT_URI (a loopback URL),
 // RP_TEST_EMAIL, RP_TEST_PASSWORD. Prints one JSON line with what was checked; exits 1 with a
 // message on any failure.
-import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
-import { Browser, fail } from './browser.mjs'
+import { Browser, fail, report } from './browser.mjs'
 
 const started = performance.now()
 
@@ -65,16 +64,7 @@ async function main() {
   if (!/: 401 /.test(after)) fail(`the deleted registration still answers: ${after}`)
   checked.push('registration_deleted')
 
-  const pkg = JSON.parse(readFileSync(new URL('./node_modules/openid-client/package.json', import.meta.url)))
-  console.log(JSON.stringify({
-    library: 'openid-client',
-    version: pkg.version,
-    sub: claims.sub,
-    email: claims.email,
-    client_id: meta.client_id,
-    checked,
-    seconds: Math.round(performance.now() - started) / 1000,
-  }))
+  report({ sub: claims.sub, email: claims.email, client_id: meta.client_id, checked }, started)
 }
 
 await main().catch((e) => fail(`${e.name}: ${e.message}${e.error ? ` (${e.error}: ${e.error_description})` : ''}`))
