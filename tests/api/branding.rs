@@ -189,26 +189,16 @@ fn a_broken_theme_template_is_named_by_check_config_and_stops_the_start() {
     let broken = theme.path().join("templates/theme/footer.html");
     std::fs::write(&broken, "<p>{% if lang %}unclosed</p>\n").unwrap();
     let work = tempfile::tempdir().unwrap();
-    let out = daemun(work.path())
-        .arg("check-config")
-        .env("DAEMUN_BRANDING__THEME_DIR", theme.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (status, err) = check_config(work.path(), theme.path(), &[]);
+    assert_eq!(status.code(), Some(2));
     assert!(err.contains(&broken.display().to_string()), "{err}");
     assert!(err.contains("syntax error"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 
     // It compiles, but fails when rendered: named too, by the render check.
     std::fs::write(&broken, "<p>{{ help_link() }}</p>\n").unwrap();
-    let out = daemun(work.path())
-        .arg("check-config")
-        .env("DAEMUN_BRANDING__THEME_DIR", theme.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (status, err) = check_config(work.path(), theme.path(), &[]);
+    assert!(!status.success());
     assert!(
         err.contains("template `theme/footer.html`") && err.contains(&broken.display().to_string()),
         "{err}"
@@ -236,14 +226,12 @@ fn a_logo_must_be_a_file_of_the_theme() {
         ("missing.svg", "missing.svg"),
         ("theme.css", "image file"),
     ] {
-        let out = daemun(work.path())
-            .arg("check-config")
-            .env("DAEMUN_BRANDING__THEME_DIR", example_theme())
-            .env("DAEMUN_BRANDING__LOGO", logo)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{logo}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let (status, err) = check_config(
+            work.path(),
+            &example_theme(),
+            &[("DAEMUN_BRANDING__LOGO", logo)],
+        );
+        assert!(!status.success(), "{logo}");
         assert!(
             err.contains("branding.logo") && err.contains(expected),
             "{logo}: {err}"
@@ -260,13 +248,8 @@ fn a_theme_file_that_links_outside_the_folder_is_refused() {
     let link = theme.path().join("static/private.css");
     std::os::unix::fs::symlink(outside.path().join("private.css"), &link).unwrap();
     let work = tempfile::tempdir().unwrap();
-    let out = daemun(work.path())
-        .arg("check-config")
-        .env("DAEMUN_BRANDING__THEME_DIR", theme.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (status, err) = check_config(work.path(), theme.path(), &[]);
+    assert!(!status.success());
     assert!(
         err.contains(&link.display().to_string()) && err.contains("outside the theme folder"),
         "{err}"
@@ -302,4 +285,23 @@ async fn mail_queued_by_the_command_line_carries_the_product_name() {
             && m.subject == "The second factors of your Dawn ID account were removed"),
         "{queued:?}"
     );
+}
+
+/// `daemun check-config` in `work` with the theme at `theme` and `env` on top: how it ended,
+/// and its stderr.
+fn check_config(
+    work: &std::path::Path,
+    theme: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::ExitStatus, String) {
+    let out = daemun(work)
+        .arg("check-config")
+        .env("DAEMUN_BRANDING__THEME_DIR", theme)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
