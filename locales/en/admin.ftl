@@ -267,3 +267,6 @@ flash-admin-resource-added = The API is registered.
 flash-admin-resource-removed = The API is removed.
 flash-admin-resource-gone = That API was already removed.
 flash-admin-resource-in-use = An application still has this API; take it from the application first.
+admin-client-allowed-groups = Who may use it (group names)
+admin-client-allowed-groups-hint = One group name per line. Empty: everyone with an account. Otherwise only members of these groups may log in to the application; others are told so and the application gets access_denied.
+admin-client-error-group = A group does not exist. Create it first with daemun group add.

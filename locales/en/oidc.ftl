@@ -25,3 +25,7 @@ logged-out-title = You are logged out
 logged-out-body = Your session has ended. You can close this window.
 logged-out-login-again = Log in again
 consent-scope-resource = Access to { $api } ({ $scope })
+not-allowed-title = { $app } is not available to you
+not-allowed-body = This application is only for members of certain groups, and your account is not in any of them. If you think you should have access, ask the people who run { $app } or your administrator.
+not-allowed-back = Back to { $app }
+not-allowed-account = Your account

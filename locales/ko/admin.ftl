@@ -249,3 +249,6 @@ flash-admin-resource-added = API를 등록했습니다.
 flash-admin-resource-removed = API를 삭제했습니다.
 flash-admin-resource-gone = 이미 삭제된 API입니다.
 flash-admin-resource-in-use = 이 API를 사용하는 애플리케이션이 있습니다. 먼저 애플리케이션에서 빼 주세요.
+admin-client-allowed-groups = 사용할 수 있는 사람 (그룹 이름)
+admin-client-allowed-groups-hint = 그룹 이름을 한 줄에 하나씩 적습니다. 비워 두면 계정이 있는 모든 사람이 사용할 수 있습니다. 적으면 이 그룹의 구성원만 애플리케이션에 로그인할 수 있고, 다른 사람에게는 안내가 표시되며 애플리케이션은 access_denied를 받습니다.
+admin-client-error-group = 존재하지 않는 그룹이 있습니다. 먼저 daemun group add로 만드세요.

@@ -25,3 +25,7 @@ logged-out-title = 로그아웃되었습니다
 logged-out-body = 세션이 종료되었습니다. 이 창을 닫아도 됩니다.
 logged-out-login-again = 다시 로그인
 consent-scope-resource = { $api } 사용 권한 ({ $scope })
+not-allowed-title = 이 계정으로는 { $app } 애플리케이션을 사용할 수 없습니다
+not-allowed-body = 이 애플리케이션은 특정 그룹의 구성원만 사용할 수 있는데, 회원님의 계정은 어느 그룹에도 속해 있지 않습니다. 접근 권한이 필요하다면 애플리케이션 운영자나 관리자에게 문의하세요.
+not-allowed-back = 애플리케이션으로 돌아가기
+not-allowed-account = 내 계정

@@ -40,6 +40,8 @@ pub struct ClientForm {
     pub home_uri: String,
     /// Resource identifiers (RFC 8707), one per line.
     pub resources: String,
+    /// Group names, one per line; empty for everyone.
+    pub allowed_groups: String,
 }
 
 fn on(b: bool) -> String {
@@ -90,6 +92,7 @@ impl ClientForm {
             logo_uri: s.logo_uri.unwrap_or_default(),
             home_uri: s.home_uri.unwrap_or_default(),
             resources: s.resources.join("\n"),
+            allowed_groups: s.allowed_groups.join("\n"),
         }
     }
 
@@ -183,6 +186,11 @@ impl ClientForm {
                 .lines()
                 .map(|l| l.trim().to_owned())
                 .collect(),
+            allowed_groups: self
+                .allowed_groups
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .collect(),
         };
         errors.is_empty().then_some(spec)
     }
@@ -206,6 +214,7 @@ impl ClientForm {
             logo_uri => self.logo_uri.clone(),
             home_uri => self.home_uri.clone(),
             resources => self.resources.clone(),
+            allowed_groups => self.allowed_groups.clone(),
         }
     }
 }
@@ -242,6 +251,7 @@ pub fn refusal(e: &RegistrationError, lang: Lang) -> Option<(&'static str, Strin
         RegistrationError::Url(_) => ("home_uri", "admin-client-error-https"),
         RegistrationError::BackchannelUri(e) => ("backchannel_logout_uri", uri_problem(e)),
         RegistrationError::Resource(_) => ("resources", "admin-client-error-resource"),
+        RegistrationError::Group(_) => ("allowed_groups", "admin-client-error-group"),
         RegistrationError::Store(_) => return None,
     };
     Some((field, i18n::t(lang, key)))

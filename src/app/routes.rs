@@ -226,6 +226,10 @@ pub fn routes(state: AppState) -> Router {
             Some(Group::Authorize),
         )
         .view("/authorize/resume/{id}", get(authorize::resume))
+        .view(
+            oidc::authorize::NOT_ALLOWED_PATH,
+            get(oidc::not_allowed::not_allowed_page),
+        )
         .form(
             device::PAGE_PATH,
             get(device::page),

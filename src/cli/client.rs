@@ -145,6 +145,11 @@ struct Settings {
     /// ask access tokens for, with its scopes; repeat for several.
     #[arg(long = "resource", value_name = "URI")]
     resources: Vec<String>,
+    /// Only members of this group may use the application (repeat for several; "" for
+    /// everyone again). People outside them are refused and the application gets
+    /// access_denied.
+    #[arg(long = "allowed-group", value_name = "NAME")]
+    allowed_groups: Vec<String>,
 }
 
 impl Settings {
@@ -162,6 +167,7 @@ impl Settings {
             (self.grant_types, &mut spec.grant_types),
             (self.scopes, &mut spec.scopes),
             (self.resources, &mut spec.resources),
+            (self.allowed_groups, &mut spec.allowed_groups),
         ];
         for (given, list) in lists {
             if !given.is_empty() {
@@ -382,6 +388,7 @@ fn describe(c: &Client) -> serde_json::Value {
         "logo_uri": c.logo_uri,
         "client_uri": c.home_uri,
         "resources": c.resources,
+        "allowed_groups": c.allowed_groups,
         "created_at": c.created_at / 1000,
     })
 }

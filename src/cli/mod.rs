@@ -16,6 +16,7 @@ use crate::templates::{Templates, Theme};
 
 mod audit;
 mod client;
+mod group;
 mod keys;
 mod prompt;
 mod registration_token;
@@ -55,7 +56,7 @@ pub enum Command {
     CheckConfig,
     /// Manage relying parties (applications).
     #[command(subcommand)]
-    Client(client::ClientCommand),
+    Client(Box<client::ClientCommand>),
     /// Manage people's accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -67,6 +68,9 @@ pub enum Command {
     /// Manage initial access tokens for dynamic client registration.
     #[command(subcommand)]
     RegistrationToken(registration_token::RegistrationTokenCommand),
+    /// Manage groups of people (applications can be limited to their members).
+    #[command(subcommand)]
+    Group(group::GroupCommand),
     /// Manage the APIs access tokens are issued for (resource indicators).
     #[command(subcommand)]
     Resource(resource::ResourceCommand),
@@ -92,12 +96,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
         Command::CheckConfig => check_config(&config),
-        Command::Client(cmd) => client::run(config, cmd).await,
+        Command::Client(cmd) => client::run(config, *cmd).await,
         Command::User(cmd) => user::run(config, cmd).await,
         Command::Keys(cmd) => keys::run(config, cmd).await,
         Command::Audit(args) => audit::run(config, args).await,
         Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
         Command::Resource(cmd) => resource::run(config, cmd).await,
+        Command::Group(cmd) => group::run(config, cmd).await,
     }
 }
 

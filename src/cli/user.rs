@@ -335,7 +335,7 @@ async fn delete(store: &Store, who: &str, yes: bool) -> Result<(), String> {
 }
 
 /// The account `who` names: an email address, a username or a `sub`.
-async fn find(store: &Store, who: &str) -> Result<User, String> {
+pub(super) async fn find(store: &Store, who: &str) -> Result<User, String> {
     store
         .user_by_identifier(who)
         .await

@@ -118,6 +118,8 @@ pub struct Client {
     pub home_uri: String,
     /// The resources (RFC 8707 identifiers) it may ask access tokens for.
     pub resources: Vec<String>,
+    /// Only members of these groups may use it; empty for everyone.
+    pub allowed_groups: Vec<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }

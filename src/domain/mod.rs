@@ -4,6 +4,7 @@ pub mod client;
 pub mod client_address;
 pub mod clock;
 pub mod email_address;
+pub mod group;
 pub mod lockout;
 pub mod next_path;
 pub mod passkey;

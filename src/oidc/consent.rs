@@ -42,6 +42,17 @@ async fn load(
     auth: &Authenticated,
     id: &str,
 ) -> Result<(PendingRow, AuthRequest), Response> {
+    load_at(state, auth, id, Step::Consent).await
+}
+
+/// The parked request, if its next step for this person is `step` now; otherwise the
+/// response that sends the browser where the request stands.
+pub async fn load_at(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+    step: Step,
+) -> Result<(PendingRow, AuthRequest), Response> {
     let pending = match state.store.pending(id, state.now()).await {
         Ok(Some(p)) => p,
         Ok(None) => return Err(EXPIRED_REQUEST.into_response()),
@@ -53,7 +64,7 @@ async fn load(
         Err(r) => return Err(reject(state, r)),
     };
     match next_step(state, &req, auth, Some(&pending)).await {
-        Step::Consent => Ok((pending, req)),
+        s if s == step => Ok((pending, req)),
         // Login owed, nothing to consent to, or an error to answer: the endpoint decides.
         _ => Err(Redirect::to(&format!("{RESUME_PREFIX}{}", pending.pending_id)).into_response()),
     }

@@ -3,6 +3,7 @@
 pub mod authorize;
 pub mod claims;
 pub mod client_auth;
+pub mod client_links;
 pub mod consent;
 pub mod device;
 pub mod discovery;
@@ -12,6 +13,7 @@ pub mod id_token;
 pub mod id_token_hint;
 pub mod introspect;
 pub mod jwks;
+pub mod not_allowed;
 pub mod par;
 pub mod params;
 pub mod register;

@@ -136,6 +136,7 @@ fn spec(m: &Metadata, open: bool) -> Result<ClientSpec, OAuthError> {
         home_uri: m.client_uri.clone(),
         // Which APIs it may ask tokens for is the operator's call (`client update --resource`).
         resources: Vec::new(),
+        allowed_groups: Vec::new(),
     })
 }
 
@@ -294,6 +295,7 @@ pub async fn replace(
     let open = state.config.registration.mode == RegistrationMode::Open;
     let spec = ClientSpec {
         resources: old.resources.clone(),
+        allowed_groups: old.allowed_groups.clone(),
         ..spec(&m, open)?
     };
     if spec.public != old.is_public() {

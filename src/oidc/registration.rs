@@ -8,6 +8,7 @@ use crate::keys::signing::Alg;
 use crate::store::{Store, StoreError};
 
 use super::SCOPES_SUPPORTED;
+use super::client_links as links;
 
 /// What an operator asks for.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,8 @@ pub struct ClientSpec {
     pub home_uri: Option<String>,
     /// Resources (RFC 8707) it may ask access tokens for; each must be registered.
     pub resources: Vec<String>,
+    /// Only members of these groups may use it (empty: everyone); each must exist.
+    pub allowed_groups: Vec<String>,
 }
 
 impl ClientSpec {
@@ -73,6 +76,7 @@ impl ClientSpec {
             logo_uri: url(&c.logo_uri),
             home_uri: url(&c.home_uri),
             resources: c.resources.clone(),
+            allowed_groups: c.allowed_groups.clone(),
         }
     }
 }
@@ -107,8 +111,20 @@ pub enum RegistrationError {
     BackchannelUri(RedirectUriError),
     #[error("unknown resource `{0}` (register it first with `daemun resource add`)")]
     Resource(String),
+    #[error("unknown group `{0}` (create it first with `daemun group add`)")]
+    Group(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<links::LinkError> for RegistrationError {
+    fn from(e: links::LinkError) -> Self {
+        match e {
+            links::LinkError::Resource(r) => Self::Resource(r),
+            links::LinkError::Group(g) => Self::Group(g),
+            links::LinkError::Store(s) => Self::Store(s),
+        }
+    }
 }
 
 /// A registered client and, for a confidential one, its secret (shown once, never stored).
@@ -124,7 +140,8 @@ pub async fn register(
     now: Millis,
 ) -> Result<Registered, RegistrationError> {
     let mut row = validate(spec, now)?;
-    row.resources = known_resources(store, &spec.resources).await?;
+    row.resources = links::known_resources(store, &spec.resources).await?;
+    row.allowed_groups = links::known_groups(store, &spec.allowed_groups).await?;
     let (secret, secret_hash) = if spec.public {
         (None, None)
     } else {
@@ -157,27 +174,11 @@ pub async fn update(
         client_id: old.client_id,
         secret_hash: old.secret_hash,
         created_at: old.created_at,
-        resources: known_resources(store, &spec.resources).await?,
+        resources: links::known_resources(store, &spec.resources).await?,
+        allowed_groups: links::known_groups(store, &spec.allowed_groups).await?,
         ..validate(&spec, now)?
     };
     Ok(store.update_client(&row).await?.then_some(row))
-}
-
-/// `wanted` without repeats, once each names a registered resource.
-async fn known_resources(
-    store: &Store,
-    wanted: &[String],
-) -> Result<Vec<String>, RegistrationError> {
-    let mut out: Vec<String> = Vec::new();
-    for r in wanted.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
-        if store.resource(r).await?.is_none() {
-            return Err(RegistrationError::Resource(r.chars().take(200).collect()));
-        }
-        if !out.iter().any(|o| o == r) {
-            out.push(r.to_owned());
-        }
-    }
-    Ok(out)
 }
 
 /// A new secret for a confidential client. It works at once on every node; the old one stops
@@ -294,6 +295,7 @@ fn validate(spec: &ClientSpec, now: Millis) -> Result<Client, RegistrationError>
         logo_uri: url(&spec.logo_uri, "--logo-uri")?,
         home_uri: url(&spec.home_uri, "--home-uri")?,
         resources: Vec::new(),
+        allowed_groups: Vec::new(),
         created_at: now,
         updated_at: now,
     })

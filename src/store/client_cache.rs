@@ -89,6 +89,7 @@ mod tests {
             logo_uri: String::new(),
             home_uri: String::new(),
             resources: vec![],
+            allowed_groups: vec![],
             created_at: 0,
             updated_at: 0,
         })

@@ -30,6 +30,7 @@ struct ClientRow {
     logo_uri: String,
     home_uri: String,
     resources: String,
+    allowed_groups: String,
     created_at: i64,
     updated_at: i64,
 }
@@ -65,6 +66,7 @@ impl From<ClientRow> for Client {
             logo_uri: r.logo_uri,
             home_uri: r.home_uri,
             resources: lines(&r.resources),
+            allowed_groups: lines(&r.allowed_groups),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -107,6 +109,7 @@ impl From<&Client> for ClientRow {
             logo_uri: c.logo_uri.clone(),
             home_uri: c.home_uri.clone(),
             resources: c.resources.join("\n"),
+            allowed_groups: c.allowed_groups.join("\n"),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
@@ -120,7 +123,7 @@ macro_rules! client_columns {
         "client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
          token_endpoint_auth_method, require_pkce, first_party, id_token_alg, logo_uri, home_uri, \
          created_at, updated_at, require_mfa, backchannel_logout_uri, \
-         backchannel_logout_session_required, require_par, resources"
+         backchannel_logout_session_required, require_par, resources, allowed_groups"
     };
 }
 
@@ -130,7 +133,7 @@ impl Store {
         const SQL: &str = concat!(
             "INSERT INTO client (",
             client_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
         );
         execute_count!(
             self,
@@ -155,6 +158,7 @@ impl Store {
             c.backchannel_logout_session_required,
             c.require_par,
             &c.resources,
+            &c.allowed_groups,
         )
         .map_err(map_err)?;
         self.clients.forget(&c.client_id);
@@ -240,7 +244,7 @@ impl Store {
              id_token_alg = $10, logo_uri = $11, home_uri = $12, updated_at = $13, \
              require_mfa = $14, backchannel_logout_uri = $15, \
              backchannel_logout_session_required = $16, require_par = $17, \
-             resources = $18 WHERE client_id = $1";
+             resources = $18, allowed_groups = $19 WHERE client_id = $1";
         let n = execute_count!(
             self,
             SQL,
@@ -262,6 +266,7 @@ impl Store {
             c.backchannel_logout_session_required,
             c.require_par,
             &c.resources,
+            &c.allowed_groups,
         )?;
         self.clients.forget(&c.client_id);
         Ok(n > 0)

@@ -20,6 +20,7 @@ pub mod device;
 pub mod email_tokens;
 pub mod factors;
 pub mod grants;
+pub mod groups;
 pub mod janitor;
 pub mod login_guard;
 pub mod outbound;

@@ -20,6 +20,7 @@ mod db_outage;
 mod device;
 mod durability;
 mod fuzz_requests;
+mod groups;
 mod guide_rust;
 mod hygiene;
 mod i18n;

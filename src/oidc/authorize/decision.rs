@@ -23,6 +23,8 @@ pub enum Step {
     WrongPerson,
     /// The `id_token_hint` is not an ID token of this provider.
     BadHint,
+    /// The application is for members of some groups, and the person is in none of them.
+    NotAllowed,
     /// Set up a second factor first (`accounts.require_second_factor = "everyone"`, or the
     /// application needs two factors from someone who has only a password).
     SecondFactor,
@@ -62,6 +64,13 @@ pub async fn next_step(
     if (req.prompt.login && !logged_in_since) || stale {
         return Step::Reauth;
     }
+    // A store failure keeps the person out rather than let them in.
+    if !may_use(state, &req.target.client, auth.user.user_id)
+        .await
+        .unwrap_or(false)
+    {
+        return Step::NotAllowed;
+    }
     // A store failure holds the login back rather than assume a factor.
     let everyone = state.config.accounts.require_second_factor == SecondFactorPolicy::Everyone;
     let short = wanted_level(req) > Level::of_amr(&auth.session.amr);
@@ -98,6 +107,21 @@ pub fn too_old(now: Millis, auth_time: Millis, max_age: i64) -> bool {
         Some(limit) => now.saturating_sub(auth_time) > limit,
         None => false,
     }
+}
+
+/// Whether the person `user_id` may use `client`: anyone, unless the client names groups, and
+/// then their members only. Asked at `/authorize` and again whenever tokens are issued for
+/// the person, so a removed member's refresh fails.
+pub async fn may_use(
+    state: &AppState,
+    client: &crate::domain::client::Client,
+    user_id: i64,
+) -> Result<bool, crate::store::StoreError> {
+    if client.allowed_groups.is_empty() {
+        return Ok(true);
+    }
+    let groups = state.store.user_groups(user_id).await?;
+    Ok(groups.iter().any(|g| client.allowed_groups.contains(g)))
 }
 
 async fn has_second_factor(

@@ -19,9 +19,11 @@ pub mod request;
 pub mod respond;
 
 use decision::{Step, next_step};
-use request::{AuthRequest, Rejection};
+use request::{AuthRequest, Rejection, ResponseMode};
 
 pub const RESUME_PREFIX: &str = "/authorize/resume/";
+/// The page that tells a person the application is not for them.
+pub const NOT_ALLOWED_PATH: &str = "/authorize/not-allowed";
 
 /// This sign-in request expired or never existed.
 pub const EXPIRED_REQUEST: PageError = PageError::new(
@@ -146,6 +148,18 @@ async fn decide(
         Step::Reauth => {
             park_and_go(state, &req, pending, |id| {
                 format!("/login?reauth=1&next={RESUME_PREFIX}{id}")
+            })
+            .await
+        }
+        Step::NotAllowed if req.prompt.none || req.target.mode == ResponseMode::FormPost => {
+            interaction(
+                ErrorCode::AccessDenied,
+                "the person may not use this application",
+            )
+        }
+        Step::NotAllowed => {
+            park_and_go(state, &req, pending, |id| {
+                format!("{NOT_ALLOWED_PATH}?request={id}")
             })
             .await
         }

@@ -27,23 +27,41 @@ pub fn error(state: &AppState, target: &Target, e: &OAuthError) -> Response {
     finish(state, target, &mut params)
 }
 
-fn finish(state: &AppState, target: &Target, params: &mut Vec<(&'static str, String)>) -> Response {
+/// Where the error `e` goes on the redirect URI's query (for a link on a page).
+pub fn error_location(state: &AppState, target: &Target, e: &OAuthError) -> String {
+    let mut params = vec![
+        ("error", e.code.as_str().to_owned()),
+        ("error_description", e.description.clone()),
+    ];
+    add_state_and_iss(state, target, &mut params);
+    query_location(target, &params)
+}
+
+fn add_state_and_iss(state: &AppState, target: &Target, params: &mut Vec<(&'static str, String)>) {
     if let Some(s) = &target.state {
         params.push(("state", s.clone()));
     }
     params.push(("iss", state.config.issuer().to_owned()));
+}
+
+fn query_location(target: &Target, params: &[(&'static str, String)]) -> String {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        ser.append_pair(k, v);
+    }
+    let sep = if target.redirect_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    format!("{}{sep}{}", target.redirect_uri, ser.finish())
+}
+
+fn finish(state: &AppState, target: &Target, params: &mut Vec<(&'static str, String)>) -> Response {
+    add_state_and_iss(state, target, params);
     match target.mode {
         ResponseMode::Query => {
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
-            for (k, v) in params.iter() {
-                ser.append_pair(k, v);
-            }
-            let sep = if target.redirect_uri.contains('?') {
-                '&'
-            } else {
-                '?'
-            };
-            let location = format!("{}{sep}{}", target.redirect_uri, ser.finish());
+            let location = query_location(target, params);
             // 303: a redirect after a credential POST must not replay the body (RFC 9700 §4.12).
             match HeaderValue::from_str(&location) {
                 Ok(v) => {

@@ -79,7 +79,7 @@ pub async fn grant(
         }
         (None, None) => {}
     }
-    let user = active_user(state, row.user_id).await?;
+    let user = active_user(state, client, row.user_id).await?;
     let who = Authorization {
         grant_id: &row.grant_id,
         user: &user,

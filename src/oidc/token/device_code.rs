@@ -86,7 +86,7 @@ async fn redeem(
     ) else {
         return Err(OAuthError::invalid_grant("the device code is invalid"));
     };
-    let user = active_user(state, user_id).await?;
+    let user = active_user(state, client, user_id).await?;
     let who = Authorization {
         grant_id,
         user: &user,

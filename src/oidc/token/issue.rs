@@ -19,6 +19,7 @@ use crate::domain::secret::{SecretToken, random_id, sha256};
 use crate::domain::user::User;
 use crate::http::AppState;
 use crate::keys::{jwt, signing::Alg};
+use crate::oidc::authorize::decision::may_use;
 use crate::oidc::resources;
 use crate::store::tokens::{AccessTokenRow, RefreshTokenRow};
 
@@ -142,15 +143,26 @@ fn jwt_access_token(
     })
 }
 
-/// The person a grant was made for, while their account is active (`invalid_grant` after it
-/// was disabled or deleted).
-pub async fn active_user(state: &AppState, user_id: i64) -> Result<User, OAuthError> {
-    state
+/// The person a grant of `client` was made for, while their account is active and they may
+/// still use the application (`invalid_grant` after the account was disabled or deleted, or
+/// the person left the groups the application is for).
+pub async fn active_user(
+    state: &AppState,
+    client: &Client,
+    user_id: i64,
+) -> Result<User, OAuthError> {
+    let user = state
         .store
         .user_by_id(user_id)
         .await?
         .filter(|u| u.is_active)
-        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))
+        .ok_or_else(|| OAuthError::invalid_grant("the account is no longer active"))?;
+    if !may_use(state, client, user_id).await? {
+        return Err(OAuthError::invalid_grant(
+            "the person may no longer use this application",
+        ));
+    }
+    Ok(user)
 }
 
 /// The first refresh token of a new family for `who` (the family's absolute expiry starts now).

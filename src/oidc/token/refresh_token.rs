@@ -48,7 +48,7 @@ pub async fn grant(
             asked.to_string()
         }
     };
-    let user = active_user(state, current.user_id).await?;
+    let user = active_user(state, client, current.user_id).await?;
     let who = Authorization {
         grant_id: &current.grant_id,
         user: &user,
