@@ -3,6 +3,8 @@
 //! [`discover`] at start, [`login_redirect`] when the button is pressed, [`finish_login`] at
 //! `/auth/callback`, and [`logout_url`] for RP-Initiated Logout. Back-Channel Logout 1.0:
 //! [`verify_logout_token`] at `/auth/backchannel-logout`, when Daemun reports a session's end.
+//! JWT access tokens (RFC 9068) for the app's API: [`verify_access_token`].
+mod access_token;
 mod jws;
 mod logout_token;
 
@@ -24,6 +26,7 @@ use subtle::ConstantTimeEq;
 use url::Url;
 
 use crate::config::Config;
+pub use access_token::{AccessGrant, AccessTokenError, check_access_token, verify_access_token};
 pub use jws::{JwsError, SigningKeys};
 use jws::{json_part, unix_now, verified_claims};
 pub use logout_token::{BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError, SeenLogoutTokens};
@@ -327,7 +330,8 @@ pub fn logout_url(provider: &Provider, id_token: &str) -> Option<Url> {
     Some(request.http_get_url())
 }
 
-/// Clock skew allowed on `iat` and `exp`, in seconds: Daemun's clock and ours may differ a little.
+/// Clock skew allowed on `iat` and `exp` of logout and access tokens, in seconds: Daemun's
+/// clock and ours may differ a little.
 const CLOCK_SKEW: i64 = 60;
 
 /// The Daemun session a valid logout token ends: its `sid`, its person's `sub`, or both.

@@ -1,4 +1,4 @@
-//! What the JWTs the app takes need: Daemun's signing keys (with a limited re-fetch
+//! What logout tokens and access tokens share: Daemun's signing keys (with a limited re-fetch
 //! when a token names a key we do not have), a compact JWS's header and claims, the signature
 //! check through the crate's keys, and the `aud` claim.
 use std::sync::{Mutex, RwLock};
@@ -197,6 +197,14 @@ impl Audience {
         match self {
             Audience::One(aud) => aud == audience,
             Audience::Many(auds) => !auds.is_empty() && auds.iter().all(|aud| aud == audience),
+        }
+    }
+
+    /// Whether `audience` is among the token's audiences.
+    pub fn contains(&self, audience: &str) -> bool {
+        match self {
+            Audience::One(aud) => aud == audience,
+            Audience::Many(auds) => auds.iter().any(|aud| aud == audience),
         }
     }
 }

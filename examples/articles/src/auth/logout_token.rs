@@ -1,6 +1,6 @@
 //! What [`super::check_logout_token`] builds on: a logout token's claims (Back-Channel Logout
 //! 1.0 §2.4), the reasons a token is refused, and the memory of tokens already received. The
-//! signature check and the keys are in [`super::jws`].
+//! signature check and the keys are in [`super::jws`], shared with access tokens.
 use std::collections::HashMap;
 use std::sync::Mutex;
 
