@@ -1,7 +1,8 @@
 //! The integration guide's Rust example is the example application's code, word for word:
 //! every block marked `<!-- test: rust-articles -->` in docs/integrate.md must stand in
-//! examples/articles/src/auth.rs, whose own tests (`cargo test -p articles`) run it against a
-//! real Daemun, and every dependency line the guide lists must be the example's.
+//! examples/articles/src/auth.rs or one of the files of its src/auth/, whose own tests
+//! (`cargo test -p articles`) run them against a real Daemun, and every dependency line the
+//! guide lists must be the example's.
 use std::path::PathBuf;
 
 fn read(path: &str) -> String {
@@ -26,10 +27,29 @@ fn blocks_after(text: &str, marker: &str) -> Vec<String> {
         .collect()
 }
 
+/// examples/articles/src/auth.rs and every file of examples/articles/src/auth/.
+fn example_auth_sources() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/articles/src/auth");
+    let mut paths: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| format!("examples/articles/src/auth/{}", name.to_string_lossy()))
+        .collect();
+    paths.sort();
+    paths.insert(0, "examples/articles/src/auth.rs".into());
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = read(&path);
+            (path, text)
+        })
+        .collect()
+}
+
 #[test]
 fn the_guides_rust_code_is_the_example_applications_code() {
     let guide = read("docs/integrate.md");
-    let source = read("examples/articles/src/auth.rs");
+    let sources = example_auth_sources();
     let blocks = blocks_after(&guide, "<!-- test: rust-articles -->");
     assert!(
         blocks.len() >= 4,
@@ -37,11 +57,21 @@ fn the_guides_rust_code_is_the_example_applications_code() {
     );
     for block in &blocks {
         assert!(
-            source.contains(block.as_str()),
-            "this block of docs/integrate.md is not in examples/articles/src/auth.rs:\n{block}"
+            sources
+                .iter()
+                .any(|(_, text)| text.contains(block.as_str())),
+            "this block of docs/integrate.md is in none of {:?}:\n{block}",
+            sources.iter().map(|(path, _)| path).collect::<Vec<_>>()
         );
     }
-    for name in ["discover", "login_redirect", "finish_login", "logout_url"] {
+    for name in [
+        "discover",
+        "login_redirect",
+        "finish_login",
+        "logout_url",
+        "check_logout_token",
+        "check_access_token",
+    ] {
         assert!(
             blocks.iter().any(|b| b.contains(&format!("pub fn {name}("))
                 || b.contains(&format!("pub async fn {name}("))),

@@ -3,9 +3,11 @@
 //! [`discover`] at start, [`login_redirect`] when the button is pressed, [`finish_login`] at
 //! `/auth/callback`, and [`logout_url`] for RP-Initiated Logout. Back-Channel Logout 1.0:
 //! [`verify_logout_token`] at `/auth/backchannel-logout`, when Daemun reports a session's end.
+//! JWT access tokens (RFC 9068) for the app's API: [`verify_access_token`].
+mod access_token;
+mod jws;
 mod logout_token;
 
-use std::sync::RwLock;
 use std::time::Duration;
 
 use openidconnect::core::{
@@ -15,8 +17,8 @@ use openidconnect::core::{
 use openidconnect::{
     AccessToken, AccessTokenHash, AuthorizationCode, ClaimsVerificationError, ClientId,
     ClientSecret, CsrfToken, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet,
-    IssuerUrl, JsonWebKeySetUrl, LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
+    IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
     SignatureVerificationError, TokenResponse,
 };
 use serde_json::Value;
@@ -24,8 +26,11 @@ use subtle::ConstantTimeEq;
 use url::Url;
 
 use crate::config::Config;
+pub use access_token::{AccessGrant, AccessTokenError, check_access_token, verify_access_token};
+pub use jws::{JwsError, SigningKeys};
+use jws::{json_part, unix_now, verified_claims};
 pub use logout_token::{BACKCHANNEL_LOGOUT_EVENT, LogoutTokenError, SeenLogoutTokens};
-use logout_token::{LogoutClaims, json_part, unix_now, verified_claims};
+use logout_token::{LOGOUT_TOKEN_TYPE, LogoutClaims};
 
 /// The client `CoreClient::from_provider_metadata` gives: authorization endpoint set, token and
 /// userinfo endpoints as discovery found them.
@@ -43,9 +48,8 @@ pub struct Provider {
     client: OidcClient,
     issuer: IssuerUrl,
     client_id: ClientId,
-    jwks_uri: JsonWebKeySetUrl,
-    /// The signing keys; fetched again when an ID token names a key we do not have yet.
-    jwks: RwLock<CoreJsonWebKeySet>,
+    /// The signing keys; fetched again when a token names a key we do not have yet.
+    keys: SigningKeys,
     end_session: Option<EndSessionUrl>,
     post_logout_redirect_uri: PostLogoutRedirectUrl,
     http: reqwest::Client,
@@ -142,8 +146,7 @@ pub async fn discover(config: &Config, http: reqwest::Client) -> Result<Provider
         client,
         issuer,
         client_id,
-        jwks_uri,
-        jwks: RwLock::new(jwks),
+        keys: SigningKeys::new(jwks_uri, jwks),
         end_session,
         post_logout_redirect_uri: PostLogoutRedirectUrl::new(config.post_logout_redirect_uri())?,
         http,
@@ -227,15 +230,23 @@ async fn verify_id_token(
     access_token: &AccessToken,
     nonce: &Nonce,
 ) -> Result<CoreIdTokenClaims, AuthError> {
-    let jwks = provider.jwks.read().expect("jwks lock").clone();
-    match check_id_token(provider, jwks, id_token, access_token, nonce) {
+    // The ID token comes straight from Daemun's token endpoint, so an unknown key is always
+    // worth a fetch (unlike tokens that anyone can send, see `SigningKeys::check_with`).
+    match check_id_token(
+        provider,
+        provider.keys.current(),
+        id_token,
+        access_token,
+        nonce,
+    ) {
         Err(AuthError::IdToken(ClaimsVerificationError::SignatureVerification(
             SignatureVerificationError::NoMatchingKey,
         ))) => {
-            let fresh = CoreJsonWebKeySet::fetch_async(&provider.jwks_uri, &provider.http)
+            let fresh = provider
+                .keys
+                .refetch(&provider.http)
                 .await
-                .map_err(|e| AuthError::Discovery(error_chain(&e)))?;
-            *provider.jwks.write().expect("jwks lock") = fresh.clone();
+                .map_err(AuthError::Discovery)?;
             check_id_token(provider, fresh, id_token, access_token, nonce)
         }
         other => other,
@@ -319,7 +330,8 @@ pub fn logout_url(provider: &Provider, id_token: &str) -> Option<Url> {
     Some(request.http_get_url())
 }
 
-/// Clock skew allowed on `iat` and `exp`, in seconds: Daemun's clock and ours may differ a little.
+/// Clock skew allowed on `iat` and `exp` of logout and access tokens, in seconds: Daemun's
+/// clock and ours may differ a little.
 const CLOCK_SKEW: i64 = 60;
 
 /// The Daemun session a valid logout token ends: its `sid`, its person's `sub`, or both.
@@ -330,34 +342,21 @@ pub struct LoggedOut {
 }
 
 /// At `/auth/backchannel-logout`: checks a logout token against Daemun's keys as discovered,
-/// and fetches the JWKS once more when it names a key we do not have yet (after a rotation).
+/// and fetches the JWKS once more when it names a key we do not have yet (after a rotation; at
+/// most once every ten seconds).
 pub async fn verify_logout_token(
     provider: &Provider,
     seen: &SeenLogoutTokens,
     token: &str,
 ) -> Result<LoggedOut, LogoutTokenError> {
     let now = unix_now();
-    let check = |jwks: &CoreJsonWebKeySet| {
-        check_logout_token(
-            token,
-            jwks,
-            &provider.issuer,
-            &provider.client_id,
-            now,
-            seen,
-        )
-    };
-    let jwks = provider.jwks.read().expect("jwks lock").clone();
-    match check(&jwks) {
-        Err(LogoutTokenError::UnknownKey) if seen.may_refetch() => {
-            let fresh = CoreJsonWebKeySet::fetch_async(&provider.jwks_uri, &provider.http)
-                .await
-                .map_err(|e| LogoutTokenError::Keys(error_chain(&e)))?;
-            *provider.jwks.write().expect("jwks lock") = fresh.clone();
-            check(&fresh)
-        }
-        other => other,
-    }
+    let (issuer, client_id) = (&provider.issuer, &provider.client_id);
+    provider
+        .keys
+        .check_with(&provider.http, |jwks| {
+            check_logout_token(token, jwks, issuer, client_id, now, seen)
+        })
+        .await
 }
 
 /// Back-Channel Logout 1.0 §2.6, in its order: the signature (RS256 or ES256, by a key of
@@ -371,7 +370,7 @@ pub fn check_logout_token(
     now: i64,
     seen: &SeenLogoutTokens,
 ) -> Result<LoggedOut, LogoutTokenError> {
-    let claims = verified_claims(token, jwks)?;
+    let claims = verified_claims(token, jwks, &LOGOUT_TOKEN_TYPE)?;
     let has_nonce = claims.contains_key("nonce");
     let claims: LogoutClaims = serde_json::from_value(Value::Object(claims))
         .map_err(|e| LogoutTokenError::Malformed(e.to_string()))?;
@@ -381,7 +380,7 @@ pub fn check_logout_token(
     if claims.iss != issuer.as_str() {
         return Err(LogoutTokenError::Issuer);
     }
-    if !claims.aud.is_only(client_id) {
+    if !claims.aud.is_only(client_id.as_str()) {
         return Err(LogoutTokenError::Audience);
     }
     let (iat, exp) = (claims.iat.floor() as i64, claims.exp.ceil() as i64);

@@ -17,6 +17,9 @@ pub struct Config {
     pub base_url: String,
     /// The SQLite file holding the articles.
     pub database: PathBuf,
+    /// This app's API identifier as registered with `daemun resource add` (RFC 8707): the
+    /// audience of the access tokens `GET /api/articles` takes. `None`: the API is off (404).
+    pub api_resource: Option<String>,
     /// How often discovery is tried at start before giving up, and the pause between tries.
     pub discovery_attempts: u32,
     pub discovery_retry_delay: Duration,
@@ -35,6 +38,7 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("base_url", &self.base_url)
             .field("database", &self.database)
+            .field("api_resource", &self.api_resource)
             .finish()
     }
 }
@@ -47,6 +51,8 @@ pub enum ConfigError {
     MissingClientId,
     #[error("{0} must be an http or https URL, got {1:?}")]
     BadUrl(&'static str, String),
+    #[error("ARTICLES_API_RESOURCE must be an absolute URI without a fragment, got {0:?}")]
+    BadResource(String),
 }
 
 impl Config {
@@ -59,6 +65,7 @@ impl Config {
             bind: "localhost:8000".into(),
             base_url: "http://localhost:8000".into(),
             database: PathBuf::from("data/articles.db"),
+            api_resource: None,
             discovery_attempts: 20,
             discovery_retry_delay: Duration::from_millis(500),
         }
@@ -80,6 +87,13 @@ impl Config {
         }
         if let Some(v) = get("ARTICLES_DATABASE") {
             c.database = PathBuf::from(v);
+        }
+        if let Some(v) = get("ARTICLES_API_RESOURCE").map(|v| v.trim().to_owned()) {
+            // RFC 8707 §2: a resource is an absolute URI with no fragment, compared as is.
+            match url::Url::parse(&v) {
+                Ok(u) if u.fragment().is_none() => c.api_resource = Some(v),
+                _ => return Err(ConfigError::BadResource(v)),
+            }
         }
         // Trailing slashes would double up in `<base>/auth/callback`.
         c.base_url = c.base_url.trim_end_matches('/').to_owned();
@@ -143,6 +157,7 @@ mod tests {
         assert_eq!(c.post_logout_redirect_uri(), "http://localhost:8000/");
         assert_eq!(c.database, PathBuf::from("data/articles.db"));
         assert_eq!(c.client_secret, None);
+        assert_eq!(c.api_resource, None);
         assert!(!c.secure_cookies());
     }
 
@@ -168,5 +183,28 @@ mod tests {
             bad,
             Err(ConfigError::BadUrl("ARTICLES_ISSUER", _))
         ));
+    }
+
+    #[test]
+    fn the_api_identifier_is_an_absolute_uri_without_a_fragment() {
+        for ok in ["https://board.example.com/api", "urn:example:articles"] {
+            let c = Config::from_vars(vars(&[
+                ("ARTICLES_CLIENT_ID", "abc"),
+                ("ARTICLES_API_RESOURCE", ok),
+            ]))
+            .unwrap();
+            assert_eq!(c.api_resource.as_deref(), Some(ok));
+        }
+        for bad in [
+            "/api",
+            "board.example.com",
+            "https://board.example.com/api#x",
+        ] {
+            let c = Config::from_vars(vars(&[
+                ("ARTICLES_CLIENT_ID", "abc"),
+                ("ARTICLES_API_RESOURCE", bad),
+            ]));
+            assert_eq!(c.unwrap_err(), ConfigError::BadResource(bad.into()));
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! Articles: an example application that logs in with Daemun (OpenID Connect).
 //!
 //! Anyone may read the board; writing, editing and deleting need a login, and only an
-//! article's author may change it. [`build`] binds the listener and discovers the provider, so
-//! tests can start the app on port 0 inside the test process.
+//! article's author may change it. Other programs read the board as JSON at `/api/articles`
+//! with a Daemun access token ([`api`]). [`build`] binds the listener and discovers the
+//! provider, so tests can start the app on port 0 inside the test process.
+pub mod api;
 pub mod articles;
 pub mod auth;
 pub mod config;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub pages: Arc<pages::Pages>,
     /// The logout tokens already received (against replays).
     pub logout_tokens: Arc<auth::SeenLogoutTokens>,
+    /// The API identifier access tokens must name (`None`: no API).
+    pub api_resource: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for Arc<session::Sessions> {
@@ -103,6 +107,7 @@ pub async fn build_with_listener(
         sessions: Arc::new(session::Sessions::new(config.secure_cookies())),
         pages: Arc::new(pages::Pages::new()),
         logout_tokens: Arc::new(auth::SeenLogoutTokens::default()),
+        api_resource: config.api_resource.as_deref().map(Arc::from),
     };
     Ok(Built {
         listener,
@@ -134,8 +139,9 @@ async fn discover_with_retries(config: &Config) -> Result<auth::Provider, StartE
     })
 }
 
-/// Every route of the app.
+/// Every route of the app. The API is outside the session layer: it takes a Bearer token only.
 pub fn routes(state: AppState) -> Router {
+    let api = Router::new().route("/api/articles", get(api::list));
     Router::new()
         .route("/", get(articles::list))
         .route("/articles", post(articles::create))
@@ -160,6 +166,7 @@ pub fn routes(state: AppState) -> Router {
             state.sessions.clone(),
             session::session_layer,
         ))
+        .merge(api)
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -1,24 +1,21 @@
-//! What [`super::check_logout_token`] builds on: a logout token's header and claims (Back-Channel
-//! Logout 1.0 §2.4), the signature check against Daemun's JWKS through the crate's keys, the
-//! reasons a token is refused, and the memory of tokens already received.
+//! What [`super::check_logout_token`] builds on: a logout token's claims (Back-Channel Logout
+//! 1.0 §2.4), the reasons a token is refused, and the memory of tokens already received. The
+//! signature check and the keys are in [`super::jws`], shared with access tokens.
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
-use openidconnect::{ClientId, JsonWebKey, JsonWebKeyId, JwsSigningAlgorithm};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::SIGNING_ALGS;
+use super::jws::{Audience, ExplicitType, JwsError, KeyError};
 
 /// The `events` member that makes a JWT a logout token.
 pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
-/// An unknown `kid` makes us fetch the JWKS again at most this often: anyone can post a token.
-const JWKS_REFETCH_PAUSE: Duration = Duration::from_secs(10);
+/// A logout token's `typ`; explicit typing is recommended, not required (§2.4).
+pub(super) const LOGOUT_TOKEN_TYPE: ExplicitType = ExplicitType {
+    name: "logout+jwt",
+    required: false,
+};
 
 /// Why a logout token is refused (§2.6). The endpoint answers `400` with the message as
 /// `error_description`; no message says more than the token itself does.
@@ -69,13 +66,12 @@ pub enum LogoutTokenError {
 }
 
 /// What the back-channel endpoint remembers between requests: the `jti` of each logout token
-/// it accepted, until that token expires, and when an unknown key last made it fetch the JWKS.
+/// it accepted, until that token expires.
 pub struct SeenLogoutTokens {
     /// `jti` → the second after which the token is dead anyway.
     jtis: Mutex<HashMap<String, i64>>,
     /// At most this many are kept; the first to expire are forgotten first.
     max: usize,
-    refetched: Mutex<Option<Instant>>,
 }
 
 impl Default for SeenLogoutTokens {
@@ -89,7 +85,6 @@ impl SeenLogoutTokens {
         Self {
             jtis: Mutex::new(HashMap::new()),
             max: max.max(1),
-            refetched: Mutex::new(None),
         }
     }
 
@@ -113,16 +108,6 @@ impl SeenLogoutTokens {
         jtis.insert(jti.to_owned(), until);
         true
     }
-
-    /// Whether the JWKS may be fetched again now; if so, the time is noted.
-    pub(super) fn may_refetch(&self) -> bool {
-        let mut last = self.refetched.lock().unwrap_or_else(|p| p.into_inner());
-        if last.is_some_and(|t| t.elapsed() < JWKS_REFETCH_PAUSE) {
-            return false;
-        }
-        *last = Some(Instant::now());
-        true
-    }
 }
 
 /// The claims of a logout token. `nonce` is looked for before these are read.
@@ -139,92 +124,24 @@ pub(super) struct LogoutClaims {
     pub sub: Option<String>,
 }
 
-/// `aud`: one string, or an array of them.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(super) enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    /// Whether we are the audience, and the only one (as the crate requires of ID tokens).
-    pub fn is_only(&self, client_id: &ClientId) -> bool {
-        match self {
-            Audience::One(aud) => aud == client_id.as_str(),
-            Audience::Many(auds) => {
-                !auds.is_empty() && auds.iter().all(|aud| aud == client_id.as_str())
-            }
+impl From<JwsError> for LogoutTokenError {
+    fn from(e: JwsError) -> Self {
+        match e {
+            JwsError::Malformed(detail) => Self::Malformed(detail),
+            JwsError::Alg => Self::Alg,
+            JwsError::Header => Self::Header,
+            JwsError::UnknownKey => Self::UnknownKey,
+            JwsError::Signature => Self::Signature,
         }
     }
 }
 
-#[derive(Deserialize)]
-struct JwsHeader {
-    alg: String,
-    kid: Option<String>,
-    typ: Option<String>,
-    crit: Option<Value>,
-}
+impl KeyError for LogoutTokenError {
+    fn is_unknown_key(&self) -> bool {
+        matches!(self, Self::UnknownKey)
+    }
 
-/// The claims of a compact JWS once a key of `jwks` verifies its signature: the `kid` and the
-/// key type pick the keys, and the crate's `JsonWebKey::verify_signature` does the cryptography.
-pub(super) fn verified_claims(
-    token: &str,
-    jwks: &CoreJsonWebKeySet,
-) -> Result<Map<String, Value>, LogoutTokenError> {
-    let malformed = || LogoutTokenError::Malformed("not three parts".into());
-    let (signed, signature) = token.rsplit_once('.').ok_or_else(malformed)?;
-    let (header, claims) = signed.split_once('.').ok_or_else(malformed)?;
-    if claims.contains('.') {
-        return Err(malformed());
+    fn keys_unavailable(detail: String) -> Self {
+        Self::Keys(detail)
     }
-    let header: JwsHeader = json_part(header)?;
-    let alg = serde_json::from_value::<CoreJwsSigningAlgorithm>(Value::String(header.alg))
-        .ok()
-        .filter(|alg| SIGNING_ALGS.contains(alg))
-        .ok_or(LogoutTokenError::Alg)?;
-    // Explicit typing (RFC 8725 §3.11): a JWT of another kind is never taken for a logout token.
-    let typ_ok = header.typ.is_none_or(|typ| {
-        let typ = typ.to_ascii_lowercase();
-        typ.strip_prefix("application/").unwrap_or(&typ) == "logout+jwt"
-    });
-    if !typ_ok || header.crit.is_some() {
-        return Err(LogoutTokenError::Header);
-    }
-    let kid = header.kid.map(JsonWebKeyId::new);
-    let key_type = alg.key_type();
-    let keys: Vec<_> = jwks
-        .keys()
-        .iter()
-        .filter(|k| kid.is_none() || k.key_id() == kid.as_ref())
-        .filter(|k| key_type.as_ref() == Some(k.key_type()))
-        .collect();
-    if keys.is_empty() {
-        return Err(LogoutTokenError::UnknownKey);
-    }
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature)
-        .map_err(|e| LogoutTokenError::Malformed(e.to_string()))?;
-    if !keys.iter().any(|k| {
-        k.verify_signature(&alg, signed.as_bytes(), &signature)
-            .is_ok()
-    }) {
-        return Err(LogoutTokenError::Signature);
-    }
-    json_part(claims)
-}
-
-/// One base64url part of a JWT, as JSON.
-pub(super) fn json_part<T: DeserializeOwned>(part: &str) -> Result<T, LogoutTokenError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|e| LogoutTokenError::Malformed(e.to_string()))?;
-    serde_json::from_slice(&bytes).map_err(|e| LogoutTokenError::Malformed(e.to_string()))
-}
-
-pub(super) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }

@@ -56,8 +56,14 @@ fn daemun_config(dir: &std::path::Path, port: u16) -> DaemunConfig {
 }
 
 impl World {
-    /// Starts Daemun, registers the app as a client, then starts the app.
+    /// Starts Daemun, registers the app as a client, then starts the app (without an API).
     pub async fn start() -> Self {
+        Self::start_with_api(None).await
+    }
+
+    /// As [`World::start`], the app's API taking access tokens for `api_resource` (which is not
+    /// registered with Daemun here).
+    pub async fn start_with_api(api_resource: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let port = listener.local_addr().expect("addr").port();
@@ -99,6 +105,7 @@ impl World {
         config.base_url = articles.clone();
         config.bind = listener.local_addr().expect("addr").to_string();
         config.database = dir.path().join("articles.db");
+        config.api_resource = api_resource.map(Into::into);
         let built = articles::build_with_listener(config, listener)
             .await
             .expect("articles builds");
@@ -197,7 +204,27 @@ impl World {
     }
 }
 
-fn now_ms() -> i64 {
+/// A compact JWS of `header` and `claims`, signed by `key`.
+pub fn sign_jws(
+    key: &daemun::keys::signing::SigningKey,
+    header: &serde_json::Value,
+    claims: &serde_json::Value,
+) -> String {
+    use openidconnect::PrivateSigningKey;
+    let b64 = |v: &serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let signed = format!("{}.{}", b64(header), b64(claims));
+    let signature = key
+        .sign(&key.alg().jws(), signed.as_bytes())
+        .expect("signs");
+    format!(
+        "{signed}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature)
+    )
+}
+
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
