@@ -29,3 +29,4 @@ not-allowed-title = { $app } is not available to you
 not-allowed-body = This application is only for members of certain groups, and your account is not in any of them. If you think you should have access, ask the people who run { $app } or your administrator.
 not-allowed-back = Back to { $app }
 not-allowed-account = Your account
+consent-scope-groups = The groups you belong to

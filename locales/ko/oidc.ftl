@@ -29,3 +29,4 @@ not-allowed-title = 이 계정으로는 { $app } 애플리케이션을 사용할
 not-allowed-body = 이 애플리케이션은 특정 그룹의 구성원만 사용할 수 있는데, 회원님의 계정은 어느 그룹에도 속해 있지 않습니다. 접근 권한이 필요하다면 애플리케이션 운영자나 관리자에게 문의하세요.
 not-allowed-back = 애플리케이션으로 돌아가기
 not-allowed-account = 내 계정
+consent-scope-groups = 회원님이 속한 그룹

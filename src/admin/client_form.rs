@@ -33,6 +33,7 @@ pub struct ClientForm {
     pub scope_profile: String,
     pub scope_email: String,
     pub scope_offline_access: String,
+    pub scope_groups: String,
     /// Empty: both secret methods (or `none` for a public client).
     pub auth_method: String,
     pub id_token_alg: String,
@@ -59,6 +60,7 @@ impl ClientForm {
             scope_profile: on(true),
             scope_email: on(true),
             scope_offline_access: on(true),
+            scope_groups: on(true),
             id_token_alg: "RS256".into(),
             ..Self::default()
         }
@@ -77,6 +79,7 @@ impl ClientForm {
             scope_profile: scope("profile"),
             scope_email: scope("email"),
             scope_offline_access: scope("offline_access"),
+            scope_groups: scope("groups"),
             name: s.name,
             redirect_uris: s.redirect_uris.join("\n"),
             post_logout_redirect_uris: s.post_logout_redirect_uris.join("\n"),
@@ -117,6 +120,7 @@ impl ClientForm {
             &self.scope_profile,
             &self.scope_email,
             &self.scope_offline_access,
+            &self.scope_groups,
         ];
         SCOPES_SUPPORTED
             .iter()
@@ -275,7 +279,7 @@ mod tests {
             ["https://board.example/cb", "https://board.example/cb2"]
         );
         assert_eq!(spec.grant_types, ["authorization_code", "refresh_token"]);
-        assert_eq!(spec.scopes.len(), 4);
+        assert_eq!(spec.scopes.len(), 5, "every built-in scope, groups included");
         assert!(spec.require_pkce && !spec.public && spec.auth_method.is_none());
     }
 

@@ -3,8 +3,9 @@
 //! Daemun itself, are read with [`Scopes::stored`]. Order is kept as first given; repeats go.
 use std::fmt;
 
-/// Daemun's own scopes (OIDC Core §5.4, §11). Resources define the others.
-pub const BUILT_IN: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+/// Daemun's own scopes (OIDC Core §5.4, §11; `groups` gives the names of the person's groups).
+/// Resources define the others.
+pub const BUILT_IN: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
 
 /// A set of scope values in the order first given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

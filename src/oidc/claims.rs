@@ -1,5 +1,6 @@
 //! Claims about the person, released by scope (OIDC Core §5.4): `profile` gives names, username
-//! and locale; `email` gives the address and whether it is verified (true only once it is).
+//! and locale; `email` gives the address and whether it is verified (true only once it is);
+//! `groups` gives the names of the person's groups (names never change; labels may).
 use serde_json::{Map, Value, json};
 
 use crate::domain::scope::Scopes;
@@ -10,8 +11,21 @@ pub fn has_scope(scopes: &str, scope: &str) -> bool {
     Scopes::stored_contains(scopes, scope)
 }
 
-/// The UserInfo body (OIDC Core §5.3.2): `sub` plus the claims of the granted scopes.
-pub fn userinfo(user: &User, scopes: &str) -> Value {
+/// The person's group names when `scopes` hold `groups` (read only then).
+pub async fn groups_for(
+    store: &crate::store::Store,
+    user_id: i64,
+    scopes: &str,
+) -> Result<Option<Vec<String>>, crate::store::StoreError> {
+    if !has_scope(scopes, "groups") {
+        return Ok(None);
+    }
+    store.user_groups(user_id).await.map(Some)
+}
+
+/// The UserInfo body (OIDC Core §5.3.2): `sub` plus the claims of the granted scopes, with
+/// `groups` already looked up by [`groups_for`].
+pub fn userinfo(user: &User, scopes: &str, groups: Option<Vec<String>>) -> Value {
     let mut m = Map::new();
     m.insert("sub".into(), json!(user.sub));
     if has_scope(scopes, "profile") {
@@ -32,6 +46,9 @@ pub fn userinfo(user: &User, scopes: &str) -> Value {
     if has_scope(scopes, "email") {
         m.insert("email".into(), json!(user.email));
         m.insert("email_verified".into(), json!(user.email_verified));
+    }
+    if let Some(g) = groups {
+        m.insert("groups".into(), json!(g));
     }
     Value::Object(m)
 }

@@ -25,6 +25,9 @@ use crate::keys::signing::Alg;
 pub struct DaemunClaims {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// The names of the person's groups, with the `groups` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
 }
 impl AdditionalClaims for DaemunClaims {}
 
@@ -46,6 +49,8 @@ pub struct IdTokenInput<'a> {
     pub amr: &'a str,
     pub sid: &'a str,
     pub access_token: &'a str,
+    /// With the `groups` scope: the person's group names.
+    pub groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +114,7 @@ pub fn sign(state: &AppState, input: &IdTokenInput<'_>) -> Result<String, IdToke
         standard,
         DaemunClaims {
             sid: Some(input.sid.to_owned()),
+            groups: input.groups.clone(),
         },
     )
     .set_auth_time(Some(time(input.auth_time)))

@@ -33,10 +33,10 @@ pub const INTROSPECT_PATH: &str = "/introspect";
 pub const END_SESSION_PATH: &str = "/end_session";
 
 /// Scopes Daemun understands (OIDC Core §5.4 for `profile` and `email`; `offline_access` §11).
-pub const SCOPES_SUPPORTED: [&str; 4] = crate::domain::scope::BUILT_IN;
+pub const SCOPES_SUPPORTED: [&str; 5] = crate::domain::scope::BUILT_IN;
 
 /// Claims Daemun can release.
-pub const CLAIMS_SUPPORTED: [&str; 19] = [
+pub const CLAIMS_SUPPORTED: [&str; 20] = [
     "sub",
     "iss",
     "aud",
@@ -56,4 +56,5 @@ pub const CLAIMS_SUPPORTED: [&str; 19] = [
     "locale",
     "email",
     "email_verified",
+    "groups",
 ];

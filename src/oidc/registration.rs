@@ -95,7 +95,9 @@ pub enum RegistrationError {
     GrantType(String),
     #[error("a public client cannot use client_credentials (it has no secret)")]
     PublicClientCredentials,
-    #[error("unknown scope `{0}` (expected some of: openid, profile, email, offline_access)")]
+    #[error(
+        "unknown scope `{0}` (expected some of: openid, profile, email, offline_access, groups)"
+    )]
     Scope(String),
     #[error(
         "unknown token endpoint auth method `{0}` (expected one of: client_secret_basic, client_secret_post, none)"

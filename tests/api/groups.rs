@@ -216,3 +216,67 @@ async fn groups_are_managed_from_the_command_line() {
         assert!(events.iter().any(|x| x.event == e), "{e}");
     }
 }
+
+/// The `groups` scope: the names (never the labels) of the person's groups in the ID token
+/// and at UserInfo; nothing without the scope.
+#[tokio::test]
+async fn the_groups_scope_gives_group_names_in_the_id_token_and_userinfo() {
+    let (app, rp, user_id) = setup().await;
+    group(&app, "ops.oncall").await;
+    for g in ["staff", "ops.oncall"] {
+        app.state
+            .store
+            .add_member(g, user_id, app.clock_now())
+            .await
+            .unwrap();
+    }
+    assert!(
+        app.state
+            .store
+            .relabel_group("staff", "Everyone at work")
+            .await
+            .unwrap()
+    );
+    let d = app.discovery().await;
+    assert!(
+        d["scopes_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&"groups".into())
+    );
+    assert!(
+        d["claims_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&"groups".into())
+    );
+
+    let v = rp.tokens(&app, &[("scope", "openid groups")]).await;
+    let claims = crate::oidc_flow::jwt_payload(v["id_token"].as_str().unwrap());
+    assert_eq!(claims["groups"], serde_json::json!(["ops.oncall", "staff"]));
+    let r = rp.userinfo(v["access_token"].as_str().unwrap()).await;
+    let info: Value = r.json().await.unwrap();
+    assert_eq!(info["groups"], serde_json::json!(["ops.oncall", "staff"]));
+    // A refreshed ID token says the same, after a change.
+    assert!(
+        app.state
+            .store
+            .remove_member("ops.oncall", user_id)
+            .await
+            .unwrap()
+    );
+    let (_, v) = rp.refresh(v["refresh_token"].as_str().unwrap()).await;
+    let claims = crate::oidc_flow::jwt_payload(v["id_token"].as_str().unwrap());
+    assert_eq!(claims["groups"], serde_json::json!(["staff"]));
+
+    let v = rp.tokens(&app, &[("scope", "openid email")]).await;
+    let claims = crate::oidc_flow::jwt_payload(v["id_token"].as_str().unwrap());
+    assert!(claims.get("groups").is_none(), "{claims}");
+    let info: Value = rp
+        .userinfo(v["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(info.get("groups").is_none(), "{info}");
+}

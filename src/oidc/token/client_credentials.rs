@@ -61,5 +61,7 @@ pub async fn grant(
         .store
         .insert_client_access_token(&minted.access_row)
         .await?;
-    minted.respond(state, client, GrantType::ClientCredentials, None)
+    minted
+        .respond(state, client, GrantType::ClientCredentials, None)
+        .await
 }

@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde_json::json;
 
+use super::super::claims::groups_for;
 use super::super::error::OAuthError;
 use super::super::id_token::{IdTokenInput, sign};
 use crate::domain::acr::Level;
@@ -235,24 +236,26 @@ pub async fn first_tokens(
         .record_session_client(who.sid, &client.client_id, now)
         .await?;
     let openid = granted.scopes.split(' ').any(|s| s == "openid");
-    minted.respond(
-        state,
-        client,
-        grant_type,
-        openid.then_some((who, granted.scopes)),
-    )
+    minted
+        .respond(
+            state,
+            client,
+            grant_type,
+            openid.then_some((who, granted.scopes)),
+        )
+        .await
 }
 
 impl Minted {
     /// The answer to a `grant_type` request, once the rows are stored; with an ID token for
     /// `id_token_for` (the person and the scopes they granted, which say its claims), bound to
     /// the access token by `at_hash`.
-    pub fn respond(
+    pub async fn respond(
         self,
         state: &AppState,
         client: &Client,
         grant_type: GrantType,
-        id_token_for: Option<(&Authorization, &str)>,
+        id_token_for: Option<(&Authorization<'_>, &str)>,
     ) -> Result<TokenResponse, OAuthError> {
         let id_token = match id_token_for {
             Some((who, scopes)) => Some(sign(
@@ -267,6 +270,7 @@ impl Minted {
                     amr: who.amr,
                     sid: who.sid,
                     access_token: &self.access,
+                    groups: groups_for(&state.store, who.user.user_id, scopes).await?,
                 },
             )?),
             None => None,

@@ -97,10 +97,12 @@ pub async fn grant(
         }
     }
     let openid = Scopes::stored_contains(&scopes, "openid");
-    minted.respond(
-        state,
-        client,
-        GrantType::RefreshToken,
-        openid.then_some((&who, scopes.as_str())),
-    )
+    minted
+        .respond(
+            state,
+            client,
+            GrantType::RefreshToken,
+            openid.then_some((&who, scopes.as_str())),
+        )
+        .await
 }
