@@ -78,6 +78,7 @@ account-given-name = Given name
 account-family-name = Family name
 account-member-since = Member since
 account-last-login = Last login
+account-groups = Groups
 account-manage-heading = Manage your account
 account-edit-profile = Edit profile
 account-change-email = Change email address

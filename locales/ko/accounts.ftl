@@ -78,6 +78,7 @@ account-given-name = 이름(성 제외)
 account-family-name = 성
 account-member-since = 가입일
 account-last-login = 마지막 로그인
+account-groups = 그룹
 account-manage-heading = 계정 관리
 account-edit-profile = 프로필 수정
 account-change-email = 이메일 주소 변경

@@ -38,6 +38,7 @@ pub async fn export(
     let totp = state.store.totp(u.user_id).await?;
     let codes_left = state.store.recovery_codes_left(u.user_id).await?;
     let passkeys = state.store.passkeys(u.user_id).await?;
+    let groups = state.store.groups_of(u.user_id).await?;
     let body = json!({
         "format": "daemun-export/1",
         "exported_at": state.now(),
@@ -53,6 +54,7 @@ pub async fn export(
             "created_at": u.created_at,
             "last_login_at": u.last_login_at,
         },
+        "groups": groups.iter().map(|g| json!({ "name": g.name, "label": g.label })).collect::<Vec<_>>(),
         // Public ids only: the hashes of session cookies stay on the server.
         "sessions": sessions.iter().map(|s| json!({
             "sid": s.sid,

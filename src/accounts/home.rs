@@ -5,7 +5,7 @@ use minijinja::context;
 
 use crate::domain::clock::format_utc;
 use crate::http::session::CurrentUser;
-use crate::http::{AppState, PageCtx};
+use crate::http::{AppState, PageCtx, PageError};
 
 pub async fn landing(State(state): State<AppState>, ctx: PageCtx) -> Response {
     ctx.ok(&state, "home.html", context! {})
@@ -15,8 +15,16 @@ pub async fn account(
     State(state): State<AppState>,
     ctx: PageCtx,
     CurrentUser(auth): CurrentUser,
-) -> Response {
+) -> Result<Response, PageError> {
     let u = &auth.user;
+    // Read-only here: groups are an administrator's to change.
+    let groups: Vec<String> = state
+        .store
+        .groups_of(u.user_id)
+        .await?
+        .into_iter()
+        .map(|g| g.label)
+        .collect();
     let profile = context! {
         email => u.email.clone(),
         email_verified => u.email_verified,
@@ -25,10 +33,11 @@ pub async fn account(
         family_name => u.family_name.clone(),
         created_at => format_utc(u.created_at),
         last_login => u.last_login_at.map(format_utc),
+        groups => groups,
     };
-    ctx.ok(
+    Ok(ctx.ok(
         &state,
         "accounts/home.html",
         context! { profile => profile },
-    )
+    ))
 }

@@ -279,7 +279,11 @@ mod tests {
             ["https://board.example/cb", "https://board.example/cb2"]
         );
         assert_eq!(spec.grant_types, ["authorization_code", "refresh_token"]);
-        assert_eq!(spec.scopes.len(), 5, "every built-in scope, groups included");
+        assert_eq!(
+            spec.scopes.len(),
+            5,
+            "every built-in scope, groups included"
+        );
         assert!(spec.require_pkce && !spec.public && spec.auth_method.is_none());
     }
 

@@ -102,6 +102,17 @@ impl Store {
             .await)?)
     }
 
+    /// The groups `user_id` belongs to (name and label), by name.
+    pub async fn groups_of(&self, user_id: i64) -> StoreResult<Vec<Group>> {
+        const SQL: &str = "SELECT g.name, g.label, g.created_at FROM group_member m \
+             JOIN person_group g ON g.name = m.group_name WHERE m.user_id = $1 ORDER BY g.name";
+        let rows: Vec<GroupRow> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(Group::from).collect())
+    }
+
     /// The names of the groups `user_id` belongs to, sorted.
     pub async fn user_groups(&self, user_id: i64) -> StoreResult<Vec<String>> {
         const SQL: &str =

@@ -280,3 +280,37 @@ async fn the_groups_scope_gives_group_names_in_the_id_token_and_userinfo() {
         .unwrap();
     assert!(info.get("groups").is_none(), "{info}");
 }
+
+/// A person sees their groups (by label) on the account page and finds them in the export;
+/// deleting the account takes the memberships with it.
+#[tokio::test]
+async fn people_see_their_groups_and_take_them_in_the_export() {
+    let (app, _rp, user_id) = setup().await;
+    app.state
+        .store
+        .add_member("staff", user_id, app.clock_now())
+        .await
+        .unwrap();
+    let html = app.get("/account").await.text().await.unwrap();
+    assert!(html.contains("Groups") && html.contains("STAFF"), "{html}");
+    let r = app.submit("/account/export", "/account/export", &[]).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([{ "name": "staff", "label": "STAFF" }])
+    );
+    app.state
+        .store
+        .delete_account(user_id, app.clock_now())
+        .await
+        .unwrap();
+    assert!(
+        app.state
+            .store
+            .group_members("staff")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
