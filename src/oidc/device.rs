@@ -24,6 +24,7 @@ use crate::http::form::PageForm;
 use crate::http::session::{self, CurrentUser, MaybeUser};
 use crate::http::{AppState, PageCtx, PageError, audit, rate_limit};
 use crate::oidc::SCOPES_SUPPORTED;
+use crate::oidc::authorize::decision::may_use;
 use crate::store::device::{Approval, DeviceRequest};
 
 pub const AUTHORIZATION_PATH: &str = "/device_authorization";
@@ -143,6 +144,10 @@ pub async fn page(
     let Some(app) = state.store.client_for_protocol(&request.client_id).await? else {
         return Ok(wrong_code(&state, &ctx, &q.user_code));
     };
+    // An application limited to groups is refused to others here, before they approve.
+    if !may_use(&state, &app, auth.user.user_id).await? {
+        return Ok(not_allowed(&state, &ctx, &app.name));
+    }
     // An application that needs two factors gets them here too.
     if app.require_mfa && Level::of_amr(&auth.session.amr) < Level::Mfa {
         let here = format!(
@@ -178,6 +183,12 @@ fn entry(
     ctx.render(state, status, "oidc/device.html", extra)
 }
 
+/// The page for a person the application is not for (its allowed groups leave them out).
+fn not_allowed(state: &AppState, ctx: &PageCtx, app: &str) -> Response {
+    let extra = context! { app => app, back => None::<String> };
+    ctx.render(state, StatusCode::FORBIDDEN, "oidc/not_allowed.html", extra)
+}
+
 /// The code form again, saying the code is not (or no longer) one to answer.
 fn wrong_code(state: &AppState, ctx: &PageCtx, typed: &str) -> Response {
     let msg = ctx.t("device-error-code");
@@ -199,7 +210,15 @@ pub async fn decide(
     let Some(request) = state.store.pending_device_request(&code, now).await? else {
         return Ok(wrong_code(&state, &ctx, &form.user_code));
     };
-    let allow = form.decision == "allow";
+    let mut allow = form.decision == "allow";
+    let mut refused = false;
+    if allow
+        && let Some(app) = state.store.client_for_protocol(&request.client_id).await?
+        && !may_use(&state, &app, auth.user.user_id).await?
+    {
+        // Declined for them: the device hears access_denied at its next poll.
+        (allow, refused) = (false, true);
+    }
     let approval = allow.then(|| Approval {
         grant_id: random_id(),
         user_id: auth.user.user_id,
@@ -214,10 +233,10 @@ pub async fn decide(
     {
         return Ok(wrong_code(&state, &ctx, &form.user_code));
     }
-    let event = if allow {
-        "device.approved"
-    } else {
-        "device.denied"
+    let event = match (allow, refused) {
+        (_, true) => "authorize.not_allowed",
+        (true, _) => "device.approved",
+        _ => "device.denied",
     };
     let detail = format!("scopes={}", request.scopes);
     audit::record_for_client(
@@ -229,6 +248,14 @@ pub async fn decide(
         &detail,
     )
     .await;
+    if refused {
+        let app = state.store.client_for_protocol(&request.client_id).await?;
+        return Ok(not_allowed(
+            &state,
+            &ctx,
+            &app.map(|a| a.name.clone()).unwrap_or_default(),
+        ));
+    }
     let extra = context! { step => if allow { "approved" } else { "denied" } };
     Ok(ctx.ok(&state, "oidc/device.html", extra))
 }

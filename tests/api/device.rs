@@ -234,3 +234,44 @@ async fn code_entry_is_limited_per_address_and_needs_the_csrf_token() {
     let r = app.get(&format!("/device?user_code={user_code}")).await;
     assert_eq!(r.status(), 429, "guessing stops, even for a right code");
 }
+
+/// A device application limited to a group: someone outside it is told so at `/device`, and an
+/// "allow" they post anyway declines the request, so the device hears `access_denied`.
+#[tokio::test]
+async fn a_device_application_limited_to_a_group_refuses_outsiders() {
+    let app = TestApp::spawn().await;
+    let g = daemun::domain::group::Group {
+        name: "kiosk".into(),
+        label: "Kiosk staff".into(),
+        created_at: app.clock_now(),
+    };
+    app.state.store.insert_group(&g).await.unwrap();
+    let mut rp = Rp::register(&app, |s| {
+        s.grant_types = vec![DEVICE_CODE.into()];
+        s.redirect_uris = vec![];
+        s.allowed_groups = vec!["kiosk".into()];
+    })
+    .await;
+    rp.scope = "openid profile".into();
+    app.verified_user("out@example.com", "Outsider").await;
+    assert_eq!(app.login("out@example.com", PASSWORD).await.status(), 303);
+    let codes = start(&rp).await;
+    let user_code = codes["user_code"].as_str().unwrap();
+    let r = app.get(&format!("/device?user_code={user_code}")).await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("is not available to you"));
+    // The confirm page was never shown; the form's token comes from another page.
+    let r = app
+        .submit(
+            "/account/profile",
+            "/device",
+            &[("user_code", user_code), ("decision", "allow")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let (status, e) = poll(&rp, codes["device_code"].as_str().unwrap()).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("access_denied")));
+    let events = app.state.store.recent_audit(None, 20).await.unwrap();
+    assert!(events.iter().any(|e| e.event == "authorize.not_allowed"));
+    assert!(!events.iter().any(|e| e.event == "device.approved"));
+}
