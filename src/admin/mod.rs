@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod client_form;
 pub mod clients;
+pub mod groups;
 pub mod keys;
 pub mod outbox;
 pub mod registration;

@@ -209,6 +209,18 @@ pub fn routes(state: AppState) -> Router {
             None,
         )
         .form(
+            "/admin/groups",
+            get(admin::groups::groups_page),
+            post(admin::groups::create_group),
+            None,
+        )
+        .form(
+            "/admin/groups/{name}",
+            get(admin::groups::group_page),
+            post(admin::groups::group_action),
+            None,
+        )
+        .form(
             "/admin/resources",
             get(admin::resources::resources_page),
             post(admin::resources::resource_action),

@@ -59,6 +59,7 @@ async fn only_administrators_get_in_and_everyone_else_is_told_no() {
         "/admin/outbox",
         "/admin/registration",
         "/admin/resources",
+        "/admin/groups",
     ];
     for p in paths {
         let r = app.get(p).await;
@@ -108,6 +109,10 @@ async fn admin_forms_need_the_csrf_token() {
             vec![("action", "create"), ("label", "forged")],
         ),
         (
+            "/admin/groups".to_owned(),
+            vec![("name", "forged"), ("label", "Forged")],
+        ),
+        (
             "/admin/resources".to_owned(),
             vec![
                 ("action", "add"),
@@ -136,6 +141,7 @@ async fn admin_forms_need_the_csrf_token() {
     let tokens = app.state.store.registration_tokens().await.unwrap();
     assert!(tokens.is_empty(), "no initial access token was made");
     assert!(app.state.store.resources().await.unwrap().is_empty());
+    assert!(app.state.store.groups().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -314,3 +314,75 @@ async fn people_see_their_groups_and_take_them_in_the_export() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn administrators_manage_groups_and_members_in_the_console() {
+    let app = TestApp::spawn().await;
+    let (admin, admin_sub) = crate::admin::admin(&app).await;
+    app.verified_user(MEMBER, "Mina").await;
+    let r = admin
+        .submit(
+            "/admin/groups",
+            "/admin/groups",
+            &[("name", "Bad Name"), ("label", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("lower-case letters"));
+    let html = crate::admin::act(
+        &admin,
+        "/admin/groups",
+        &[("name", "staff"), ("label", "All staff")],
+    )
+    .await;
+    assert!(
+        html.contains("The group is created") && html.contains("All staff"),
+        "{html}"
+    );
+    let page = "/admin/groups/staff";
+    let html = crate::admin::act(&admin, page, &[("action", "add_member"), ("who", MEMBER)]).await;
+    assert!(
+        html.contains("added to the group") && html.contains(MEMBER),
+        "{html}"
+    );
+    let html = crate::admin::act(&admin, page, &[("action", "add_member"), ("who", MEMBER)]).await;
+    assert!(html.contains("in the group already"), "{html}");
+    let html =
+        crate::admin::act(&admin, page, &[("action", "add_member"), ("who", "nobody")]).await;
+    assert!(html.contains("No account matches"), "{html}");
+    let html =
+        crate::admin::act(&admin, page, &[("action", "rename"), ("label", "Everyone")]).await;
+    assert!(html.contains("The label is saved"), "{html}");
+    let g = app.state.store.group("staff").await.unwrap().unwrap();
+    assert_eq!((g.name.as_str(), g.label.as_str()), ("staff", "Everyone"));
+
+    // Limited to by an application: it stays until the application changes.
+    let rp = Rp::register(&app, |s| s.allowed_groups = vec!["staff".into()]).await;
+    let html = crate::admin::act(&admin, page, &[("action", "delete"), ("confirm", "staf")]).await;
+    assert!(html.contains("Type the group"), "{html}");
+    let html = crate::admin::act(&admin, page, &[("action", "delete"), ("confirm", "staff")]).await;
+    assert!(
+        html.contains("An application is limited to this group"),
+        "{html}"
+    );
+    let sub = app.user(MEMBER).await.unwrap().sub;
+    let html = crate::admin::act(&admin, page, &[("action", "remove_member"), ("sub", &sub)]).await;
+    assert!(html.contains("taken out of the group"), "{html}");
+    app.state.store.delete_client(&rp.id).await.unwrap();
+    let html = crate::admin::act(&admin, page, &[("action", "delete"), ("confirm", "staff")]).await;
+    assert!(html.contains("The group is deleted"), "{html}");
+    assert!(app.state.store.group("staff").await.unwrap().is_none());
+    for event in [
+        "group.added",
+        "group.member_added",
+        "group.renamed",
+        "group.member_removed",
+        "group.removed",
+    ] {
+        assert_eq!(
+            crate::admin::admin_events(&app, event, &admin_sub).await,
+            1,
+            "{event}"
+        );
+    }
+}

@@ -91,6 +91,30 @@ test('an administrator lists the users and registers an application', async () =
   assert.ok(names.map((n) => n.trim()).includes('Team Wiki'));
   await shoot(page, 'admin-clients-en', { mask: [page.locator('table.data tbody td:nth-child(2)')] });
 
+  // A group, a member, and the page in both languages.
+  await follow(page, page.locator('.admin-nav').getByRole('link', { name: t(lang, 'admin-nav-groups') }));
+  await assertHeading(page, lang, 'admin-groups-title');
+  await page.fill('#name', 'staff');
+  await page.fill('#label', 'All staff');
+  await follow(page, page.getByRole('button', { name: t(lang, 'admin-group-create'), exact: true }));
+  await assertFlash(page, lang, 'flash-admin-group-added');
+  await page.fill('#who', member.email);
+  await follow(page, page.getByRole('button', { name: t(lang, 'admin-group-add'), exact: true }));
+  await assertFlash(page, lang, 'flash-admin-group-member-added');
+  assert.ok((await page.locator('table.data').textContent()).includes(member.email));
+  assert.deepEqual(JSON.parse(daemun('group', 'show', 'staff', '--json')).members.map((m) => m.email), [member.email]);
+  // Creation and membership times differ from run to run.
+  const times = [page.locator('.details-row', { has: page.getByText(t(lang, 'admin-col-created'), { exact: true }) }).locator('dd'),
+    page.locator('table.data tbody td:nth-child(2)')];
+  await shoot(page, 'admin-group-en', { mobile: true, mask: times });
+  await page.goto(`${daemunUrl}/admin/groups/staff?lang=ko`);
+  assert.equal((await page.locator('main h1').textContent()).trim(), 'All staff');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
+  const timesKo = [page.locator('.details-row', { has: page.getByText(t('ko', 'admin-col-created'), { exact: true }) }).locator('dd'),
+    page.locator('table.data tbody td:nth-child(2)')];
+  await shoot(page, 'admin-group-ko', { mobile: true, mask: timesKo });
+  await page.goto(`${daemunUrl}/admin/groups?lang=en`);
+
   // The other sections open; their rows (key ids, times, addresses) differ from run to run.
   for (const section of ['keys', 'audit', 'outbox']) {
     await follow(page, page.locator('.admin-nav').getByRole('link', { name: t(lang, `admin-nav-${section}`) }));
