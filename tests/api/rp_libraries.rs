@@ -301,13 +301,29 @@ async fn node_openid_client_runs_the_guides_self_registering_agent() {
         .insert_registration_token(&token.hash(), "agents", app.clock_now())
         .await
         .unwrap();
+    // The agent asks for the groups scope and reads the person's groups from the ID token.
+    let user_id = app.user(EMAIL).await.unwrap().user_id;
+    for name in ["staff", "agents.beta"] {
+        let g = daemun::domain::group::Group {
+            name: name.into(),
+            label: name.into(),
+            created_at: app.clock_now(),
+        };
+        app.state.store.insert_group(&g).await.unwrap();
+        app.state
+            .store
+            .add_member(name, user_id, app.clock_now())
+            .await
+            .unwrap();
+    }
     let (dir, mut cmd) = node_guide(
         "openid-client-register",
         "agent.mjs",
         "openid_client_register.mjs",
     );
     cmd.env("OIDC_INITIAL_ACCESS_TOKEN", token.expose())
-        .env("OIDC_REDIRECT_URI", "http://127.0.0.1:9/callback");
+        .env("OIDC_REDIRECT_URI", "http://127.0.0.1:9/callback")
+        .env("RP_TEST_GROUPS", r#"["agents.beta","staff"]"#);
     let report = run_child(&app, cmd, dir.path()).await;
     assert_checked(
         &report,
@@ -320,6 +336,7 @@ async fn node_openid_client_runs_the_guides_self_registering_agent() {
             "login_and_consent",
             "code_exchange",
             "id_token",
+            "groups",
             "registration_read",
             "registration_deleted",
         ],

@@ -5,7 +5,7 @@
 // code.
 //
 // Environment: OIDC_ISSUER, OIDC_INITIAL_ACCESS_TOKEN, OIDC_REDIRECT_URI (a loopback URL),
-// RP_TEST_EMAIL, RP_TEST_PASSWORD. Prints one JSON line with what was checked; exits 1 with a
+// RP_TEST_EMAIL, RP_TEST_PASSWORD, RP_TEST_GROUPS (the person's groups as JSON). Prints one JSON line with what was checked; exits 1 with a
 // message on any failure.
 import { pathToFileURL } from 'node:url'
 
@@ -52,6 +52,9 @@ async function main() {
   const { tokens, claims } = await agent.callback(config, session, end.left)
   if (!tokens.refresh_token) fail('no refresh token for the agent')
   checked.push('code_exchange', 'id_token')
+  const groups = JSON.stringify(claims.groups)
+  if (groups !== process.env.RP_TEST_GROUPS) fail(`the ID token's groups are ${groups}, not ${process.env.RP_TEST_GROUPS}`)
+  checked.push('groups')
 
   const read = await agent.readRegistration(config)
   if (read.client_id !== meta.client_id || read.client_name !== 'Research agent' || read.registration_access_token !== undefined && read.registration_access_token !== meta.registration_access_token) {
