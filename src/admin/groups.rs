@@ -15,6 +15,7 @@ use crate::http::client::ClientInfo;
 use crate::http::flash::FlashKind;
 use crate::http::form::{FieldErrors, PageForm};
 use crate::http::{AppState, PageCtx, PageError};
+use crate::store::Removal;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -193,17 +194,10 @@ pub async fn group_action(
         "delete" if form.confirm.trim() != g.name => {
             (FlashKind::Error, "flash-admin-group-confirm")
         }
-        "delete" => {
-            let limited = state
-                .store
-                .clients()
-                .await?
-                .iter()
-                .any(|c| c.allowed_groups.contains(&g.name));
-            if limited {
-                (FlashKind::Error, "flash-admin-group-in-use")
-            } else {
-                state.store.delete_group(&g.name).await?;
+        "delete" => match state.store.delete_group(&g.name).await? {
+            Removal::InUse(_) => (FlashKind::Error, "flash-admin-group-in-use"),
+            Removal::NotFound => return Err(PageError::not_found()),
+            Removal::Removed => {
                 admin
                     .record(&state, "group.removed", None, &client, &detail)
                     .await;
@@ -214,7 +208,7 @@ pub async fn group_action(
                     "flash-admin-group-removed",
                 ));
             }
-        }
+        },
         _ => return Err(PageError::bad_request()),
     };
     Ok(done(&state, &here, kind, key))

@@ -12,7 +12,7 @@ use super::{fail, open_store, record, record_user};
 use crate::config::Config;
 use crate::domain::clock::{Clock, SystemClock, format_utc};
 use crate::domain::group::{Group, check_label, check_name};
-use crate::store::Store;
+use crate::store::{Removal, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
@@ -155,26 +155,22 @@ async fn dispatch(store: &Store, cmd: GroupCommand) -> Result<(), String> {
         }
         GroupCommand::Remove { name } => {
             let g = existing(store, &name).await?;
-            let users: Vec<String> = store
-                .clients()
-                .await
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .filter(|c| c.allowed_groups.contains(&g.name))
-                .map(|c| c.client_id)
-                .collect();
-            if !users.is_empty() {
-                return Err(format!(
-                    "applications are limited to {}: {}; change them first \
-                     (daemun client update ID --allowed-group …)",
-                    g.name,
-                    users.join(", ")
-                ));
-            }
-            store
+            match store
                 .delete_group(&g.name)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+            {
+                Removal::InUse(users) => {
+                    return Err(format!(
+                        "applications are limited to {}: {}; change them first \
+                         (daemun client update ID --allowed-group …)",
+                        g.name,
+                        users.join(", ")
+                    ));
+                }
+                Removal::NotFound => return Err(format!("no group is named {:?}", g.name)),
+                Removal::Removed => {}
+            }
             record(store, "group.removed", None, &format!("group={}", g.name)).await;
             println!("removed group {}", g.name);
         }

@@ -15,27 +15,37 @@ pub enum LinkError {
 
 /// `wanted` without repeats, once each names a registered resource.
 pub async fn known_resources(store: &Store, wanted: &[String]) -> Result<Vec<String>, LinkError> {
-    let mut out: Vec<String> = Vec::new();
-    for r in wanted.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
-        if store.resource(r).await?.is_none() {
-            return Err(LinkError::Resource(r.chars().take(200).collect()));
-        }
-        if !out.iter().any(|o| o == r) {
-            out.push(r.to_owned());
-        }
-    }
-    Ok(out)
+    known(store, wanted, Kind::Resource).await
 }
 
 /// `wanted` without repeats, once each names an existing group.
 pub async fn known_groups(store: &Store, wanted: &[String]) -> Result<Vec<String>, LinkError> {
+    known(store, wanted, Kind::Group).await
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Resource,
+    Group,
+}
+
+/// The non-empty values of `wanted`, trimmed and without repeats, once each names a row of
+/// `kind`; the first that does not is the error.
+async fn known(store: &Store, wanted: &[String], kind: Kind) -> Result<Vec<String>, LinkError> {
     let mut out: Vec<String> = Vec::new();
-    for g in wanted.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
-        if store.group(g).await?.is_none() {
-            return Err(LinkError::Group(g.chars().take(80).collect()));
+    for w in wanted.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+        let exists = match kind {
+            Kind::Resource => store.resource(w).await?.is_some(),
+            Kind::Group => store.group(w).await?.is_some(),
+        };
+        if !exists {
+            return Err(match kind {
+                Kind::Resource => LinkError::Resource(w.chars().take(200).collect()),
+                Kind::Group => LinkError::Group(w.chars().take(80).collect()),
+            });
         }
-        if !out.iter().any(|o| o == g) {
-            out.push(g.to_owned());
+        if !out.iter().any(|o| o == w) {
+            out.push(w.to_owned());
         }
     }
     Ok(out)

@@ -211,13 +211,15 @@ pub async fn decide(
         return Ok(wrong_code(&state, &ctx, &form.user_code));
     };
     let mut allow = form.decision == "allow";
-    let mut refused = false;
+    // The application's name when it is not for this person: their "allow" declines, and the
+    // device hears access_denied at its next poll.
+    let mut refused: Option<String> = None;
     if allow
         && let Some(app) = state.store.client_for_protocol(&request.client_id).await?
         && !may_use(&state, &app, auth.user.user_id).await?
     {
-        // Declined for them: the device hears access_denied at its next poll.
-        (allow, refused) = (false, true);
+        allow = false;
+        refused = Some(app.name.clone());
     }
     let approval = allow.then(|| Approval {
         grant_id: random_id(),
@@ -233,8 +235,8 @@ pub async fn decide(
     {
         return Ok(wrong_code(&state, &ctx, &form.user_code));
     }
-    let event = match (allow, refused) {
-        (_, true) => "authorize.not_allowed",
+    let event = match (allow, &refused) {
+        (_, Some(_)) => "authorize.not_allowed",
         (true, _) => "device.approved",
         _ => "device.denied",
     };
@@ -248,13 +250,8 @@ pub async fn decide(
         &detail,
     )
     .await;
-    if refused {
-        let app = state.store.client_for_protocol(&request.client_id).await?;
-        return Ok(not_allowed(
-            &state,
-            &ctx,
-            &app.map(|a| a.name.clone()).unwrap_or_default(),
-        ));
+    if let Some(name) = refused {
+        return Ok(not_allowed(&state, &ctx, &name));
     }
     let extra = context! { step => if allow { "approved" } else { "denied" } };
     Ok(ctx.ok(&state, "oidc/device.html", extra))

@@ -213,6 +213,20 @@ impl Store {
         Ok(rows.into_iter().map(Client::from).collect())
     }
 
+    /// The ids of the clients for which `names` holds (what they name: resources, groups).
+    pub async fn clients_naming(
+        &self,
+        names: impl Fn(&Client) -> bool,
+    ) -> StoreResult<Vec<String>> {
+        Ok(self
+            .clients()
+            .await?
+            .into_iter()
+            .filter(|c| names(c))
+            .map(|c| c.client_id)
+            .collect())
+    }
+
     /// Removes a client; returns whether it existed.
     pub async fn delete_client(&self, client_id: &str) -> StoreResult<bool> {
         let n = execute_count!(self, DELETE_CLIENT, client_id)?;

@@ -2,7 +2,7 @@
 //! account or its group (foreign keys cascade).
 use sqlx::FromRow;
 
-use super::{Store, StoreResult, execute_count, map_err, on_db};
+use super::{Removal, Store, StoreResult, execute_count, map_err, on_db};
 use crate::domain::clock::Millis;
 use crate::domain::group::Group;
 
@@ -73,10 +73,19 @@ impl Store {
         Ok(execute_count!(self, SQL, name, label)? > 0)
     }
 
-    /// Removes a group and its memberships; whether it existed.
-    pub async fn delete_group(&self, name: &str) -> StoreResult<bool> {
+    /// Removes a group and its memberships, unless an application is limited to it.
+    pub async fn delete_group(&self, name: &str) -> StoreResult<Removal> {
+        let users = self
+            .clients_naming(|c| c.allowed_groups.iter().any(|g| g == name))
+            .await?;
+        if !users.is_empty() {
+            return Ok(Removal::InUse(users));
+        }
         const SQL: &str = "DELETE FROM person_group WHERE name = $1";
-        Ok(execute_count!(self, SQL, name)? > 0)
+        Ok(match execute_count!(self, SQL, name)? {
+            0 => Removal::NotFound,
+            _ => Removal::Removed,
+        })
     }
 
     /// Adds `user_id` to `group`; false when already a member.

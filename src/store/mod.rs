@@ -40,6 +40,15 @@ mod token_writer;
 pub mod tokens;
 pub mod users;
 
+/// What removing something other rows may name (a resource, a group) did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    NotFound,
+    /// These clients still name it; nothing was removed.
+    InUse(Vec<String>),
+}
+
 /// Runs `$body` with `$pool` bound to the concrete pool; the compiler instantiates it per backend.
 macro_rules! on_db {
     ($store:expr, |$pool:ident| $body:expr) => {

@@ -29,14 +29,7 @@ impl From<ResourceRow> for Resource {
     }
 }
 
-/// What removing a resource did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removal {
-    Removed,
-    NotFound,
-    /// These clients still name it; nothing was removed.
-    InUse(Vec<String>),
-}
+pub use super::Removal;
 
 macro_rules! columns {
     () => {
@@ -82,13 +75,9 @@ impl Store {
 
     /// Removes a resource no client names any more.
     pub async fn remove_resource(&self, resource_id: &str) -> StoreResult<Removal> {
-        let users: Vec<String> = self
-            .clients()
-            .await?
-            .into_iter()
-            .filter(|c| c.resources.iter().any(|r| r == resource_id))
-            .map(|c| c.client_id)
-            .collect();
+        let users = self
+            .clients_naming(|c| c.resources.iter().any(|r| r == resource_id))
+            .await?;
         if !users.is_empty() {
             return Ok(Removal::InUse(users));
         }

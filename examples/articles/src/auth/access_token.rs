@@ -6,7 +6,7 @@ use openidconnect::core::CoreJsonWebKeySet;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::jws::{Audience, ExplicitType, JwsError, KeyError, unix_now, verified_claims};
+use super::jws::{Audience, ExplicitType, token_error_from_jws, unix_now, verified_claims};
 use super::{CLOCK_SKEW, Provider};
 
 /// RFC 9068 §4: the `typ` header must be `at+jwt` (or `application/at+jwt`), so that no other
@@ -57,27 +57,7 @@ pub enum AccessTokenError {
     Keys(String),
 }
 
-impl From<JwsError> for AccessTokenError {
-    fn from(e: JwsError) -> Self {
-        match e {
-            JwsError::Malformed(detail) => Self::Malformed(detail),
-            JwsError::Alg => Self::Alg,
-            JwsError::Header => Self::Header,
-            JwsError::UnknownKey => Self::UnknownKey,
-            JwsError::Signature => Self::Signature,
-        }
-    }
-}
-
-impl KeyError for AccessTokenError {
-    fn is_unknown_key(&self) -> bool {
-        matches!(self, Self::UnknownKey)
-    }
-
-    fn keys_unavailable(detail: String) -> Self {
-        Self::Keys(detail)
-    }
-}
+token_error_from_jws!(AccessTokenError);
 
 /// What a valid access token grants: who (`sub`: the person, or the client itself for the
 /// client credentials grant, RFC 9068 §2.2), through which application, and the scopes.

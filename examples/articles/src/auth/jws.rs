@@ -215,3 +215,34 @@ pub(super) fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
+
+/// `From<JwsError>` and [`KeyError`] for a token's error type, which has the variants
+/// `Malformed(String)`, `Alg`, `Header`, `UnknownKey`, `Signature` and `Keys(String)`: the
+/// signature part of a token's refusal, worded for that kind of token.
+macro_rules! token_error_from_jws {
+    ($error:ty) => {
+        impl From<$crate::auth::jws::JwsError> for $error {
+            fn from(e: $crate::auth::jws::JwsError) -> Self {
+                use $crate::auth::jws::JwsError;
+                match e {
+                    JwsError::Malformed(detail) => Self::Malformed(detail),
+                    JwsError::Alg => Self::Alg,
+                    JwsError::Header => Self::Header,
+                    JwsError::UnknownKey => Self::UnknownKey,
+                    JwsError::Signature => Self::Signature,
+                }
+            }
+        }
+
+        impl $crate::auth::jws::KeyError for $error {
+            fn is_unknown_key(&self) -> bool {
+                matches!(self, Self::UnknownKey)
+            }
+
+            fn keys_unavailable(detail: String) -> Self {
+                Self::Keys(detail)
+            }
+        }
+    };
+}
+pub(crate) use token_error_from_jws;

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::jws::{Audience, ExplicitType, JwsError, KeyError};
+use super::jws::{Audience, ExplicitType, token_error_from_jws};
 
 /// The `events` member that makes a JWT a logout token.
 pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
@@ -124,24 +124,4 @@ pub(super) struct LogoutClaims {
     pub sub: Option<String>,
 }
 
-impl From<JwsError> for LogoutTokenError {
-    fn from(e: JwsError) -> Self {
-        match e {
-            JwsError::Malformed(detail) => Self::Malformed(detail),
-            JwsError::Alg => Self::Alg,
-            JwsError::Header => Self::Header,
-            JwsError::UnknownKey => Self::UnknownKey,
-            JwsError::Signature => Self::Signature,
-        }
-    }
-}
-
-impl KeyError for LogoutTokenError {
-    fn is_unknown_key(&self) -> bool {
-        matches!(self, Self::UnknownKey)
-    }
-
-    fn keys_unavailable(detail: String) -> Self {
-        Self::Keys(detail)
-    }
-}
+token_error_from_jws!(LogoutTokenError);
