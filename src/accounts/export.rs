@@ -39,6 +39,7 @@ pub async fn export(
     let codes_left = state.store.recovery_codes_left(u.user_id).await?;
     let passkeys = state.store.passkeys(u.user_id).await?;
     let groups = state.store.groups_of(u.user_id).await?;
+    let roles = state.store.roles_of(u.user_id).await?;
     let body = json!({
         "format": "daemun-export/1",
         "exported_at": state.now(),
@@ -55,6 +56,13 @@ pub async fn export(
             "last_login_at": u.last_login_at,
         },
         "groups": groups.iter().map(|g| json!({ "name": g.name, "label": g.label })).collect::<Vec<_>>(),
+        // Held directly or through a group.
+        "app_roles": roles.iter().map(|r| json!({
+            "client_id": r.client_id,
+            "client_name": r.app,
+            "name": r.name,
+            "label": r.label,
+        })).collect::<Vec<_>>(),
         // Public ids only: the hashes of session cookies stay on the server.
         "sessions": sessions.iter().map(|s| json!({
             "sid": s.sid,

@@ -1,9 +1,10 @@
-//! `daemun client add|update|list|show|remove|rotate-secret`. Changes are written to the audit log.
+//! `daemun client add|update|list|show|remove|role|rotate-secret`. Changes are written to the audit log.
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use super::client_role::{RoleCommand, dispatch as role};
 use super::{fail, open_store, record};
 use crate::config::Config;
 use crate::domain::client::{AuthMethod, Client, joined};
@@ -39,6 +40,9 @@ pub enum ClientCommand {
         #[arg(allow_hyphen_values = true)]
         client_id: String,
     },
+    /// An application's roles and who holds them (the `roles` claim).
+    #[command(subcommand)]
+    Role(RoleCommand),
     /// Replace the secret of a confidential application (the old one stops working at once).
     RotateSecret {
         #[arg(allow_hyphen_values = true)]
@@ -237,6 +241,10 @@ pub async fn run(config: Config, cmd: ClientCommand) -> ExitCode {
             }
         }
         ClientCommand::Update(u) => update(&store, u, now).await,
+        ClientCommand::Role(cmd) => match role(&store, cmd).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        },
         ClientCommand::List { json } => match store.clients().await {
             Ok(list) if json => {
                 println!(

@@ -16,6 +16,7 @@ use crate::templates::{Templates, Theme};
 
 mod audit;
 mod client;
+mod client_role;
 mod group;
 mod keys;
 mod prompt;
@@ -185,17 +186,7 @@ pub(crate) async fn open_store(config: &Config) -> Result<Store, crate::store::S
 /// Writes an audit event for a change a management command made. Like a request, the command
 /// does not fail because of its trail: a failed write is logged and also reported on stderr.
 pub(crate) async fn record(store: &Store, event: &str, client_id: Option<&str>, detail: &str) {
-    let e = AuditEvent {
-        at: SystemClock.now_ms(),
-        event: event.to_owned(),
-        user_id: None,
-        client_id: client_id.map(str::to_owned),
-        ip: CLI_IP.to_owned(),
-        user_agent: CLI_USER_AGENT.to_owned(),
-        detail: detail.to_owned(),
-        sub: None,
-    };
-    write(store, &e).await;
+    record_about(store, event, None, client_id, detail).await;
 }
 
 /// Writes an audit event about one person's account (kept by its `sub` after a deletion).
@@ -205,15 +196,26 @@ pub(crate) async fn record_user(
     user: &crate::domain::user::User,
     detail: &str,
 ) {
+    record_about(store, event, Some(user), None, detail).await;
+}
+
+/// Writes an audit event about a person and/or an application.
+pub(crate) async fn record_about(
+    store: &Store,
+    event: &str,
+    user: Option<&crate::domain::user::User>,
+    client_id: Option<&str>,
+    detail: &str,
+) {
     let e = AuditEvent {
         at: SystemClock.now_ms(),
         event: event.to_owned(),
-        user_id: Some(user.user_id),
-        client_id: None,
+        user_id: user.map(|u| u.user_id),
+        client_id: client_id.map(str::to_owned),
         ip: CLI_IP.to_owned(),
         user_agent: CLI_USER_AGENT.to_owned(),
         detail: detail.to_owned(),
-        sub: Some(user.sub.clone()),
+        sub: user.map(|u| u.sub.clone()),
     };
     write(store, &e).await;
 }

@@ -22,7 +22,17 @@ pub enum GroupError {
 /// A group name: lower-case ASCII letters and digits, `.`, `_`, `-`, starting with a letter
 /// or digit, at most 64 characters (safe in claims, URLs and command lines alike).
 pub fn check_name(raw: &str) -> Result<&str, GroupError> {
-    let ok = !raw.is_empty()
+    if is_plain_name(raw) {
+        Ok(raw)
+    } else {
+        Err(GroupError::Name(raw.chars().take(80).collect()))
+    }
+}
+
+/// The rule for names applications see (groups and roles): 1 to 64 of lower-case ASCII
+/// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+pub fn is_plain_name(raw: &str) -> bool {
+    !raw.is_empty()
         && raw.len() <= 64
         && raw
             .bytes()
@@ -30,12 +40,7 @@ pub fn check_name(raw: &str) -> Result<&str, GroupError> {
             .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && raw.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        });
-    if ok {
-        Ok(raw)
-    } else {
-        Err(GroupError::Name(raw.chars().take(80).collect()))
-    }
+        })
 }
 
 /// A label, trimmed: 1 to 100 printable characters.

@@ -13,6 +13,7 @@ pub mod pkce;
 pub mod recovery_code;
 pub mod registration_token;
 pub mod resource;
+pub mod role;
 pub mod scope;
 pub mod secret;
 pub mod totp;

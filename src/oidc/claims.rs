@@ -1,6 +1,8 @@
 //! Claims about the person, released by scope (OIDC Core §5.4): `profile` gives names, username
 //! and locale; `email` gives the address and whether it is verified (true only once it is);
-//! `groups` gives the names of the person's groups (names never change; labels may).
+//! `groups` gives the names of the person's groups (names never change; labels may). An
+//! application that defines roles also gets `roles`: the ones the person holds there (granted
+//! to them or to one of their groups), and never another application's.
 use serde_json::{Map, Value, json};
 
 use crate::domain::scope::Scopes;
@@ -11,21 +13,34 @@ pub fn has_scope(scopes: &str, scope: &str) -> bool {
     Scopes::stored_contains(scopes, scope)
 }
 
-/// The person's group names when `scopes` hold `groups` (read only then).
-pub async fn groups_for(
+/// What the person belongs to, as the application may see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memberships {
+    /// The person's group names when the scopes hold `groups` (read only then).
+    pub groups: Option<Vec<String>>,
+    /// The person's roles in this application, when it defines any.
+    pub roles: Option<Vec<String>>,
+}
+
+/// Looks up the person's groups (with the `groups` scope) and their roles in `client_id`.
+pub async fn memberships(
     store: &crate::store::Store,
+    client_id: &str,
     user_id: i64,
     scopes: &str,
-) -> Result<Option<Vec<String>>, crate::store::StoreError> {
-    if !has_scope(scopes, "groups") {
-        return Ok(None);
-    }
-    store.user_groups(user_id).await.map(Some)
+) -> Result<Memberships, crate::store::StoreError> {
+    let groups = if has_scope(scopes, "groups") {
+        Some(store.user_groups(user_id).await?)
+    } else {
+        None
+    };
+    let roles = store.roles_for(client_id, user_id).await?;
+    Ok(Memberships { groups, roles })
 }
 
 /// The UserInfo body (OIDC Core §5.3.2): `sub` plus the claims of the granted scopes, with
-/// `groups` already looked up by [`groups_for`].
-pub fn userinfo(user: &User, scopes: &str, groups: Option<Vec<String>>) -> Value {
+/// `groups` and `roles` already looked up by [`memberships`].
+pub fn userinfo(user: &User, scopes: &str, of: Memberships) -> Value {
     let mut m = Map::new();
     m.insert("sub".into(), json!(user.sub));
     if has_scope(scopes, "profile") {
@@ -47,8 +62,11 @@ pub fn userinfo(user: &User, scopes: &str, groups: Option<Vec<String>>) -> Value
         m.insert("email".into(), json!(user.email));
         m.insert("email_verified".into(), json!(user.email_verified));
     }
-    if let Some(g) = groups {
+    if let Some(g) = of.groups {
         m.insert("groups".into(), json!(g));
+    }
+    if let Some(r) = of.roles {
+        m.insert("roles".into(), json!(r));
     }
     Value::Object(m)
 }

@@ -13,7 +13,7 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::claims::has_scope;
+use super::claims::{Memberships, has_scope};
 use crate::domain::acr::Level;
 use crate::domain::clock::{Millis, SECOND};
 use crate::domain::user::User;
@@ -28,6 +28,9 @@ pub struct DaemunClaims {
     /// The names of the person's groups, with the `groups` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
+    /// The person's roles in this application, when it defines roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
 }
 impl AdditionalClaims for DaemunClaims {}
 
@@ -49,8 +52,8 @@ pub struct IdTokenInput<'a> {
     pub amr: &'a str,
     pub sid: &'a str,
     pub access_token: &'a str,
-    /// With the `groups` scope: the person's group names.
-    pub groups: Option<Vec<String>>,
+    /// `groups` (with the `groups` scope) and `roles` (when the application defines roles).
+    pub memberships: Memberships,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +117,8 @@ pub fn sign(state: &AppState, input: &IdTokenInput<'_>) -> Result<String, IdToke
         standard,
         DaemunClaims {
             sid: Some(input.sid.to_owned()),
-            groups: input.groups.clone(),
+            groups: input.memberships.groups.clone(),
+            roles: input.memberships.roles.clone(),
         },
     )
     .set_auth_time(Some(time(input.auth_time)))

@@ -36,7 +36,7 @@ pub const END_SESSION_PATH: &str = "/end_session";
 pub const SCOPES_SUPPORTED: [&str; 5] = crate::domain::scope::BUILT_IN;
 
 /// Claims Daemun can release.
-pub const CLAIMS_SUPPORTED: [&str; 20] = [
+pub const CLAIMS_SUPPORTED: [&str; 21] = [
     "sub",
     "iss",
     "aud",
@@ -57,4 +57,5 @@ pub const CLAIMS_SUPPORTED: [&str; 20] = [
     "email",
     "email_verified",
     "groups",
+    "roles",
 ];

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::claims::{groups_for, has_scope, userinfo as claims};
+use super::claims::{has_scope, memberships, userinfo as claims};
 use super::error::{ErrorCode, OAuthError};
 use super::params::json_no_store;
 use crate::domain::secret::presented_token_hash;
@@ -101,10 +101,10 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
     let now = state.now();
     // One query for a person's live token, the case that matters for speed.
     match state.store.token_user(&hash, now).await {
-        Ok(Some((scopes, _))) if !has_scope(&scopes, "openid") => return no_openid(),
-        Ok(Some((scopes, u))) if u.is_active => {
-            return match groups_for(&state.store, u.user_id, &scopes).await {
-                Ok(groups) => json_no_store(claims(&u, &scopes, groups)),
+        Ok(Some((scopes, _, _))) if !has_scope(&scopes, "openid") => return no_openid(),
+        Ok(Some((scopes, client_id, u))) if u.is_active => {
+            return match memberships(&state.store, &client_id, u.user_id, &scopes).await {
+                Ok(of) => json_no_store(claims(&u, &scopes, of)),
                 Err(e) => OAuthError::from(e).into_response(),
             };
         }

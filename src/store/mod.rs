@@ -31,6 +31,7 @@ pub mod pushed;
 pub mod registrations;
 pub mod resources;
 pub mod revocation;
+pub mod roles;
 pub mod sessions;
 pub mod signing_keys;
 mod sqlite_scripts;

@@ -137,18 +137,18 @@ impl Store {
             .await)?)
     }
 
-    /// The person a live access token speaks for, and the token's scopes, in one query: what
+    /// The person a live access token speaks for, the token's scopes and client, in one query: what
     /// userinfo needs for every request. `None` when the token is unknown, expired, under a
     /// revoked grant or nobody's (a client's own); [`Store::access_token`] tells which.
     pub async fn token_user(
         &self,
         token_hash: &[u8],
         now: Millis,
-    ) -> StoreResult<Option<(String, User)>> {
+    ) -> StoreResult<Option<(String, String, User)>> {
         const SQL: &str = concat!(
             "SELECT ",
             user_columns!("u."),
-            ", t.scopes AS token_scopes FROM access_token t ",
+            ", t.scopes AS token_scopes, t.client_id AS token_client FROM access_token t ",
             "JOIN user_account u ON u.user_id = t.user_id ",
             "WHERE t.token_hash = $1 AND t.expires_at > $2 AND (t.grant_id IS NULL OR ",
             grant_is_live!(),
@@ -159,13 +159,14 @@ impl Store {
             #[sqlx(flatten)]
             user: UserRow,
             token_scopes: String,
+            token_client: String,
         }
         let row: Option<Row> = on_db!(self, |pool| sqlx::query_as(SQL)
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
             .await)?;
-        Ok(row.map(|r| (r.token_scopes, r.user.into())))
+        Ok(row.map(|r| (r.token_scopes, r.token_client, r.user.into())))
     }
 
     /// Rotates a refresh token out and stores its successor and the new access token, in one

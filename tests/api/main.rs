@@ -51,6 +51,7 @@ mod portal_store;
 mod props_authorize;
 mod register;
 mod resources;
+mod roles;
 mod route_table;
 mod rp;
 mod rp_libraries;

@@ -224,6 +224,77 @@ async fn python_authlib_logs_in_refreshes_and_logs_out_with_the_guides_code() {
     assert_consented(&s).await;
 }
 
+/// The guide's `daemun_access.py` reads the person's groups and this application's roles
+/// through Authlib; another application's role never shows.
+#[tokio::test]
+async fn python_authlib_reads_groups_and_roles_with_the_guides_code() {
+    use daemun::domain::group::Group;
+    use daemun::domain::role::{Grantee, Role};
+    let python = python();
+    let s = setup().await;
+    let store = &s.app.state.store;
+    let now = s.app.clock_now();
+    let user_id = s.app.user(EMAIL).await.expect("the person").user_id;
+    let other = Rp::register(&s.app, |c| c.name = "Other".into()).await;
+    let staff = Group {
+        name: "staff".into(),
+        label: "Staff".into(),
+        created_at: now,
+    };
+    store.insert_group(&staff).await.expect("group");
+    store
+        .add_member("staff", user_id, now)
+        .await
+        .expect("member");
+    for (client, role, to) in [
+        (&s.rp.id, "editor", Some(Grantee::Group("staff".into()))),
+        (&s.rp.id, "admin", Some(Grantee::Person(user_id))),
+        (&s.rp.id, "viewer", None),
+        (&other.id, "owner", Some(Grantee::Person(user_id))),
+    ] {
+        let r = Role {
+            client_id: client.clone(),
+            name: role.into(),
+            label: role.into(),
+            created_at: now,
+        };
+        store.insert_role(&r).await.expect("role");
+        if let Some(to) = to {
+            store
+                .grant_role(client, role, &to, now)
+                .await
+                .expect("grant");
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("daemun_login.py");
+    std::fs::write(&module, guide_block("authlib")).expect("write the guide's code");
+    let access = dir.path().join("daemun_access.py");
+    std::fs::write(&access, guide_block("authlib-access")).expect("write the guide's code");
+    let mut cmd = Command::new(python);
+    cmd.arg(repo().join("tests/rp/authlib_client.py"))
+        .arg(&module)
+        .arg(&access)
+        .env("OIDC_SCOPE", "openid profile email groups")
+        .env("RP_TEST_GROUPS", r#"["staff"]"#)
+        .env("RP_TEST_ROLES", r#"["admin","editor"]"#)
+        .current_dir(dir.path());
+    let report = run_rp(&s, cmd, dir.path()).await;
+    let checks = [
+        "discovery",
+        "login_and_consent",
+        "code_exchange",
+        "id_token",
+        "userinfo",
+        "groups_and_roles",
+        "refresh_rotated",
+        "old_refresh_refused",
+        "family_revoked",
+        "logout",
+    ];
+    assert_checked(&report, "authlib", &s.sub, &checks);
+}
+
 #[tokio::test]
 async fn node_openid_client_logs_in_refreshes_and_logs_out_with_the_guides_code() {
     let s = setup().await;

@@ -3,8 +3,13 @@ module whose path is the first argument) against a real Daemun. This file only p
 person and the browser: a cookie-keeping session that follows Daemun's redirects and submits
 its login and consent forms. Everything an application does is the guide's code.
 
+With a second argument, the guide's `<!-- test: authlib-access -->` module: the person's groups
+and roles read through it must be RP_TEST_GROUPS and RP_TEST_ROLES (JSON lists), and UserInfo
+must say the same.
+
 Environment: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI,
-OIDC_POST_LOGOUT_REDIRECT_URI (read by the guide's code), RP_TEST_EMAIL, RP_TEST_PASSWORD.
+OIDC_POST_LOGOUT_REDIRECT_URI, OIDC_SCOPE (read by the guide's code), RP_TEST_EMAIL,
+RP_TEST_PASSWORD.
 Prints one JSON line with what was checked; exits 1 with a message on any failure.
 """
 
@@ -28,20 +33,21 @@ def fail(message):
     sys.exit(1)
 
 
-def load_guide(path):
-    spec = importlib.util.spec_from_file_location("daemun_login", path)
+def load_guide(path, name="daemun_login"):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 started = time.monotonic()
-if len(sys.argv) != 2:
-    fail("usage: RP_TEST_EMAIL=… RP_TEST_PASSWORD=… authlib_client.py GUIDE_MODULE")
+if len(sys.argv) not in (2, 3):
+    fail("usage: RP_TEST_EMAIL=… RP_TEST_PASSWORD=… authlib_client.py GUIDE_MODULE [ACCESS_MODULE]")
 EMAIL = os.environ["RP_TEST_EMAIL"]
 PASSWORD = os.environ["RP_TEST_PASSWORD"]
 try:
     rp = load_guide(sys.argv[1])
+    access = load_guide(sys.argv[2], "daemun_access") if len(sys.argv) == 3 else None
 except Exception as e:
     fail(f"loading the guide's code: {type(e).__name__}: {e}")
 
@@ -129,6 +135,18 @@ def main():
     if info.get("sub") != sub or info.get("email") != EMAIL or info.get("email_verified") is not True:
         fail(f"userinfo does not describe the person who logged in: {info}")
     checked.append("userinfo")
+
+    if access is not None:
+        seen = access.Access(claims)
+        groups = json.loads(os.environ["RP_TEST_GROUPS"])
+        roles = json.loads(os.environ["RP_TEST_ROLES"])
+        if seen.groups != frozenset(groups) or seen.roles != frozenset(roles):
+            fail(f"the ID token gives groups {sorted(seen.groups)} and roles {sorted(seen.roles)}")
+        if not all(seen.may(r) for r in roles) or seen.may("not-granted"):
+            fail("Access.may() does not follow the roles claim")
+        if info.get("groups") != groups or info.get("roles") != roles:
+            fail(f"userinfo gives groups {info.get('groups')} and roles {info.get('roles')}")
+        checked.append("groups_and_roles")
 
     new = rp.refresh(token, sub)
     if not new.get("refresh_token") or new["refresh_token"] == token["refresh_token"]:

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::super::claims::groups_for;
+use super::super::claims::memberships;
 use super::super::error::OAuthError;
 use super::super::id_token::{IdTokenInput, sign};
 use crate::domain::acr::Level;
@@ -270,7 +270,13 @@ impl Minted {
                     amr: who.amr,
                     sid: who.sid,
                     access_token: &self.access,
-                    groups: groups_for(&state.store, who.user.user_id, scopes).await?,
+                    memberships: memberships(
+                        &state.store,
+                        &client.client_id,
+                        who.user.user_id,
+                        scopes,
+                    )
+                    .await?,
                 },
             )?),
             None => None,
