@@ -47,16 +47,19 @@ fn summary(c: &Client, self_registered: bool) -> Value {
     }
 }
 
+/// The settings form; `roles` is how many roles an existing client defines.
 fn form_page(
     state: &AppState,
     ctx: &PageCtx,
     client: Option<&Client>,
+    roles: usize,
     form: &ClientForm,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Response {
     let extra = context! {
         client => client.map(|c| summary(c, false)),
+        roles,
         form => form.context(),
         errors => errors,
     };
@@ -73,6 +76,7 @@ pub async fn new_client_form(
         &state,
         &ctx,
         None,
+        0,
         &form,
         &FieldErrors::new(),
         StatusCode::OK,
@@ -120,7 +124,7 @@ pub async fn create_client(
         }
     }
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(form_page(&state, &ctx, None, &form, &errors, status))
+    Ok(form_page(&state, &ctx, None, 0, &form, &errors, status))
 }
 
 /// The one page that shows a client's secret: right after creation or rotation.
@@ -151,10 +155,12 @@ pub async fn client_page(
 ) -> Result<Response, PageError> {
     let c = by_id(&state, &client_id).await?;
     let form = ClientForm::from_row(&c);
+    let roles = state.store.client_roles(&c.client_id).await?.len();
     Ok(form_page(
         &state,
         &ctx,
         Some(&c),
+        roles,
         &form,
         &FieldErrors::new(),
         StatusCode::OK,
@@ -203,10 +209,12 @@ pub async fn client_action(
                 }
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let roles = state.store.client_roles(id).await?.len();
             Ok(form_page(
                 &state,
                 &ctx,
                 Some(&c),
+                roles,
                 &action.form,
                 &errors,
                 status,

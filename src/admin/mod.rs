@@ -4,6 +4,7 @@
 //! flash message, and written to the audit log with the administrator's `sub` in its detail.
 pub mod audit;
 pub mod client_form;
+pub mod client_roles;
 pub mod clients;
 pub mod groups;
 pub mod keys;

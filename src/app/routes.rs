@@ -196,6 +196,12 @@ pub fn routes(state: AppState) -> Router {
             None,
         )
         .form(
+            "/admin/clients/{client_id}/roles",
+            get(admin::client_roles::roles_page),
+            post(admin::client_roles::roles_action),
+            None,
+        )
+        .form(
             "/admin/keys",
             get(admin::keys::keys_page),
             post(admin::keys::key_action),

@@ -60,6 +60,7 @@ async fn only_administrators_get_in_and_everyone_else_is_told_no() {
         "/admin/registration",
         "/admin/resources",
         "/admin/groups",
+        "/admin/clients/some-client/roles",
     ];
     for p in paths {
         let r = app.get(p).await;
@@ -111,6 +112,10 @@ async fn admin_forms_need_the_csrf_token() {
         (
             "/admin/groups".to_owned(),
             vec![("name", "forged"), ("label", "Forged")],
+        ),
+        (
+            "/admin/clients/some-client/roles".to_owned(),
+            vec![("action", "add"), ("name", "forged")],
         ),
         (
             "/admin/resources".to_owned(),

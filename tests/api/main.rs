@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod admin_clients;
+mod admin_roles;
 mod audit;
 mod authenticator;
 mod backchannel;

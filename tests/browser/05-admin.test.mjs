@@ -113,6 +113,39 @@ test('an administrator lists the users and registers an application', async () =
   const timesKo = [page.locator('.details-row', { has: page.getByText(t('ko', 'admin-col-created'), { exact: true }) }).locator('dd'),
     page.locator('table.data tbody td:nth-child(2)')];
   await shoot(page, 'admin-group-ko', { mobile: true, mask: timesKo });
+
+  // Roles of the application: one given to the group in English, one to a person in Korean.
+  await page.goto(`${daemunUrl}/admin/clients/${clientId}?lang=en`);
+  await follow(page, page.getByRole('link', { name: t(lang, 'admin-roles-manage', { count: 0 }) }));
+  await assertHeading(page, lang, 'admin-roles-title', { app: 'Team Wiki' });
+  await page.fill('#name', 'editor');
+  await page.fill('#label', 'Editor');
+  await follow(page, page.getByRole('button', { name: t(lang, 'admin-roles-add'), exact: true }));
+  await assertFlash(page, lang, 'flash-admin-roles-added');
+  await page.selectOption('#role', 'editor');
+  await page.fill('#group', 'staff');
+  await follow(page, page.getByRole('button', { name: t(lang, 'admin-roles-grant-button'), exact: true }));
+  await assertFlash(page, lang, 'flash-admin-roles-granted');
+  await page.goto(`${daemunUrl}/admin/clients/${clientId}/roles?lang=ko`);
+  await assertHeading(page, 'ko', 'admin-roles-title', { app: 'Team Wiki' });
+  await page.fill('#name', 'billing.admin');
+  await page.fill('#label', '결제 관리자');
+  await follow(page, page.getByRole('button', { name: t('ko', 'admin-roles-add'), exact: true }));
+  await assertFlash(page, 'ko', 'flash-admin-roles-added');
+  await page.selectOption('#role', 'billing.admin');
+  await page.fill('#who', member.email);
+  await follow(page, page.getByRole('button', { name: t('ko', 'admin-roles-grant-button'), exact: true }));
+  await assertFlash(page, 'ko', 'flash-admin-roles-granted');
+  const grants = (await page.locator('#grants tbody tr').allTextContents()).map((r) => r.replace(/\s+/g, ' ').trim());
+  assert.equal(grants.length, 2, `grants: ${grants}`);
+  assert.ok(grants[0].includes('billing.admin') && grants[0].includes(member.email), grants[0]);
+  assert.ok(grants[1].includes('editor') && grants[1].includes('staff'), grants[1]);
+  const roles = JSON.parse(daemun('client', 'role', 'list', clientId, '--json'));
+  assert.deepEqual(roles.map((r) => [r.name, r.label, r.groups, r.people.map((p) => p.email)]),
+    [['billing.admin', '결제 관리자', [], [member.email]], ['editor', 'Editor', ['staff'], []]]);
+  await shoot(page, 'admin-roles-ko', { mobile: true });
+  await page.goto(`${daemunUrl}/admin/clients/${clientId}/roles?lang=en`);
+  await shoot(page, 'admin-roles-en', { mobile: true });
   await page.goto(`${daemunUrl}/admin/groups?lang=en`);
 
   // The other sections open; their rows (key ids, times, addresses) differ from run to run.
