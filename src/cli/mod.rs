@@ -18,6 +18,7 @@ mod audit;
 mod client;
 mod client_role;
 mod group;
+mod import;
 mod keys;
 mod prompt;
 mod registration_token;
@@ -75,6 +76,9 @@ pub enum Command {
     /// Manage the APIs access tokens are issued for (resource indicators).
     #[command(subcommand)]
     Resource(resource::ResourceCommand),
+    /// Bring accounts in from Django, Keycloak or a JSON Lines file, with their password
+    /// hashes (a dry run unless --commit).
+    Import(import::ImportArgs),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -104,6 +108,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::RegistrationToken(cmd) => registration_token::run(config, cmd).await,
         Command::Resource(cmd) => resource::run(config, cmd).await,
         Command::Group(cmd) => group::run(config, cmd).await,
+        Command::Import(args) => import::run(config, args).await,
     }
 }
 

@@ -25,6 +25,7 @@ mod groups;
 mod guide_rust;
 mod hygiene;
 mod i18n;
+mod import;
 mod licenses;
 mod login;
 mod logout;

@@ -28,11 +28,16 @@ fn repo() -> PathBuf {
 
 /// The fenced code block right after `<!-- test: NAME -->` in the integration guide.
 fn guide_block(name: &str) -> String {
-    let guide = std::fs::read_to_string(repo().join("docs/integrate.md")).expect("read the guide");
+    doc_block("docs/integrate.md", name)
+}
+
+/// The fenced code block right after `<!-- test: NAME -->` in `doc` (a path in the repository).
+pub fn doc_block(doc: &str, name: &str) -> String {
+    let guide = std::fs::read_to_string(repo().join(doc)).expect("read the guide");
     let marker = format!("<!-- test: {name} -->");
     let after = guide
         .split_once(&marker)
-        .unwrap_or_else(|| panic!("docs/integrate.md has no {marker}"))
+        .unwrap_or_else(|| panic!("{doc} has no {marker}"))
         .1
         .trim_start();
     let (fence, rest) = after

@@ -2,12 +2,17 @@
 //! at most M requests waiting for a slot. Beyond that a request is refused at once (the page
 //! answers `503` with `Retry-After`), so a login flood cannot pile up an endless queue and the
 //! protocol endpoints, which never hash, keep answering.
+//!
+//! Hashes imported from other systems ([`foreign`]) are verified on the same slots, and a
+//! match always asks for a rehash to argon2id.
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, TryAcquireError};
 
 use crate::domain::password::{self, HashError, HashParams, Password, Verified};
+
+pub mod foreign;
 
 #[derive(Clone)]
 pub struct Hasher {
@@ -103,11 +108,17 @@ impl Hasher {
     }
 
     /// Verifies against `phc`, or against the dummy hash when there is no account, so both
-    /// cases cost the same. `None` as hash always gives [`Verified::No`].
+    /// cases cost the same. `None` as hash always gives [`Verified::No`], and so does a
+    /// foreign unusable password, at the same cost. A foreign hash that matches gives
+    /// [`Verified::YesRehash`].
     pub async fn verify(&self, pw: Password, phc: Option<String>) -> Result<Verified, HashError> {
         let params = self.params;
         let (target, real) = match phc {
-            Some(h) => (h, true),
+            Some(h) => match foreign::kind(&h) {
+                None => (h, true),
+                Some(foreign::Kind::Unusable) => (self.dummy.as_ref().clone(), false),
+                Some(_) => return self.verify_foreign(pw, h).await,
+            },
             None => (self.dummy.as_ref().clone(), false),
         };
         let verdict = self
@@ -115,6 +126,17 @@ impl Hasher {
             .await?;
         self.counters.verifications.fetch_add(1, Ordering::Relaxed);
         Ok(if real { verdict } else { Verified::No })
+    }
+
+    /// A foreign hash, verified on a slot like any other.
+    async fn verify_foreign(&self, pw: Password, stored: String) -> Result<Verified, HashError> {
+        let matched = self.run(move || foreign::verify(&pw, &stored)).await?;
+        self.counters.verifications.fetch_add(1, Ordering::Relaxed);
+        Ok(if matched {
+            Verified::YesRehash
+        } else {
+            Verified::No
+        })
     }
 
     /// Runs `f` on a hashing slot with one of the kept working memories (or a new one), and
@@ -210,5 +232,33 @@ mod tests {
         let kept = hasher.memories.lock().unwrap();
         assert!(kept.len() <= 1 && kept.iter().all(|m| m.kib() <= 1024));
         assert_eq!(hasher.stats().verifications, 7);
+    }
+
+    #[tokio::test]
+    async fn a_matching_foreign_hash_asks_for_a_rehash() {
+        let params = HashParams {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let hasher = Hasher::new(params, 1, 4).unwrap();
+        // Django 5.2's `make_password("correct horse battery staple")` with 1,000 iterations.
+        let django = "pbkdf2_sha256$1000$nSoEghLu7pUS39cD4Q9kpv$\
+                      /wqZ1l2S0KwLMh1Qm4YQ4kJAGWZhcs60ebFwS0MFycQ=";
+        let pw = Password::new("correct horse battery staple");
+        let verdict = hasher.verify(pw.clone(), Some(django.to_owned())).await;
+        assert_eq!(verdict.unwrap(), Verified::YesRehash);
+        let wrong = Password::new("correct horse battery stapler");
+        let verdict = hasher.verify(wrong, Some(django.to_owned())).await;
+        assert_eq!(verdict.unwrap(), Verified::No);
+        // An unusable password costs a dummy verification and never matches.
+        let unusable = "!lYXG4U5IRTkfZrzUPcLdamwuzFBPi7V5N1SyjCIx".to_owned();
+        let verdict = hasher.verify(pw.clone(), Some(unusable)).await;
+        assert_eq!(verdict.unwrap(), Verified::No);
+        // The rehash is Daemun's own argon2id, which is not foreign.
+        let fresh = hasher.hash(pw.clone()).await.unwrap();
+        assert_eq!(foreign::kind(&fresh), None);
+        assert_eq!(hasher.verify(pw, Some(fresh)).await.unwrap(), Verified::Yes);
+        assert_eq!(hasher.stats().verifications, 4);
     }
 }
