@@ -8,6 +8,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+use super::clients::by_id;
 use super::{Admin, done};
 use crate::domain::client::Client;
 use crate::domain::group::check_label;
@@ -33,14 +34,6 @@ pub struct RoleForm {
     who: String,
     /// A person to take the role from, by `sub`.
     sub: String,
-}
-
-async fn by_id(state: &AppState, client_id: &str) -> Result<Client, PageError> {
-    state
-        .store
-        .client(client_id)
-        .await?
-        .ok_or_else(PageError::not_found)
 }
 
 async fn page(

@@ -139,7 +139,8 @@ fn secret_page(
     ctx.ok(state, "admin/client_secret.html", extra)
 }
 
-async fn by_id(state: &AppState, client_id: &str) -> Result<Client, PageError> {
+/// The client with this id, or the 404 page.
+pub(super) async fn by_id(state: &AppState, client_id: &str) -> Result<Client, PageError> {
     state
         .store
         .client(client_id)

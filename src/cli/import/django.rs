@@ -26,7 +26,7 @@ struct Fields {
     first_name: String,
     #[serde(default)]
     last_name: String,
-    #[serde(default = "yes")]
+    #[serde(default = "super::yes")]
     is_active: bool,
     #[serde(default)]
     is_superuser: bool,
@@ -34,10 +34,6 @@ struct Fields {
     date_joined: Option<String>,
     #[serde(default)]
     last_login: Option<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 pub fn parse(text: &str) -> Result<Parsed, String> {

@@ -24,7 +24,7 @@ struct Line {
     family_name: String,
     #[serde(default)]
     email_verified: Option<bool>,
-    #[serde(default = "yes")]
+    #[serde(default = "super::yes")]
     is_active: bool,
     #[serde(default)]
     is_admin: bool,
@@ -32,10 +32,6 @@ struct Line {
     created_at: Option<String>,
     #[serde(default)]
     last_login_at: Option<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 pub fn parse(text: &str) -> Result<Parsed, String> {

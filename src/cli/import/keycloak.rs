@@ -33,16 +33,12 @@ struct User {
     last_name: String,
     #[serde(default)]
     email_verified: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "super::yes")]
     enabled: bool,
     #[serde(default)]
     created_timestamp: Option<i64>,
     #[serde(default)]
     credentials: Vec<Credential>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Deserialize)]

@@ -322,6 +322,11 @@ pub(crate) fn account(
     }
 }
 
+/// The default of a source's yes-or-no field that is absent (`is_active`, `enabled`).
+pub(crate) fn yes() -> bool {
+    true
+}
+
 /// Milliseconds since the epoch of an RFC 3339 time, or of a time without an offset (read as
 /// UTC, as Django writes them when `USE_TZ` is off).
 pub(crate) fn millis(raw: &str) -> Option<Millis> {
