@@ -14,6 +14,27 @@ use super::state::AppState;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The page's policy with images also allowed from `image_url`'s origin: for a page that shows
+/// an application's own logo (`logo_uri`), which lives on the application's site. Nothing is
+/// added for a URL without an http(s) origin.
+pub fn allow_image_origin(resp: &mut Response, image_url: &str) {
+    let Some(origin) = url::Url::parse(image_url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http"))
+        .map(|u| u.origin().ascii_serialization())
+    else {
+        return;
+    };
+    let csp = CSP.replace(
+        "img-src 'self' data:",
+        &format!("img-src 'self' data: {origin}"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+}
+
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();

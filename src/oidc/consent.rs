@@ -16,6 +16,7 @@ use super::authorize::request::{self, AuthRequest};
 use super::authorize::{EXPIRED_REQUEST, RESUME_PREFIX, issue_code, reject, respond};
 use super::error::{ErrorCode, OAuthError};
 use crate::http::client::ClientInfo;
+use crate::http::headers::allow_image_origin;
 use crate::http::session::Authenticated;
 use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError, audit, form::PageForm};
@@ -105,7 +106,13 @@ pub async fn consent_form(
         client => context! { name => c.name.clone(), logo_uri => c.logo_uri.clone(), home_uri => c.home_uri.clone(), host => host },
         scopes => scopes,
     };
-    ctx.render(&state, StatusCode::OK, "oidc/consent.html", extra)
+    let mut page = ctx.render(&state, StatusCode::OK, "oidc/consent.html", extra);
+    if !c.logo_uri.is_empty() {
+        // The logo is on the application's site; the page's own policy allows images from
+        // this site only.
+        allow_image_origin(&mut page, &c.logo_uri);
+    }
+    page
 }
 
 pub async fn consent(

@@ -347,3 +347,35 @@ async fn form_post_mode_answers_with_an_auto_submitting_form() {
     assert!(html.contains("name=\"state\" value=\"s-123\""));
     assert!(html.contains("<button"), "works without JavaScript");
 }
+
+/// The consent page shows the application's logo from its own site: the page's policy allows
+/// images from that origin, and from nowhere else; other pages keep the strict policy.
+#[tokio::test]
+async fn the_consent_page_may_show_the_applications_logo_from_its_site() {
+    let app = TestApp::spawn().await;
+    let rp = client(&app, |s| {
+        s.logo_uri = Some("https://cdn.board.example/logo.png".into())
+    })
+    .await;
+    app.verified_user("logo@example.com", "L").await;
+    assert_eq!(app.login("logo@example.com", PASSWORD).await.status(), 303);
+    let consent = location(&authorize(&app, &rp.authorize_params(&[])).await);
+    let r = app.get(&consent).await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("img-src 'self' data: https://cdn.board.example;"),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"));
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("class=\"client-logo\" src=\"https:&#x2f;&#x2f;cdn.board.example"),
+        "{page}"
+    );
+    let other = app.get("/account").await;
+    let csp = other.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("img-src 'self' data:;"), "{csp}");
+}
