@@ -337,7 +337,7 @@ async fn dry_runs_write_nothing_and_deleted_accounts_stay_deleted() {
         out.contains("dry run of jsonl: 1 would be created, 0 unchanged, 1 skipped"),
         "{out}"
     );
-    assert!(out.contains("skipped b (): no email address"), "{out}");
+    assert!(out.contains("skipped b: no email address"), "{out}");
     assert!(app.user("a@example.com").await.is_none());
 
     let report = import(&app, dir.path(), &["jsonl", file, "--commit"]);

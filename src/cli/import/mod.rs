@@ -178,7 +178,11 @@ pub async fn run(config: Config, args: ImportArgs) -> ExitCode {
         println!("{report}");
     } else {
         for l in &lines {
-            let who = format!("{} ({})", l.source_id, l.email);
+            let who = if l.email.is_empty() {
+                l.source_id.clone()
+            } else {
+                format!("{} ({})", l.source_id, l.email)
+            };
             if let Some(reason) = &l.reason {
                 println!("skipped {who}: {reason}");
             }
