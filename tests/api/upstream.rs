@@ -282,3 +282,35 @@ fn bad_provider_settings_are_refused_with_the_key() {
     let err = c.validate().unwrap_err().to_string();
     assert!(err.contains("upstream.corp.issuer"), "{err}");
 }
+
+#[test]
+fn check_config_names_a_bad_provider_and_reads_the_secret_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/d.db", dir.path().display());
+    let toml = dir.path().join("daemun.toml");
+    std::fs::write(
+        &toml,
+        "[upstream.corp]\nlabel = \"Corp\"\nclient_id = \"daemun\"\n",
+    )
+    .unwrap();
+    let mut c = crate::cli::daemun(dir.path(), &db);
+    c.arg("check-config")
+        .env("DAEMUN_UPSTREAM__CORP__CLIENT_SECRET", "s3cret");
+    let (ok, out, err) = crate::cli::run(&mut c);
+    assert!(!ok, "{out}");
+    assert!(err.contains("upstream.corp.issuer"), "{err}");
+    std::fs::write(
+        &toml,
+        "[upstream.corp]\nlabel = \"Corp\"\nissuer = \"https://id.corp.example\"\nclient_id = \"daemun\"\n",
+    )
+    .unwrap();
+    let mut c = crate::cli::daemun(dir.path(), &db);
+    c.arg("check-config")
+        .env("DAEMUN_UPSTREAM__CORP__CLIENT_SECRET", "s3cret");
+    let (ok, out, err) = crate::cli::run(&mut c);
+    assert!(ok, "{out}{err}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "the secret never prints"
+    );
+}
