@@ -64,10 +64,18 @@ pub fn routes(state: AppState) -> Router {
             Some(Group::Login),
         )
         .view("/login/step-up", get(second_step::step_up))
-        .view("/login/upstream/{name}", get(upstream::start::start))
+        // Each start parks a login for ten minutes, each callback calls the provider.
+        .view(
+            "/login/upstream/{name}",
+            limited(&state, Some(Group::Login), get(upstream::start::start)),
+        )
         .view(
             "/login/upstream/{name}/callback",
-            get(upstream::callback::callback),
+            limited(
+                &state,
+                Some(Group::Login),
+                get(upstream::callback::callback),
+            ),
         )
         .action(
             "/login/passkey/options",

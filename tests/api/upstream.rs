@@ -314,3 +314,25 @@ fn check_config_names_a_bad_provider_and_reads_the_secret_from_the_environment()
         "the secret never prints"
     );
 }
+
+#[tokio::test]
+async fn starting_upstream_logins_is_limited_per_address() {
+    let app = TestApp::spawn_with(|c| {
+        c.limits.edge_login_per_minute = 2;
+        c.upstream.insert(
+            "corp".into(),
+            UpstreamConfig {
+                label: "Corp".into(),
+                issuer: "http://127.0.0.1:9".into(),
+                client_id: "x".into(),
+                client_secret: "y".into(),
+                ..Default::default()
+            },
+        );
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(app.get("/login/upstream/corp").await.status(), 502);
+    }
+    assert_eq!(app.get("/login/upstream/corp").await.status(), 429);
+}
