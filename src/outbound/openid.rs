@@ -57,6 +57,14 @@ impl Upstreams {
         Ok(found)
     }
 
+    /// Drops the cached metadata of `issuer` (its keys may have rotated): the next login reads
+    /// them again.
+    pub fn forget(&self, issuer: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.remove(issuer);
+        }
+    }
+
     fn cached(&self, issuer: &str) -> Option<CoreProviderMetadata> {
         let cache = self.cache.lock().ok()?;
         let (at, m) = cache.get(issuer)?;

@@ -261,7 +261,11 @@ async fn verify(
     let id_token = answer.id_token().ok_or("no ID token in the answer")?;
     let claims = id_token
         .claims(&oidc.id_token_verifier(), &Nonce::new(login.nonce.clone()))
-        .map_err(|e| format!("ID token refused: {e}"))?;
+        .map_err(|e| {
+            // A key the cached JWKS lacks may be a rotation: the next login fetches them anew.
+            state.upstreams.forget(&p.issuer);
+            format!("ID token refused: {e}")
+        })?;
     // The signature was checked over exactly these bytes; the mapped claims are read from them.
     let jwt = id_token.to_string();
     let payload = jwt.split('.').nth(1).unwrap_or_default();
