@@ -118,6 +118,17 @@ async fn first_login_creates_a_verified_account_without_password_and_a_second_fi
         .expect("credentials");
     assert_eq!(hash, daemun::domain::password::NO_PASSWORD);
     assert_eq!(identities(&pair.downstream, "kim@corp.example").await, 1);
+    let sessions = pair
+        .downstream
+        .state
+        .store
+        .sessions_of_user(user.user_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions[0].amr, "fed",
+        "the session says the login was federated"
+    );
     // Another browser, the same person at the provider: the same account.
     let (down2, _) = (Browser::new(&pair.downstream), ());
     let r = through_upstream(&pair, &down2, &up).await;
