@@ -347,3 +347,32 @@ async fn starting_upstream_logins_is_limited_per_address() {
     }
     assert_eq!(app.get("/login/upstream/corp").await.status(), 429);
 }
+
+#[tokio::test]
+async fn an_answer_naming_another_issuer_is_refused() {
+    let pair = pair(|_| {}).await;
+    let (down, up) = (Browser::new(&pair.downstream), Browser::new(&pair.upstream));
+    let authorize = location(&down.get("/login/upstream/corp").await);
+    up.login("kim@corp.example", PASSWORD).await;
+    let back = location(&up.client.get(&authorize).send().await.unwrap());
+    let mut url = url::Url::parse(&back).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "iss" {
+                "https://evil.example".into()
+            } else {
+                v
+            };
+            (k.into_owned(), v.into_owned())
+        })
+        .collect();
+    assert!(
+        pairs.iter().any(|(k, _)| k == "iss"),
+        "Daemun sends iss (RFC 9207)"
+    );
+    url.query_pairs_mut().clear().extend_pairs(&pairs);
+    let r = down.client.get(url.as_str()).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(pair.downstream.user("kim@corp.example").await.is_none());
+}
