@@ -17,3 +17,4 @@ pub(crate) mod proptest_config;
 pub mod store;
 pub mod telemetry;
 pub mod templates;
+pub mod upstream;

@@ -84,3 +84,7 @@ account-edit-profile = Edit profile
 account-change-email = Change email address
 account-change-password = Change password
 account-sessions = Sessions
+
+## Logins through upstream providers
+upstream-login-or = or
+upstream-login-button = Log in with { $label }

@@ -47,3 +47,15 @@ login-error-locked = Too many failed attempts. Please wait { $minutes ->
 } before trying again, or reset your password.
 error-title-busy = Busy right now
 error-body-busy = Many people are logging in at this moment. Wait a few seconds and try again.
+
+## Logins through upstream providers
+upstream-error-title = Login not completed
+upstream-error-state = This login link has expired or was already used, or it was started in another browser. Please start again from the login page.
+upstream-error-denied = The login was cancelled or refused at the other service. You can try again or log in with your password.
+upstream-error-unreachable = The other service cannot be reached right now, or its answer could not be verified. Please try again later or log in with your password.
+upstream-error-email-taken = An account with this email address already exists. Log in to that account with its password first; it cannot be joined by email address alone.
+upstream-error-no-account = There is no account for this login, and this service does not create accounts by itself. Ask an administrator for an account.
+upstream-error-unverified = The other service has not verified your email address, so no account can be created with it. Verify the address there and try again.
+upstream-error-domain = Accounts cannot be created for email addresses of this domain.
+upstream-error-no-email = The other service did not share an email address, so no account can be created.
+upstream-error-disabled = This account is disabled.

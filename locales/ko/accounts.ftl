@@ -84,3 +84,7 @@ account-edit-profile = 프로필 수정
 account-change-email = 이메일 주소 변경
 account-change-password = 비밀번호 변경
 account-sessions = 로그인 세션
+
+## Logins through upstream providers
+upstream-login-or = 또는
+upstream-login-button = { $label } 계정으로 로그인

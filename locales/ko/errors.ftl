@@ -44,3 +44,15 @@ error-body-payload-too-large = 보낸 데이터가 너무 커서 처리할 수 �
 login-error-locked = 로그인 시도가 너무 많이 실패했습니다. { $minutes }분 후에 다시 시도하시거나 비밀번호를 재설정해 주세요.
 error-title-busy = 지금은 요청이 많습니다
 error-body-busy = 지금 로그인하는 사람이 많습니다. 몇 초 후에 다시 시도해 주세요.
+
+## Logins through upstream providers
+upstream-error-title = 로그인하지 못했습니다
+upstream-error-state = 로그인 링크가 만료되었거나 이미 사용되었거나, 다른 브라우저에서 시작되었습니다. 로그인 페이지에서 다시 시작하세요.
+upstream-error-denied = 다른 서비스에서 로그인이 취소되었거나 거부되었습니다. 다시 시도하거나 비밀번호로 로그인하세요.
+upstream-error-unreachable = 지금은 다른 서비스에 연결할 수 없거나 응답을 검증할 수 없습니다. 나중에 다시 시도하거나 비밀번호로 로그인하세요.
+upstream-error-email-taken = 이 이메일 주소를 쓰는 계정이 이미 있습니다. 먼저 그 계정의 비밀번호로 로그인하세요. 이메일 주소만으로는 계정을 연결하지 않습니다.
+upstream-error-no-account = 이 로그인에 연결된 계정이 없고, 이 서비스는 계정을 자동으로 만들지 않습니다. 관리자에게 계정을 요청하세요.
+upstream-error-unverified = 다른 서비스에서 이메일 주소가 인증되지 않아 계정을 만들 수 없습니다. 그곳에서 주소를 인증한 뒤 다시 시도하세요.
+upstream-error-domain = 이 도메인의 이메일 주소로는 계정을 만들 수 없습니다.
+upstream-error-no-email = 다른 서비스가 이메일 주소를 알려 주지 않아 계정을 만들 수 없습니다.
+upstream-error-disabled = 사용이 중지된 계정입니다.

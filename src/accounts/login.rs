@@ -106,8 +106,30 @@ fn render(
         error => error,
         show_resend => show_resend,
         passkeys => state.passkeys.is_ok(),
+        upstreams => upstream_buttons(state, next),
     };
     ctx.render(state, status, "accounts/login.html", extra)
+}
+
+/// One "Log in with …" link per configured upstream provider, carrying `next`.
+fn upstream_buttons(state: &AppState, next: &str) -> Vec<minijinja::Value> {
+    let next = safe_next(next).map(|n| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", n)
+            .finish()
+    });
+    state
+        .config
+        .upstream
+        .iter()
+        .map(|(name, p)| {
+            let href = match &next {
+                Some(q) => format!("/login/upstream/{name}?{q}"),
+                None => format!("/login/upstream/{name}"),
+            };
+            context! { href => href, label => p.label.clone(), icon => p.icon.clone() }
+        })
+        .collect()
 }
 
 pub async fn login(

@@ -163,8 +163,12 @@ impl App {
             Ok(_) => tracing::info!(rp_id = %issuer_host, "passkeys are on"),
             Err(off) => tracing::warn!("{off}"),
         }
+        // Upstream providers are configured by the operator: a private address is allowed.
+        let upstream_http = Http::new(Duration::from_secs(config.outbound.timeout_secs), false)
+            .map_err(|e| crate::config::ConfigError(e.to_string()))?;
         let state = AppState(Arc::new(Inner {
             passkeys,
+            upstreams: crate::outbound::Upstreams::new(upstream_http),
             csrf_key: kek.derive("daemun/csrf/v1"),
             store,
             templates,

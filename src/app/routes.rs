@@ -30,6 +30,7 @@ use crate::oidc::{
     self, authorize, consent, device, discovery, end_session, introspect, jwks, revoke, token,
     userinfo,
 };
+use crate::upstream;
 
 /// The route table: every path the product serves. Each line names what the route needs: a
 /// page people read ([`Pages::view`]), a form whose POST is CSRF-checked and perhaps limited
@@ -63,6 +64,19 @@ pub fn routes(state: AppState) -> Router {
             Some(Group::Login),
         )
         .view("/login/step-up", get(second_step::step_up))
+        // Each start parks a login for ten minutes, each callback calls the provider.
+        .view(
+            "/login/upstream/{name}",
+            limited(&state, Some(Group::Login), get(upstream::start::start)),
+        )
+        .view(
+            "/login/upstream/{name}/callback",
+            limited(
+                &state,
+                Some(Group::Login),
+                get(upstream::callback::callback),
+            ),
+        )
         .action(
             "/login/passkey/options",
             post(passkey_login::options),

@@ -13,10 +13,12 @@ mod outbound;
 mod policies;
 mod redact;
 mod registration;
+mod upstream;
 mod validate;
 pub use branding::{BrandingConfig, is_asset_name};
 pub use outbound::OutboundConfig;
 pub use registration::{RegistrationConfig, RegistrationMode};
+pub use upstream::{ClaimNames, UpstreamConfig, UpstreamProviders, is_provider_name};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -32,6 +34,8 @@ pub struct Config {
     pub outbound: OutboundConfig,
     pub registration: RegistrationConfig,
     pub branding: BrandingConfig,
+    /// Upstream OpenID Connect providers, by name (`[upstream.<name>]`).
+    pub upstream: UpstreamProviders,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -181,3 +181,30 @@ fn the_rules_are_built_from_their_settings() {
     assert_eq!(lockout.max_ms, c.limits.lockout_max_secs * 1000);
     assert_eq!(lockout.forget_ms, 7_200_000);
 }
+
+#[test]
+fn an_upstream_secret_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("daemun.toml");
+    std::fs::write(
+        &path,
+        "[upstream.corp]\nlabel = \"Corp\"\nissuer = \"https://id.corp.example\"\nclient_id = \"daemun\"\n",
+    )
+    .unwrap();
+    let c = Config::load_from(
+        Some(&path),
+        env(&[("DAEMUN_UPSTREAM__CORP__CLIENT_SECRET", "from-env")]),
+    )
+    .unwrap();
+    let corp = &c.upstream["corp"];
+    assert_eq!(corp.client_secret, "from-env");
+    assert_eq!(corp.scopes, vec!["openid", "email", "profile"]);
+    assert!(!corp.may_create_accounts);
+    let missing = Config::load_from(Some(&path), env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        missing.contains("DAEMUN_UPSTREAM__CORP__CLIENT_SECRET"),
+        "{missing}"
+    );
+}

@@ -280,6 +280,7 @@ impl Config {
             ));
         }
         self.branding.validate()?;
+        super::upstream::validate(&self.upstream)?;
         Ok(())
     }
 }

@@ -8,6 +8,10 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 
+/// The stored hash of an account without a usable password: imported without one, or made at
+/// a first login through an upstream provider. No password verifies against it.
+pub const NO_PASSWORD: &str = "!";
+
 /// Hard cap on what is hashed at all, so a megabyte "password" costs nothing (DoS guard).
 pub const MAX_LEN: usize = 256;
 

@@ -137,7 +137,7 @@ fn shown(prefix: &str) -> String {
 /// The foreign format of `stored`, by its prefix alone; `None` for Daemun's own argon2 PHC
 /// strings and for anything unknown (which `domain::password` then refuses).
 pub fn kind(stored: &str) -> Option<Kind> {
-    if stored.starts_with('!') {
+    if stored.starts_with(crate::domain::password::NO_PASSWORD) {
         return Some(Kind::Unusable);
     }
     if let Some(phc) = stored.strip_prefix('$') {

@@ -11,6 +11,8 @@ pub const LANG: &str = "daemun_lang";
 pub const FLASH: &str = "daemun_flash";
 /// A login between its steps (`store::pending_logins`).
 pub const LOGIN: &str = "daemun_login";
+/// A login sent to an upstream provider, bound to this browser (`store::identities`).
+pub const UPSTREAM: &str = "daemun_upstream";
 
 /// The name on the wire: `__Host-<name>` under https.
 pub fn wire_name(name: &str, https: bool) -> String {

@@ -49,6 +49,8 @@ pub struct Inner {
     pub metrics: crate::telemetry::metrics::Metrics,
     /// The WebAuthn relying party, or why passkeys are off (an IP address as issuer).
     pub passkeys: Result<webauthn_rs::Webauthn, crate::domain::passkey::PasskeysOff>,
+    /// Upstream OpenID Connect providers: the client that calls them and their cached metadata.
+    pub upstreams: crate::outbound::Upstreams,
 }
 
 impl Deref for AppState {

@@ -7,6 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use openidconnect::http;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 #[derive(Debug, thiserror::Error)]
@@ -65,19 +66,7 @@ impl Http {
     /// POSTs `form` as `application/x-www-form-urlencoded` to `url`; `Ok` for a 2xx answer.
     pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<(), HttpError> {
         let parsed = url::Url::parse(url).map_err(|e| HttpError::Request(e.to_string()))?;
-        if self.public_only
-            && let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = parsed.host()
-        {
-            let ip: IpAddr = parsed
-                .host_str()
-                .unwrap_or_default()
-                .trim_matches(|c| c == '[' || c == ']')
-                .parse()
-                .map_err(|_| HttpError::Private(parsed.host_str().unwrap_or_default().into()))?;
-            if !is_public(ip) {
-                return Err(HttpError::Private(ip.to_string()));
-            }
-        }
+        self.refuse_private_literal(&parsed)?;
         let resp = self
             .client
             .post(parsed)
@@ -91,6 +80,59 @@ impl Http {
         } else {
             Err(HttpError::Status(status.as_u16()))
         }
+    }
+}
+
+impl Http {
+    /// Sends `request` as it is and returns the answer whatever its status (for protocol
+    /// clients that read error bodies themselves). Limited to 1 MiB of answer.
+    pub async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, HttpError> {
+        let (parts, body) = request.into_parts();
+        let url = url::Url::parse(&parts.uri.to_string())
+            .map_err(|e| HttpError::Request(e.to_string()))?;
+        self.refuse_private_literal(&url)?;
+        let resp = self
+            .client
+            .request(parts.method, url)
+            .headers(parts.headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| HttpError::Request(describe(&e)))?;
+        let mut out = http::Response::builder().status(resp.status());
+        for (k, v) in resp.headers() {
+            out = out.header(k, v);
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| HttpError::Request(describe(&e)))?;
+        if bytes.len() > 1024 * 1024 {
+            return Err(HttpError::Request("the answer is over 1 MiB".into()));
+        }
+        out.body(bytes.to_vec())
+            .map_err(|e| HttpError::Request(e.to_string()))
+    }
+
+    /// For a public-only client: refuses a literal address that is not public.
+    fn refuse_private_literal(&self, parsed: &url::Url) -> Result<(), HttpError> {
+        if self.public_only
+            && let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = parsed.host()
+        {
+            let ip: IpAddr = parsed
+                .host_str()
+                .unwrap_or_default()
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse()
+                .map_err(|_| HttpError::Private(parsed.host_str().unwrap_or_default().into()))?;
+            if !is_public(ip) {
+                return Err(HttpError::Private(ip.to_string()));
+            }
+        }
+        Ok(())
     }
 }
 

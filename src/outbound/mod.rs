@@ -4,6 +4,8 @@
 //! builds an HTTP client.
 pub mod client;
 pub mod logout_token;
+pub mod openid;
 pub mod sender;
 
 pub use client::{Http, HttpError};
+pub use openid::Upstreams;

@@ -21,6 +21,7 @@ pub mod email_tokens;
 pub mod factors;
 pub mod grants;
 pub mod groups;
+pub mod identities;
 pub mod imports;
 pub mod janitor;
 pub mod login_guard;

@@ -147,12 +147,24 @@ fn the_example_configuration_names_every_setting_and_is_valid() {
     let root = env!("CARGO_MANIFEST_DIR");
     let example = std::fs::read_to_string(format!("{root}/daemun.example.toml")).unwrap();
     let doc = std::fs::read_to_string(format!("{root}/docs/configuration.md")).unwrap();
-    let documented: Vec<&str> = doc
+    let rows: Vec<(&str, &str)> = doc
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split_once("` | `DAEMUN_"))
-        .map(|(key, _)| key)
         .collect();
+    // `[upstream.<name>]` tables have no defaults: the example shows one, commented as a whole.
+    let (upstream, documented): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(_, env)| env.starts_with("UPSTREAM__"));
+    let documented: Vec<&str> = documented.into_iter().map(|(key, _)| key).collect();
+    assert!(upstream.len() >= 10, "{upstream:?}");
+    for (key, _) in &upstream {
+        let leaf = key.rsplit('.').next().unwrap_or(key);
+        assert!(
+            example.contains(&format!("\n#  {leaf} = ")),
+            "upstream key {key} is missing from daemun.example.toml"
+        );
+    }
     assert!(documented.len() > 50, "{documented:?}");
     for key in &documented {
         assert!(

@@ -67,4 +67,5 @@ mod store;
 mod store_factors;
 mod token_writer;
 mod two_nodes;
+mod upstream;
 mod verify;

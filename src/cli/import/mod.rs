@@ -31,9 +31,6 @@ mod plan;
 /// How many records one transaction writes.
 const BATCH: usize = 1000;
 
-/// The stored hash of an account without a usable password (it must be reset).
-pub const NO_PASSWORD: &str = "!";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// `manage.py dumpdata auth.user` (JSON).
@@ -273,7 +270,7 @@ pub(crate) fn checked_username(raw: &str) -> Option<Username> {
 /// The stored form of a record's hash, or why it cannot be used.
 pub(crate) fn stored_hash(hash: Option<&str>) -> Result<String, String> {
     match hash {
-        None | Some("") => Ok(NO_PASSWORD.to_owned()),
+        None | Some("") => Ok(crate::domain::password::NO_PASSWORD.to_owned()),
         Some(h) => foreign::check(h)
             .map(|_| h.to_owned())
             .map_err(|e| e.to_string()),

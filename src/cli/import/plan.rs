@@ -153,7 +153,7 @@ pub async fn batch(
                 l.notes.push(format!(
                     "{e}; imported without a password (the person must reset it)"
                 ));
-                super::NO_PASSWORD.to_owned()
+                crate::domain::password::NO_PASSWORD.to_owned()
             }
         };
         let raw_name = r

@@ -1,0 +1,129 @@
+//! Upstream identities (`upstream_identity`): which account a person at an upstream provider
+//! is, keyed by (issuer, subject); and the logins sent to a provider and not back yet
+//! (`upstream_login`), taken once by the callback.
+use sqlx::FromRow;
+
+use super::{Store, StoreResult, execute_count, map_err, on_db};
+use crate::domain::clock::Millis;
+
+/// A person at an upstream provider, linked to an account.
+#[derive(Debug, Clone, FromRow)]
+pub struct UpstreamIdentity {
+    pub issuer: String,
+    pub subject: String,
+    pub provider: String,
+    pub user_id: i64,
+    pub email: String,
+    pub created_at: Millis,
+    pub last_login_at: Millis,
+}
+
+/// A login sent to a provider: what the callback needs to finish it.
+#[derive(Debug, Clone, FromRow)]
+pub struct UpstreamLogin {
+    pub state_hash: Vec<u8>,
+    pub provider: String,
+    /// SHA-256 of the value in the browser's cookie.
+    pub browser_hash: Vec<u8>,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    /// A safe local path, checked when the login began.
+    pub next_path: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+impl Store {
+    /// The account linked to `subject` at `issuer`, if any; a hit records the login time.
+    pub async fn upstream_identity(
+        &self,
+        issuer: &str,
+        subject: &str,
+        now: Millis,
+    ) -> StoreResult<Option<UpstreamIdentity>> {
+        const SQL: &str = "UPDATE upstream_identity SET last_login_at = $3 \
+             WHERE issuer = $1 AND subject = $2 RETURNING issuer, subject, provider, user_id, \
+             email, created_at, last_login_at";
+        Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
+            sqlx::query_as(SQL)
+                .bind(issuer)
+                .bind(subject)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
+    /// Links `subject` at `issuer` to an account. A subject already linked gives
+    /// `StoreError::Conflict`.
+    pub async fn link_upstream_identity(&self, id: &UpstreamIdentity) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO upstream_identity (issuer, subject, provider, user_id, \
+             email, created_at, last_login_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
+            sqlx::query(SQL)
+                .bind(&id.issuer)
+                .bind(&id.subject)
+                .bind(&id.provider)
+                .bind(id.user_id)
+                .bind(&id.email)
+                .bind(id.created_at)
+                .bind(id.last_login_at)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
+        .map_err(map_err)
+    }
+
+    /// The identities linked to an account, oldest first.
+    pub async fn upstream_identities_of(&self, user_id: i64) -> StoreResult<Vec<UpstreamIdentity>> {
+        const SQL: &str = "SELECT issuer, subject, provider, user_id, email, created_at, \
+             last_login_at FROM upstream_identity WHERE user_id = $1 ORDER BY created_at, subject";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Records a login sent to a provider.
+    pub async fn insert_upstream_login(&self, l: &UpstreamLogin) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO upstream_login (state_hash, provider, browser_hash, \
+             nonce, pkce_verifier, next_path, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        execute_count!(
+            self,
+            SQL,
+            &l.state_hash,
+            &l.provider,
+            &l.browser_hash,
+            &l.nonce,
+            &l.pkce_verifier,
+            &l.next_path,
+            l.created_at,
+            l.expires_at
+        )?;
+        Ok(())
+    }
+
+    /// Takes the live login named by `state_hash` out of the store: `Some` for exactly one
+    /// caller, `None` for every other one and once it has expired.
+    pub async fn take_upstream_login(
+        &self,
+        state_hash: &[u8],
+        now: Millis,
+    ) -> StoreResult<Option<UpstreamLogin>> {
+        const SQL: &str = "DELETE FROM upstream_login WHERE state_hash = $1 AND expires_at > $2 \
+             RETURNING state_hash, provider, browser_hash, nonce, pkce_verifier, next_path, \
+             created_at, expires_at";
+        Ok(on_db!(self, |pool| {
+            let _turn = self.write_turn().await;
+            sqlx::query_as(SQL)
+                .bind(state_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+}
