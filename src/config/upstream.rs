@@ -13,7 +13,7 @@ pub type UpstreamProviders = BTreeMap<String, UpstreamConfig>;
 #[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UpstreamConfig {
-    /// The button's text: "Log in with <label>".
+    /// The button's text: "Log in with `label`".
     pub label: String,
     /// An image under the theme's static/ folder shown on the button; empty: none.
     pub icon: String,
