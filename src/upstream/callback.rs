@@ -170,6 +170,11 @@ async fn create(
     let Ok(email) = EmailAddress::parse(&person.email) else {
         return Err(why("no_email", "upstream-error-no-email").await);
     };
+    // Before anything is said about the address: only an address the provider vouches for is
+    // looked up, so nobody learns from here which addresses have accounts.
+    if !person.email_verified {
+        return Err(why("email_unverified", "upstream-error-unverified").await);
+    }
     if state
         .store
         .user_by_email(email.normalized())
@@ -180,9 +185,6 @@ async fn create(
     }
     if !p.may_create_accounts {
         return Err(why("may_not_create", "upstream-error-no-account").await);
-    }
-    if !person.email_verified {
-        return Err(why("email_unverified", "upstream-error-unverified").await);
     }
     let domain = email.as_str().rsplit('@').next().unwrap_or_default();
     if !p.domain_allowed(domain) {
