@@ -57,14 +57,7 @@ pub async fn callback(
 ) -> Result<Response, PageError> {
     let p = provider(&state, &name)?;
     let refuse = async |reason: &str, body: &'static str| {
-        audit::record(
-            &state,
-            "upstream.refused",
-            None,
-            &client,
-            &format!("{name}: {reason}"),
-        )
-        .await;
+        record_refusal(&state, &client, &name, reason).await;
         refused(StatusCode::BAD_REQUEST, body)
     };
     let Some(token) = SecretToken::from_untrusted(&q.state) else {
@@ -101,14 +94,7 @@ pub async fn callback(
         Ok(person) => person,
         Err(reason) => {
             tracing::warn!(provider = %name, "upstream login failed: {reason}");
-            audit::record(
-                &state,
-                "upstream.refused",
-                None,
-                &client,
-                &format!("{name}: {reason}"),
-            )
-            .await;
+            record_refusal(&state, &client, &name, &reason).await;
             return Err(UNREACHABLE);
         }
     };
@@ -147,6 +133,12 @@ pub async fn callback(
     Ok(resp)
 }
 
+/// The audit event of a refused upstream login: `<provider>: <reason>`.
+async fn record_refusal(state: &AppState, client: &ClientInfo, name: &str, reason: &str) {
+    let detail = format!("{name}: {reason}");
+    audit::record(state, "upstream.refused", None, client, &detail).await;
+}
+
 /// A first login: an account for a verified address nobody uses yet, when the provider may
 /// create accounts and the domain is allowed. An address in use is never linked by itself.
 async fn create(
@@ -157,14 +149,7 @@ async fn create(
     client: &ClientInfo,
 ) -> Result<User, PageError> {
     let why = async |reason: &str, body: &'static str| {
-        audit::record(
-            state,
-            "upstream.refused",
-            None,
-            client,
-            &format!("{name}: {reason}"),
-        )
-        .await;
+        record_refusal(state, client, name, reason).await;
         refused(StatusCode::FORBIDDEN, body)
     };
     let Ok(email) = EmailAddress::parse(&person.email) else {
