@@ -3,25 +3,19 @@
 //! that conflicts at write time is left out; the rest of the batch is written.
 use std::collections::{HashMap, HashSet};
 
+use super::users::NewUser;
 use super::{Db, Store, StoreResult, execute_count, on_db};
 use crate::domain::clock::Millis;
 
-/// One account to write, with its password hash as the source stored it.
+/// One account to write: the account as sign-up would make it, plus what the source kept
+/// (names, whether it was active, its dates), with its password hash as the source stored it.
 #[derive(Debug, Clone)]
 pub struct ImportedAccount {
     pub source_id: String,
-    pub sub: String,
-    pub email: String,
-    pub email_normalized: String,
-    pub username: Option<String>,
-    pub username_normalized: Option<String>,
-    pub display_name: String,
+    pub account: NewUser,
     pub given_name: String,
     pub family_name: String,
-    pub password_hash: String,
-    pub email_verified: bool,
     pub is_active: bool,
-    pub is_admin: bool,
     pub created_at: Millis,
     pub last_login_at: Option<Millis>,
 }
@@ -145,18 +139,18 @@ async fn import_rows(
     let mut written = Vec::with_capacity(batch.len());
     for a in batch {
         let id: Option<(i64,)> = sqlx::query_as(ACCOUNT)
-            .bind(&a.sub)
-            .bind(&a.email)
-            .bind(&a.email_normalized)
-            .bind(&a.username)
-            .bind(&a.username_normalized)
-            .bind(&a.display_name)
+            .bind(&a.account.sub)
+            .bind(&a.account.email)
+            .bind(&a.account.email_normalized)
+            .bind(&a.account.username)
+            .bind(&a.account.username_normalized)
+            .bind(&a.account.display_name)
             .bind(&a.given_name)
             .bind(&a.family_name)
-            .bind(&a.password_hash)
-            .bind(a.email_verified)
+            .bind(&a.account.password_hash)
+            .bind(a.account.email_verified)
             .bind(a.is_active)
-            .bind(a.is_admin)
+            .bind(a.account.is_admin)
             .bind(a.created_at)
             .bind(now)
             .bind(a.last_login_at)
@@ -198,28 +192,31 @@ async fn import_arrays(
     }
     let mut tx = pool.begin().await?;
     let rows: Vec<(String, i64)> = sqlx::query_as(ACCOUNTS)
-        .bind(column(batch, |a| a.sub.clone()))
-        .bind(column(batch, |a| a.email.clone()))
-        .bind(column(batch, |a| a.email_normalized.clone()))
-        .bind(column(batch, |a| a.username.clone()))
-        .bind(column(batch, |a| a.username_normalized.clone()))
-        .bind(column(batch, |a| a.display_name.clone()))
+        .bind(column(batch, |a| a.account.sub.clone()))
+        .bind(column(batch, |a| a.account.email.clone()))
+        .bind(column(batch, |a| a.account.email_normalized.clone()))
+        .bind(column(batch, |a| a.account.username.clone()))
+        .bind(column(batch, |a| a.account.username_normalized.clone()))
+        .bind(column(batch, |a| a.account.display_name.clone()))
         .bind(column(batch, |a| a.given_name.clone()))
         .bind(column(batch, |a| a.family_name.clone()))
-        .bind(column(batch, |a| a.password_hash.clone()))
-        .bind(column(batch, |a| a.email_verified))
+        .bind(column(batch, |a| a.account.password_hash.clone()))
+        .bind(column(batch, |a| a.account.email_verified))
         .bind(column(batch, |a| a.is_active))
-        .bind(column(batch, |a| a.is_admin))
+        .bind(column(batch, |a| a.account.is_admin))
         .bind(column(batch, |a| a.created_at))
         .bind(now)
         .bind(column(batch, |a| a.last_login_at))
         .fetch_all(&mut *tx)
         .await?;
     let ids: HashMap<String, i64> = rows.into_iter().collect();
-    let written: Vec<bool> = batch.iter().map(|a| ids.contains_key(&a.sub)).collect();
+    let written: Vec<bool> = batch
+        .iter()
+        .map(|a| ids.contains_key(&a.account.sub))
+        .collect();
     let (sources, users): (Vec<String>, Vec<i64>) = batch
         .iter()
-        .filter_map(|a| ids.get(&a.sub).map(|id| (a.source_id.clone(), *id)))
+        .filter_map(|a| ids.get(&a.account.sub).map(|id| (a.source_id.clone(), *id)))
         .unzip();
     sqlx::query(RECORDS)
         .bind(source)

@@ -371,24 +371,20 @@ async fn dry_runs_write_nothing_and_deleted_accounts_stay_deleted() {
 #[tokio::test]
 async fn a_conflict_while_writing_leaves_out_one_account_and_keeps_the_batch() {
     use daemun::store::imports::ImportedAccount;
+    use daemun::store::users::NewUser;
     let app = TestApp::spawn().await;
     app.verified_user("taken@example.com", "Taken").await;
-    let account = |id: &str, email: &str| ImportedAccount {
-        source_id: id.into(),
-        sub: daemun::domain::secret::random_id(),
-        email: email.into(),
-        email_normalized: email.into(),
-        username: None,
-        username_normalized: None,
-        display_name: id.into(),
-        given_name: String::new(),
-        family_name: String::new(),
-        password_hash: "!".into(),
-        email_verified: false,
-        is_active: true,
-        is_admin: false,
-        created_at: app.clock_now(),
-        last_login_at: None,
+    let account = |id: &str, email: &str| {
+        let address = daemun::domain::email_address::EmailAddress::parse(email).unwrap();
+        ImportedAccount {
+            source_id: id.into(),
+            account: NewUser::new(&address, None, id.into(), "!".into()),
+            given_name: String::new(),
+            family_name: String::new(),
+            is_active: true,
+            created_at: app.clock_now(),
+            last_login_at: None,
+        }
     };
     let batch = [
         account("1", "one@example.com"),
@@ -404,7 +400,7 @@ async fn a_conflict_while_writing_leaves_out_one_account_and_keeps_the_batch() {
     let ids: Vec<String> = ["1", "2", "3"].map(String::from).to_vec();
     let earlier = store.imported_before("test", &ids).await.unwrap();
     assert_eq!(earlier.len(), 2, "{earlier:?}");
-    assert_eq!(earlier["3"].as_deref(), Some(batch[2].sub.as_str()));
+    assert_eq!(earlier["3"].as_deref(), Some(batch[2].account.sub.as_str()));
     assert_eq!(
         app.user("taken@example.com").await.unwrap().display_name,
         "Taken"

@@ -22,6 +22,7 @@ use crate::domain::username::Username;
 use crate::hashing::foreign;
 use crate::store::Store;
 use crate::store::imports::ImportedAccount;
+use crate::store::users::NewUser;
 
 mod django;
 mod jsonl;
@@ -231,7 +232,7 @@ async fn import(
                 let line = &mut batch_lines[*at];
                 if ok {
                     line.outcome = Outcome::Created;
-                    line.sub = Some(account.sub.clone());
+                    line.sub = Some(account.account.sub.clone());
                 } else {
                     line.outcome = Outcome::Skipped;
                     line.reason = Some("the address or username was taken meanwhile".into());
@@ -304,20 +305,15 @@ pub(crate) fn account(
             .unwrap_or_default()
             .to_owned()
     };
+    let mut account = NewUser::new(email, username, display_name, hash);
+    account.email_verified = rules.trust_emails && r.email_verified.unwrap_or(true);
+    account.is_admin = rules.admins && r.is_superuser;
     ImportedAccount {
         source_id: r.source_id.clone(),
-        sub: crate::domain::secret::random_id(),
-        email: email.as_str().to_owned(),
-        email_normalized: email.normalized().to_owned(),
-        username: username.map(|u| u.as_str().to_owned()),
-        username_normalized: username.map(|u| u.normalized().to_owned()),
-        display_name,
+        account,
         given_name: r.given_name.trim().to_owned(),
         family_name: r.family_name.trim().to_owned(),
-        password_hash: hash,
-        email_verified: rules.trust_emails && r.email_verified.unwrap_or(true),
         is_active: r.is_active,
-        is_admin: rules.admins && r.is_superuser,
         created_at: r.joined.unwrap_or(now),
         last_login_at: r.last_login,
     }
