@@ -88,3 +88,22 @@ account-sessions = Sessions
 ## Logins through upstream providers
 upstream-login-or = or
 upstream-login-button = Log in with { $label }
+account-linked = Linked logins
+
+## /account/linked
+linked-title = Linked logins
+linked-intro = You can log in to your { $product } account through these services too. Each is tied to your account at that service, never to an email address.
+linked-since = Linked on { $date }
+linked-last-used = last used { $date }
+linked-unlink = Unlink
+linked-none = No login through another service is linked to your account.
+linked-add-heading = Link another login
+linked-add-intro = You log in at the other service, and it is linked to this account. If your login here is more than ten minutes old, you are asked to log in here again first.
+linked-link = Link { $label }
+flash-upstream-linked = Linked. You can now log in with it.
+flash-upstream-already-linked = That login was already linked to your account.
+flash-upstream-unlinked = Unlinked. It can no longer log you in.
+mail-factor-upstream-linked-subject = A login through another service was linked to your { $product } account
+mail-factor-upstream-linked-intro = A login through another service was just linked to your { $product } account. It can log you in from now on.
+mail-factor-upstream-unlinked-subject = A login through another service was unlinked from your { $product } account
+mail-factor-upstream-unlinked-intro = A login through another service was just unlinked from your { $product } account. It can no longer log you in.

@@ -353,3 +353,16 @@ flash-admin-roles-granted = The role is granted.
 flash-admin-roles-already-granted = That group or person holds the role already.
 flash-admin-roles-revoked = The role is taken back.
 flash-admin-roles-not-granted = That group or person did not hold the role.
+
+## /admin/upstream
+admin-nav-upstream = Log in with
+admin-upstream-title = Upstream providers
+admin-upstream-intro = The services people can log in with, as configured in daemun.toml or the environment ([upstream.<name>]). Register the callback URL at each provider.
+admin-upstream-issuer = Issuer
+admin-upstream-callback = Callback URL
+admin-upstream-accounts = New accounts
+admin-upstream-linked = Linked
+admin-upstream-creates = creates accounts
+admin-upstream-no-create = links only
+admin-upstream-trust-mfa = trusts the provider's second factor
+admin-upstream-none = No upstream provider is configured. See docs/upstream-providers.md.

@@ -53,9 +53,15 @@ upstream-error-title = Login not completed
 upstream-error-state = This login link has expired or was already used, or it was started in another browser. Please start again from the login page.
 upstream-error-denied = The login was cancelled or refused at the other service. You can try again or log in with your password.
 upstream-error-unreachable = The other service cannot be reached right now, or its answer could not be verified. Please try again later or log in with your password.
-upstream-error-email-taken = An account with this email address already exists. Log in to that account with its password first; it cannot be joined by email address alone.
+upstream-error-email-taken = An account with this email address already exists, and it is not linked to this login. If it is yours, log in to it another way (with its password or a passkey) and link this service under Linked logins in your account. Accounts are never joined by email address alone.
+upstream-error-linked-elsewhere = This login at the other service is already linked to another account. Unlink it there first.
+upstream-error-last-way-in = This is the only way left to log in to your account. Set a password or add a passkey before you unlink it.
+upstream-error-stale = The other service did not confirm a fresh login as the application asked. Please log in again.
 upstream-error-no-account = There is no account for this login, and this service does not create accounts by itself. Ask an administrator for an account.
 upstream-error-unverified = The other service has not verified your email address, so no account can be created with it. Verify the address there and try again.
 upstream-error-domain = Accounts cannot be created for email addresses of this domain.
 upstream-error-no-email = The other service did not share an email address, so no account can be created.
 upstream-error-disabled = This account is disabled.
+
+signup-closed-title = Sign-up is closed
+signup-closed-body = New accounts cannot be created here. Ask an administrator for an account, or log in with a service offered on the login page.

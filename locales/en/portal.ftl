@@ -177,3 +177,9 @@ mail-login-lockout-preheader = Logging in to your account is paused for a while.
 mail-login-lockout-intro = Someone entered a wrong password for your { $product } account several times in a row. To protect the account, further attempts must wait a little longer each time.
 mail-login-lockout-you = If this was you, wait a few minutes and try again, or set a new password with the button below; that also ends the wait.
 mail-login-lockout-not-you = If this was not you, your password was not revealed and nobody logged in. To be safe, choose a new password that you use nowhere else:
+
+password-set-title = Set a password
+password-set-intro = Your account has no password yet: you log in through another service. With a password you can also log in here directly.
+password-set-submit = Set password
+flash-password-set = Your password has been set. You can now log in with it too.
+account-set-password = Set a password

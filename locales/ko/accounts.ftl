@@ -88,3 +88,22 @@ account-sessions = 로그인 세션
 ## Logins through upstream providers
 upstream-login-or = 또는
 upstream-login-button = { $label } 계정으로 로그인
+account-linked = 연결된 로그인
+
+## /account/linked
+linked-title = 연결된 로그인
+linked-intro = 다음 서비스를 통해서도 { $product } 계정에 로그인할 수 있습니다. 각 로그인은 이메일 주소가 아니라 그 서비스의 계정에 연결됩니다.
+linked-since = { $date }에 연결됨
+linked-last-used = 마지막 사용 { $date }
+linked-unlink = 연결 해제
+linked-none = 계정에 연결된 다른 서비스 로그인이 없습니다.
+linked-add-heading = 다른 로그인 연결
+linked-add-intro = 다른 서비스에 로그인하면 그 로그인이 이 계정에 연결됩니다. 여기 로그인한 지 10분이 지났다면 먼저 다시 로그인해야 합니다.
+linked-link = { $label } 연결
+flash-upstream-linked = 연결했습니다. 이제 이 서비스로 로그인할 수 있습니다.
+flash-upstream-already-linked = 이미 계정에 연결된 로그인입니다.
+flash-upstream-unlinked = 연결을 해제했습니다. 이제 이 서비스로 로그인할 수 없습니다.
+mail-factor-upstream-linked-subject = { $product } 계정에 다른 서비스 로그인이 연결되었습니다
+mail-factor-upstream-linked-intro = 방금 { $product } 계정에 다른 서비스를 통한 로그인이 연결되었습니다. 이제 이 로그인으로 계정에 들어올 수 있습니다.
+mail-factor-upstream-unlinked-subject = { $product } 계정에서 다른 서비스 로그인의 연결이 해제되었습니다
+mail-factor-upstream-unlinked-intro = 방금 { $product } 계정에서 다른 서비스를 통한 로그인의 연결이 해제되었습니다. 이제 이 로그인으로 계정에 들어올 수 없습니다.

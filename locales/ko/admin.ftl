@@ -335,3 +335,16 @@ flash-admin-roles-granted = 역할을 부여했습니다.
 flash-admin-roles-already-granted = 이미 그 역할을 가진 그룹 또는 사람입니다.
 flash-admin-roles-revoked = 역할을 회수했습니다.
 flash-admin-roles-not-granted = 그 역할을 갖고 있지 않은 그룹 또는 사람입니다.
+
+## /admin/upstream
+admin-nav-upstream = 외부 로그인
+admin-upstream-title = 외부 ID 제공자
+admin-upstream-intro = 사람들이 로그인에 쓸 수 있는 서비스로, daemun.toml이나 환경 변수([upstream.<name>])에 설정되어 있습니다. 각 제공자에 콜백 URL을 등록하세요.
+admin-upstream-issuer = 발급자
+admin-upstream-callback = 콜백 URL
+admin-upstream-accounts = 새 계정
+admin-upstream-linked = 연결됨
+admin-upstream-creates = 계정 생성
+admin-upstream-no-create = 연결만
+admin-upstream-trust-mfa = 제공자의 2단계 인증 신뢰
+admin-upstream-none = 설정된 외부 ID 제공자가 없습니다. docs/upstream-providers.md를 보세요.

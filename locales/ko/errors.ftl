@@ -50,9 +50,15 @@ upstream-error-title = 로그인하지 못했습니다
 upstream-error-state = 로그인 링크가 만료되었거나 이미 사용되었거나, 다른 브라우저에서 시작되었습니다. 로그인 페이지에서 다시 시작하세요.
 upstream-error-denied = 다른 서비스에서 로그인이 취소되었거나 거부되었습니다. 다시 시도하거나 비밀번호로 로그인하세요.
 upstream-error-unreachable = 지금은 다른 서비스에 연결할 수 없거나 응답을 검증할 수 없습니다. 나중에 다시 시도하거나 비밀번호로 로그인하세요.
-upstream-error-email-taken = 이 이메일 주소를 쓰는 계정이 이미 있습니다. 먼저 그 계정의 비밀번호로 로그인하세요. 이메일 주소만으로는 계정을 연결하지 않습니다.
+upstream-error-email-taken = 이 이메일 주소를 쓰는 계정이 이미 있고, 이 로그인과 연결되어 있지 않습니다. 본인의 계정이라면 다른 방법(비밀번호나 패스키)으로 로그인한 뒤 계정의 ‘연결된 로그인’에서 이 서비스를 연결하세요. 이메일 주소만으로는 계정을 연결하지 않습니다.
+upstream-error-linked-elsewhere = 다른 서비스의 이 로그인은 이미 다른 계정에 연결되어 있습니다. 먼저 그 계정에서 연결을 해제하세요.
+upstream-error-last-way-in = 계정에 로그인할 수 있는 마지막 방법입니다. 연결을 해제하기 전에 비밀번호를 설정하거나 패스키를 추가하세요.
+upstream-error-stale = 애플리케이션이 요청한 대로 다른 서비스가 새 로그인을 확인해 주지 않았습니다. 다시 로그인하세요.
 upstream-error-no-account = 이 로그인에 연결된 계정이 없고, 이 서비스는 계정을 자동으로 만들지 않습니다. 관리자에게 계정을 요청하세요.
 upstream-error-unverified = 다른 서비스에서 이메일 주소가 인증되지 않아 계정을 만들 수 없습니다. 그곳에서 주소를 인증한 뒤 다시 시도하세요.
 upstream-error-domain = 이 도메인의 이메일 주소로는 계정을 만들 수 없습니다.
 upstream-error-no-email = 다른 서비스가 이메일 주소를 알려 주지 않아 계정을 만들 수 없습니다.
 upstream-error-disabled = 사용이 중지된 계정입니다.
+
+signup-closed-title = 가입을 받지 않습니다
+signup-closed-body = 여기에서는 새 계정을 만들 수 없습니다. 관리자에게 계정을 요청하거나, 로그인 페이지에 있는 다른 서비스로 로그인하세요.

@@ -169,3 +169,9 @@ mail-login-lockout-preheader = 계정 로그인이 잠시 멈추었습니다.
 mail-login-lockout-intro = 누군가 { $product } 계정의 비밀번호를 여러 번 연속으로 틀리게 입력했습니다. 계정을 보호하기 위해 다음 시도는 매번 조금씩 더 기다려야 합니다.
 mail-login-lockout-you = 본인이 시도하셨다면 몇 분 후에 다시 시도하시거나, 아래 버튼으로 새 비밀번호를 설정해 주세요. 새 비밀번호를 설정하면 바로 로그인하실 수 있습니다.
 mail-login-lockout-not-you = 본인이 시도한 것이 아니라면, 비밀번호가 노출되지 않았고 아무도 로그인하지 못했습니다. 안전을 위해 다른 곳에서 쓰지 않는 새 비밀번호로 바꾸시기를 권합니다.
+
+password-set-title = 비밀번호 설정
+password-set-intro = 이 계정에는 아직 비밀번호가 없어 다른 서비스를 통해 로그인합니다. 비밀번호를 설정하면 여기에서 바로 로그인할 수도 있습니다.
+password-set-submit = 비밀번호 설정
+flash-password-set = 비밀번호를 설정했습니다. 이제 이 비밀번호로도 로그인할 수 있습니다.
+account-set-password = 비밀번호 설정

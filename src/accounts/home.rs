@@ -3,6 +3,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::context;
 
+use super::portal::has_password;
 use crate::domain::clock::format_utc;
 use crate::http::session::CurrentUser;
 use crate::http::{AppState, PageCtx, PageError};
@@ -38,6 +39,10 @@ pub async fn account(
     Ok(ctx.ok(
         &state,
         "accounts/home.html",
-        context! { profile => profile },
+        context! {
+            profile => profile,
+            has_password => has_password(&state, u).await?,
+            linked_logins => !state.config.upstream.is_empty(),
+        },
     ))
 }

@@ -1,17 +1,22 @@
 //! `/account/password`: a new password for a logged-in person who knows the current one. On
 //! success every other session ends and this one continues under a fresh id.
+//!
+//! An account without a password (made at a login through another provider, see
+//! `domain::password::NO_PASSWORD`) sets one here instead: no current password to type, but
+//! its login must be at most ten minutes old, or it is asked to log in again first.
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link};
-use super::portal::{current_password_ok, new_password};
+use super::portal::{current_password_ok, has_password, new_password};
+use crate::domain::clock::MINUTE;
 use crate::domain::password::Password;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
-use crate::http::session::{self, CurrentUser};
+use crate::http::session::{self, Authenticated, CurrentUser};
 use crate::http::{AppState, PageCtx, PageError, audit};
 use crate::mail::message::MailKind;
 
@@ -23,16 +28,31 @@ pub struct PasswordForm {
     password_confirm: Password,
 }
 
+/// How recent the login must be to set a first password.
+const FRESH_LOGIN_MS: i64 = 10 * MINUTE;
+const REAUTH: &str = "/login?reauth=1&next=/account/password";
+
 pub async fn password_form(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(_): CurrentUser,
-) -> Response {
-    render(&state, &ctx, &FieldErrors::new())
+    CurrentUser(auth): CurrentUser,
+) -> Result<Response, PageError> {
+    let setting = !has_password(&state, &auth.user).await?;
+    if setting && stale(&state, &auth) {
+        return Ok(Redirect::to(REAUTH).into_response());
+    }
+    Ok(render(&state, &ctx, &FieldErrors::new(), setting))
 }
 
-fn render(state: &AppState, ctx: &PageCtx, errors: &FieldErrors) -> Response {
-    let extra = context! { min_length => state.config.accounts.password_min_length };
+fn stale(state: &AppState, auth: &Authenticated) -> bool {
+    state.now().saturating_sub(auth.session.auth_time) > FRESH_LOGIN_MS
+}
+
+fn render(state: &AppState, ctx: &PageCtx, errors: &FieldErrors, setting: bool) -> Response {
+    let extra = context! {
+        min_length => state.config.accounts.password_min_length,
+        setting => setting,
+    };
     render_form(state, ctx, "portal/password.html", errors, extra)
 }
 
@@ -45,6 +65,9 @@ pub async fn password(
 ) -> Result<Response, PageError> {
     let user = &auth.user;
     let mut errors = FieldErrors::new();
+    if !has_password(&state, user).await? {
+        return set_first(&state, &ctx, &auth, &client, &form).await;
+    }
     if !current_password_ok(&state, user, &form.current_password).await? {
         errors.add("current_password", ctx.t("error-password-wrong"));
         audit::record(
@@ -55,7 +78,7 @@ pub async fn password(
             "wrong_password",
         )
         .await;
-        return Ok(render(&state, &ctx, &errors));
+        return Ok(render(&state, &ctx, &errors, false));
     }
     let Some(new) = new_password(
         &state,
@@ -65,7 +88,7 @@ pub async fn password(
         &form.password_confirm,
         &mut errors,
     ) else {
-        return Ok(render(&state, &ctx, &errors));
+        return Ok(render(&state, &ctx, &errors, false));
     };
     let hash = state.hasher.hash(new).await?;
     let ended = state
@@ -110,6 +133,56 @@ pub async fn password(
         &mut resp,
         FlashKind::Success,
         "flash-password-changed",
+        state.config.https(),
+    );
+    Ok(resp)
+}
+
+/// The first password of an account that has none. Nothing else changes: the sessions stay.
+async fn set_first(
+    state: &AppState,
+    ctx: &PageCtx,
+    auth: &Authenticated,
+    client: &ClientInfo,
+    form: &PasswordForm,
+) -> Result<Response, PageError> {
+    if stale(state, auth) {
+        return Ok(Redirect::to(REAUTH).into_response());
+    }
+    let user = &auth.user;
+    let mut errors = FieldErrors::new();
+    let Some(new) = new_password(
+        state,
+        ctx.lang,
+        user,
+        &form.password,
+        &form.password_confirm,
+        &mut errors,
+    ) else {
+        return Ok(render(state, ctx, &errors, true));
+    };
+    let hash = state.hasher.hash(new).await?;
+    state
+        .store
+        .set_password_hash(user.user_id, &hash, state.now())
+        .await?;
+    audit::record(state, "password.set", Some(user.user_id), client, "").await;
+    let kind = MailKind::PasswordChanged {
+        reset_link: reset_link(state),
+    };
+    queue(
+        state,
+        lang_for(user, ctx.lang),
+        &user.email,
+        &user.display_name,
+        kind,
+    )
+    .await?;
+    let mut resp = Redirect::to("/account").into_response();
+    flash::set(
+        &mut resp,
+        FlashKind::Success,
+        "flash-password-set",
         state.config.https(),
     );
     Ok(resp)

@@ -5,7 +5,7 @@ use axum::http::header::REFERRER_POLICY;
 use axum::response::Response;
 
 use super::signup::password_message;
-use crate::domain::password::{Password, Verified};
+use crate::domain::password::{NO_PASSWORD, Password, Verified};
 use crate::domain::user::User;
 use crate::http::form::FieldErrors;
 use crate::http::{AppState, PageError};
@@ -17,6 +17,16 @@ pub fn no_referrer(mut resp: Response) -> Response {
     resp.headers_mut()
         .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     resp
+}
+
+/// Whether the account has a password at all (not [`NO_PASSWORD`]: an account made at a login
+/// through another provider, or imported without one).
+pub async fn has_password(state: &AppState, user: &User) -> Result<bool, PageError> {
+    Ok(state
+        .store
+        .credentials(&user.email_normalized, true)
+        .await?
+        .is_some_and(|(_, hash)| hash != NO_PASSWORD))
 }
 
 /// Whether `password` is the account's current one. It always costs one argon2 verification;

@@ -28,6 +28,14 @@ pub struct SignupForm {
     password_confirm: Password,
 }
 
+/// Sign-up is closed (`accounts.signup_open = false`): accounts come from an administrator, an
+/// import, or a first login through an upstream provider that may create them.
+const CLOSED: PageError = PageError::new(
+    axum::http::StatusCode::FORBIDDEN,
+    "signup-closed-title",
+    "signup-closed-body",
+);
+
 pub async fn signup_form(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -35,6 +43,9 @@ pub async fn signup_form(
 ) -> Response {
     if user.is_some() {
         return Redirect::to("/account").into_response();
+    }
+    if !state.config.accounts.signup_open {
+        return CLOSED.into_response();
     }
     render(&state, &ctx, &SignupForm::default(), &FieldErrors::new())
 }
@@ -117,6 +128,9 @@ pub async fn signup(
 ) -> Result<Response, PageError> {
     if user.is_some() {
         return Ok(Redirect::to("/account").into_response());
+    }
+    if !state.config.accounts.signup_open {
+        return Err(CLOSED);
     }
     if rate_limit::over_limit(
         &state,

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod outbox;
 pub mod registration;
 pub mod resources;
+pub mod upstream;
 pub mod users;
 
 use axum::extract::{FromRequestParts, State};

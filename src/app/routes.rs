@@ -100,6 +100,17 @@ pub fn routes(state: AppState) -> Router {
             None,
         )
         .view("/account", get(home::account))
+        .view(upstream::linked::PATH, get(upstream::linked::page))
+        .action(
+            "/account/linked/link",
+            post(upstream::linked::link),
+            Some(Group::Login),
+        )
+        .action(
+            "/account/linked/unlink",
+            post(upstream::linked::unlink),
+            None,
+        )
         .form(
             "/account/apps",
             get(apps::apps_page),
@@ -246,6 +257,7 @@ pub fn routes(state: AppState) -> Router {
             post(admin::resources::resource_action),
             None,
         )
+        .view("/admin/upstream", get(admin::upstream::upstream_page))
         .form(
             "/admin/registration",
             get(admin::registration::registration_page),

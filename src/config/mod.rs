@@ -140,6 +140,10 @@ pub struct AccountsConfig {
     pub hash_queue: usize,
     /// Who must have a second factor (see [`SecondFactorPolicy`]).
     pub require_second_factor: SecondFactorPolicy,
+    /// Whether people may create accounts on Daemun's own sign-up page. Off, `/signup`
+    /// answers `403` and no page links to it; accounts still come from administrators,
+    /// imports and upstream providers with `may_create_accounts`.
+    pub signup_open: bool,
 }
 
 /// Who must protect their login with a second factor before acting.
@@ -309,6 +313,7 @@ impl Default for AccountsConfig {
             hash_concurrency: 0,
             hash_queue: 0,
             require_second_factor: SecondFactorPolicy::Admins,
+            signup_open: true,
         }
     }
 }

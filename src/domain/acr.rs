@@ -45,6 +45,38 @@ impl Level {
     }
 }
 
+/// RFC 8176 §2 methods that prove something the person knows.
+const KNOWLEDGE: [&str; 3] = ["pwd", "pin", "kba"];
+/// RFC 8176 §2 methods that prove something the person has or is.
+const POSSESSION_OR_INHERENCE: [&str; 13] = [
+    "otp", "hwk", "swk", "sc", "sms", "tel", "pop", "face", "fpt", "iris", "retina", "vbm", "geo",
+];
+
+/// Whether an upstream provider's `amr` says its login took two factors: `mfa`, or a method
+/// the person knows together with one they have or are (RFC 8176 §2). `geo` alone is no
+/// factor, so it never completes a pair.
+pub fn two_factors(amr: &[String]) -> bool {
+    let has = |set: &[&str]| amr.iter().any(|m| set.contains(&m.as_str()) && m != "geo");
+    amr.iter().any(|m| m == "mfa") || (has(&KNOWLEDGE) && has(&POSSESSION_OR_INHERENCE))
+}
+
+/// The `amr` of a session that began at an upstream provider: `fed`, and when the operator
+/// trusts the provider's second factor, the RFC 8176 values it reported and `mfa`.
+pub fn federated_amr(upstream: &[String], trusted: bool) -> Vec<String> {
+    let mut amr = vec!["fed".to_owned()];
+    if trusted {
+        let known =
+            |m: &str| KNOWLEDGE.contains(&m) || POSSESSION_OR_INHERENCE.contains(&m) || m == "user";
+        for m in upstream.iter().filter(|m| known(m)) {
+            if !amr.contains(m) {
+                amr.push(m.clone());
+            }
+        }
+        amr.push("mfa".to_owned());
+    }
+    amr
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -62,6 +94,36 @@ mod tests {
         assert_eq!(Level::of_amr("pwd otp mfa"), Level::Mfa);
         assert_eq!(Level::of_amr("pwd otp"), Level::Pwd);
         assert!(Level::Mfa > Level::Pwd);
+    }
+
+    fn owned(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    #[test]
+    fn an_upstream_login_is_two_factors_only_with_mfa_or_a_pair_of_kinds() {
+        assert!(two_factors(&owned(&["pwd", "mfa"])));
+        assert!(two_factors(&owned(&["pwd", "otp"])));
+        assert!(two_factors(&owned(&["pin", "hwk"])));
+        assert!(!two_factors(&owned(&["pwd"])));
+        assert!(!two_factors(&owned(&["otp", "hwk"])));
+        assert!(!two_factors(&owned(&["pwd", "geo"])));
+        assert!(!two_factors(&[]));
+    }
+
+    #[test]
+    fn a_federated_session_carries_upstream_methods_only_when_trusted() {
+        let upstream = owned(&["pwd", "otp", "fed", "made-up"]);
+        assert_eq!(federated_amr(&upstream, false), ["fed"]);
+        assert_eq!(federated_amr(&upstream, true), ["fed", "pwd", "otp", "mfa"]);
+        assert_eq!(
+            Level::of_amr(&federated_amr(&upstream, true).join(" ")),
+            Level::Mfa
+        );
+        assert_eq!(
+            Level::of_amr(&federated_amr(&upstream, false).join(" ")),
+            Level::Pwd
+        );
     }
 
     #[test]

@@ -8,6 +8,11 @@
 /// Longest `next` kept; anything longer is dropped.
 pub const MAX_LEN: usize = 2048;
 
+/// Where a parked authorization request resumes after a login: this prefix, then its id. A
+/// `next` of this shape names the request whose `prompt` and `max_age` a login through an
+/// upstream provider passes on.
+pub const RESUME_PREFIX: &str = "/authorize/resume/";
+
 /// Returns `raw` when it is a safe local path (with optional query), else `None`.
 pub fn safe_next(raw: &str) -> Option<&str> {
     if raw.is_empty() || raw.len() > MAX_LEN || !raw.starts_with('/') {

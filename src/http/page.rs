@@ -110,7 +110,8 @@ impl PageCtx {
         extra: Value,
     ) -> Response {
         let base = self.base();
-        let ctx = context! { ..extra, ..base };
+        let site = context! { signup_open => state.config.accounts.signup_open };
+        let ctx = context! { ..extra, ..site, ..base };
         match state.templates.render(template, ctx) {
             Ok(html) => {
                 let mut resp = (status, Html(html)).into_response();

@@ -63,6 +63,10 @@ pub enum FactorChange {
     PasskeyAdded,
     /// A passkey was removed.
     PasskeyRemoved,
+    /// A login through another provider was linked to the account.
+    UpstreamLinked,
+    /// A login through another provider was unlinked from the account.
+    UpstreamUnlinked,
 }
 
 impl FactorChange {
@@ -76,6 +80,8 @@ impl FactorChange {
             FactorChange::CodeLockout => "code-lockout",
             FactorChange::PasskeyAdded => "passkey-added",
             FactorChange::PasskeyRemoved => "passkey-removed",
+            FactorChange::UpstreamLinked => "upstream-linked",
+            FactorChange::UpstreamUnlinked => "upstream-unlinked",
         }
     }
 }
@@ -291,6 +297,8 @@ mod tests {
             FactorChange::RecoveryCodesRenewed,
             FactorChange::RecoveryCodeUsed { left: 3 },
             FactorChange::CodeLockout,
+            FactorChange::UpstreamLinked,
+            FactorChange::UpstreamUnlinked,
         ];
         for lang in Lang::ALL {
             let mut subjects = std::collections::BTreeSet::new();

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use openidconnect::core::CoreProviderMetadata;
+use openidconnect::http;
 use openidconnect::{AsyncHttpClient, HttpRequest, HttpResponse, IssuerUrl};
 
 use super::client::{Http, HttpError};
@@ -63,6 +64,42 @@ impl Upstreams {
         if let Ok(mut cache) = self.cache.lock() {
             cache.remove(issuer);
         }
+    }
+
+    /// The provider's UserInfo answer (OIDC Core §5.3) for `access_token`, as a JSON object.
+    /// Only a plain JSON answer is read; a signed or encrypted one is refused.
+    pub async fn userinfo(
+        &self,
+        endpoint: &str,
+        access_token: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, HttpError> {
+        let request = http::Request::get(endpoint)
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {access_token}"),
+            )
+            .header(http::header::ACCEPT, "application/json")
+            .body(Vec::new())
+            .map_err(|e| HttpError::Request(e.to_string()))?;
+        let answer = self.http.send(request).await?;
+        if answer.status() != http::StatusCode::OK {
+            return Err(HttpError::Request(format!(
+                "UserInfo answered {}",
+                answer.status()
+            )));
+        }
+        let json = answer
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(HttpError::Request(
+                "UserInfo answered something other than JSON".into(),
+            ));
+        }
+        serde_json::from_slice(answer.body())
+            .map_err(|e| HttpError::Request(format!("UserInfo answer: {e}")))
     }
 
     fn cached(&self, issuer: &str) -> Option<CoreProviderMetadata> {

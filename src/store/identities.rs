@@ -29,27 +29,37 @@ pub struct UpstreamLogin {
     pub pkce_verifier: String,
     /// A safe local path, checked when the login began.
     pub next_path: String,
+    /// The account to link the identity to (a login started from `/account/linked`), or
+    /// `None` for a plain login.
+    pub link_user_id: Option<i64>,
+    /// The most seconds the provider's own login may be old (the relying party's `max_age`).
+    pub max_age: Option<i64>,
     pub created_at: Millis,
     pub expires_at: Millis,
 }
 
 impl Store {
-    /// The account linked to `subject` at `issuer`, if any; a hit records the login time.
+    /// The account linked to `subject` at `issuer`, if any; a hit records the login time and
+    /// the address the provider gives now (for display: the link stays on the subject).
     pub async fn upstream_identity(
         &self,
         issuer: &str,
         subject: &str,
+        email: &str,
         now: Millis,
     ) -> StoreResult<Option<UpstreamIdentity>> {
-        const SQL: &str = "UPDATE upstream_identity SET last_login_at = $3 \
+        const SQL: &str = "UPDATE upstream_identity SET last_login_at = $3, \
+             email = COALESCE(NULLIF($4, ''), email) \
              WHERE issuer = $1 AND subject = $2 RETURNING issuer, subject, provider, user_id, \
              email, created_at, last_login_at";
+        let email: String = email.chars().take(320).collect();
         Ok(on_db!(self, |pool| {
             let _turn = self.write_turn().await;
             sqlx::query_as(SQL)
                 .bind(issuer)
                 .bind(subject)
                 .bind(now)
+                .bind(&email)
                 .fetch_optional(pool)
                 .await
         })?)
@@ -87,11 +97,49 @@ impl Store {
             .await)?)
     }
 
+    /// The account `subject` at `issuer` is linked to, without counting a login.
+    pub async fn upstream_identity_owner(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<Option<i64>> {
+        const SQL: &str =
+            "SELECT user_id FROM upstream_identity WHERE issuer = $1 AND subject = $2";
+        let row: Option<(i64,)> = on_db!(self, |pool| sqlx::query_as(SQL)
+            .bind(issuer)
+            .bind(subject)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// Removes the link of `subject` at `issuer` from `user_id`'s account; whether there was
+    /// one.
+    pub async fn unlink_upstream_identity(
+        &self,
+        user_id: i64,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<bool> {
+        const SQL: &str =
+            "DELETE FROM upstream_identity WHERE user_id = $1 AND issuer = $2 AND subject = $3";
+        Ok(execute_count!(self, SQL, user_id, issuer, subject)? == 1)
+    }
+
+    /// How many identities each provider (by configured name) has linked.
+    pub async fn upstream_identity_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        const SQL: &str =
+            "SELECT provider, COUNT(*) FROM upstream_identity GROUP BY provider ORDER BY provider";
+        Ok(on_db!(self, |pool| sqlx::query_as(SQL)
+            .fetch_all(pool)
+            .await)?)
+    }
+
     /// Records a login sent to a provider.
     pub async fn insert_upstream_login(&self, l: &UpstreamLogin) -> StoreResult<()> {
         const SQL: &str = "INSERT INTO upstream_login (state_hash, provider, browser_hash, \
-             nonce, pkce_verifier, next_path, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+             nonce, pkce_verifier, next_path, link_user_id, max_age, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
         execute_count!(
             self,
             SQL,
@@ -101,6 +149,8 @@ impl Store {
             &l.nonce,
             &l.pkce_verifier,
             &l.next_path,
+            l.link_user_id,
+            l.max_age,
             l.created_at,
             l.expires_at
         )?;
@@ -116,7 +166,7 @@ impl Store {
     ) -> StoreResult<Option<UpstreamLogin>> {
         const SQL: &str = "DELETE FROM upstream_login WHERE state_hash = $1 AND expires_at > $2 \
              RETURNING state_hash, provider, browser_hash, nonce, pkce_verifier, next_path, \
-             created_at, expires_at";
+             link_user_id, max_age, created_at, expires_at";
         Ok(on_db!(self, |pool| {
             let _turn = self.write_turn().await;
             sqlx::query_as(SQL)

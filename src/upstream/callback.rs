@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openidconnect::OAuth2TokenResponse;
 use openidconnect::core::CoreClient;
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, Nonce, PkceCodeVerifier, RedirectUrl, TokenResponse,
@@ -15,19 +16,18 @@ use openidconnect::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{UNREACHABLE, provider, redirect_uri, refused};
+use super::linked::{self, Arrival};
+use super::{Person, UNREACHABLE, first_login, provider, record_refusal, redirect_uri, refused};
 use crate::accounts::factors::{Factors, second_step};
 use crate::accounts::finished;
 use crate::config::UpstreamConfig;
-use crate::domain::email_address::EmailAddress;
-use crate::domain::password::NO_PASSWORD;
-use crate::domain::secret::{SecretToken, random_id};
-use crate::domain::user::User;
+use crate::domain::acr;
+use crate::domain::clock::SECOND;
+use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
 use crate::http::session::MaybeUser;
-use crate::http::{AppState, PageError, audit, cookies};
-use crate::store::identities::{UpstreamIdentity, UpstreamLogin};
-use crate::store::users::NewUser;
+use crate::http::{AppState, PageCtx, PageError, audit, cookies};
+use crate::store::identities::UpstreamLogin;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -38,20 +38,15 @@ pub struct CallbackQuery {
     iss: String,
 }
 
-/// What the verified ID token says, through the provider's claim mapping.
-struct Person {
-    issuer: String,
-    subject: String,
-    email: String,
-    email_verified: bool,
-    name: String,
-}
+/// How far the provider's clock may be ahead of or behind Daemun's for `max_age`.
+const CLOCK_SKEW_MS: i64 = 60 * SECOND;
 
 pub async fn callback(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(q): Query<CallbackQuery>,
     MaybeUser(current): MaybeUser,
+    ctx: PageCtx,
     headers: axum::http::HeaderMap,
     client: ClientInfo,
 ) -> Result<Response, PageError> {
@@ -98,124 +93,110 @@ pub async fn callback(
             return Err(UNREACHABLE);
         }
     };
-    let now = state.now();
-    let linked = state
-        .store
-        .upstream_identity(&person.issuer, &person.subject, now)
-        .await?;
-    let user = match linked {
-        Some(id) => match state.store.user_by_id(id.user_id).await? {
-            Some(user) => user,
-            None => return Err(refuse("no_account", "upstream-error-state").await),
-        },
-        None => create(&state, &name, p, &person, &client).await?,
-    };
-    if !user.is_active {
-        return Err(refuse("disabled", "upstream-error-disabled").await);
+    // OIDC Core §3.1.3.7 step 13: a `max_age` sent along is checked against `auth_time`.
+    if let Some(max_age) = login.max_age {
+        let limit = max_age.saturating_mul(SECOND).saturating_add(CLOCK_SKEW_MS);
+        if person
+            .auth_time
+            .is_none_or(|t| state.now().saturating_sub(t) > limit)
+        {
+            return Err(refuse("stale_login", "upstream-error-stale").await);
+        }
     }
-    audit::record(&state, "upstream.login", Some(user.user_id), &client, &name).await;
-    let amr = ["fed"];
-    let mut resp = if Factors::of(&state, user.user_id).await?.any() {
-        second_step::begin(&state, &user, &amr, false, &login.next_path, &client).await?
+    let mut resp = if let Some(owner) = login.link_user_id {
+        let who = Arrival {
+            name: &name,
+            issuer: &person.issuer,
+            subject: &person.subject,
+            email: &person.email,
+            email_verified: person.email_verified,
+        };
+        linked::finish_link(&state, ctx.lang, current.as_ref(), owner, who, &client).await?
     } else {
-        finished::finish(
-            &state,
-            current.as_ref(),
-            &user,
-            &amr,
-            false,
-            &login.next_path,
-            &client,
-        )
-        .await?
+        log_in(&state, &name, p, &person, &login, current.as_ref(), &client).await?
     };
     cookies::remove(&mut resp, cookies::UPSTREAM, state.config.https());
     Ok(resp)
 }
 
-/// The audit event of a refused upstream login: `<provider>: <reason>`.
-async fn record_refusal(state: &AppState, client: &ClientInfo, name: &str, reason: &str) {
-    let detail = format!("{name}: {reason}");
-    audit::record(state, "upstream.refused", None, client, &detail).await;
-}
-
-/// A first login: an account for a verified address nobody uses yet, when the provider may
-/// create accounts and the domain is allowed. An address in use is never linked by itself.
-async fn create(
+/// Logs the person in: the linked account, or a new one at a first login.
+async fn log_in(
     state: &AppState,
     name: &str,
     p: &UpstreamConfig,
     person: &Person,
+    login: &UpstreamLogin,
+    current: Option<&crate::http::session::Authenticated>,
     client: &ClientInfo,
-) -> Result<User, PageError> {
-    let why = async |reason: &str, body: &'static str| {
-        record_refusal(state, client, name, reason).await;
-        refused(StatusCode::FORBIDDEN, body)
-    };
-    let Ok(email) = EmailAddress::parse(&person.email) else {
-        return Err(why("no_email", "upstream-error-no-email").await);
-    };
-    // Before anything is said about the address: only an address the provider vouches for is
-    // looked up, so nobody learns from here which addresses have accounts.
-    if !person.email_verified {
-        return Err(why("email_unverified", "upstream-error-unverified").await);
-    }
-    if state
-        .store
-        .user_by_email(email.normalized())
-        .await?
-        .is_some()
-    {
-        return Err(why("email_in_use", "upstream-error-email-taken").await);
-    }
-    if !p.may_create_accounts {
-        return Err(why("may_not_create", "upstream-error-no-account").await);
-    }
-    let domain = email.as_str().rsplit('@').next().unwrap_or_default();
-    if !p.domain_allowed(domain) {
-        return Err(why("domain_not_allowed", "upstream-error-domain").await);
-    }
+) -> Result<Response, PageError> {
     let now = state.now();
-    let new = NewUser {
-        sub: random_id(),
-        email: email.as_str().to_owned(),
-        email_normalized: email.normalized().to_owned(),
-        username: None,
-        username_normalized: None,
-        display_name: person.name.chars().take(100).collect(),
-        password_hash: NO_PASSWORD.to_owned(),
-        email_verified: true,
-        is_admin: false,
-        locale: None,
-    };
-    let user = match state.store.create_account(new, now).await {
-        Ok(user) => user,
-        Err(crate::store::StoreError::Conflict { .. }) => {
-            return Err(why("email_in_use", "upstream-error-email-taken").await);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    state
+    let linked = state
         .store
-        .link_upstream_identity(&UpstreamIdentity {
-            issuer: person.issuer.clone(),
-            subject: person.subject.clone(),
-            provider: name.to_owned(),
-            user_id: user.user_id,
-            email: email.as_str().to_owned(),
-            created_at: now,
-            last_login_at: now,
-        })
+        .upstream_identity(&person.issuer, &person.subject, &person.email, now)
         .await?;
-    audit::record(
-        state,
-        "upstream.account_created",
-        Some(user.user_id),
-        client,
-        name,
-    )
-    .await;
-    Ok(user)
+    let user = match linked {
+        Some(id) => match state.store.user_by_id(id.user_id).await? {
+            Some(user) => user,
+            None => {
+                record_refusal(state, client, name, "no_account").await;
+                return Err(refused(StatusCode::BAD_REQUEST, "upstream-error-state"));
+            }
+        },
+        None => first_login::create(state, name, p, person, client).await?,
+    };
+    if !user.is_active {
+        record_refusal(state, client, name, "disabled").await;
+        return Err(refused(StatusCode::BAD_REQUEST, "upstream-error-disabled"));
+    }
+    audit::record(state, "upstream.login", Some(user.user_id), client, name).await;
+    // The provider's own second factor counts only where the operator trusts it to say so.
+    let trusted = p.trust_upstream_mfa && acr::two_factors(&person.amr);
+    let amr = acr::federated_amr(&person.amr, trusted);
+    let amr: Vec<&str> = amr.iter().map(String::as_str).collect();
+    if !trusted && Factors::of(state, user.user_id).await?.any() {
+        second_step::begin(state, &user, &amr, false, &login.next_path, client).await
+    } else {
+        finished::finish(state, current, &user, &amr, false, &login.next_path, client).await
+    }
+}
+
+/// Many providers (node-oidc-provider by default, OIDC Core §5.4) put the claims a scope
+/// asks for in the UserInfo answer only. When a mapped claim is missing from the ID token,
+/// it is taken from UserInfo, whose `sub` must be the ID token's (OIDC Core §5.3.4). An
+/// address from UserInfo counts as verified only by UserInfo's own flag.
+async fn fill_from_userinfo(
+    state: &AppState,
+    p: &UpstreamConfig,
+    all: &mut serde_json::Map<String, Value>,
+    endpoint: &str,
+    access_token: &str,
+    subject: &str,
+) -> Result<(), String> {
+    let c = &p.claims;
+    let mapped = [&c.email, &c.email_verified, &c.name, &c.username];
+    if mapped.iter().all(|claim| all.contains_key(claim.as_str())) {
+        return Ok(());
+    }
+    let info = state
+        .upstreams
+        .userinfo(endpoint, access_token)
+        .await
+        .map_err(|e| format!("UserInfo: {e}"))?;
+    if info.get("sub").and_then(Value::as_str) != Some(subject) {
+        return Err("UserInfo names another subject than the ID token".into());
+    }
+    let email_from_info = !all.contains_key(&c.email);
+    for claim in mapped {
+        let take =
+            !all.contains_key(claim.as_str()) || (email_from_info && claim == &c.email_verified);
+        if take {
+            match info.get(claim.as_str()) {
+                Some(v) => all.insert(claim.clone(), v.clone()),
+                None => all.remove(claim.as_str()),
+            };
+        }
+    }
+    Ok(())
 }
 
 /// Exchanges the code and verifies the ID token; `Err` says why in words for the log.
@@ -231,6 +212,7 @@ async fn verify(
         .metadata(&p.issuer)
         .await
         .map_err(|e| format!("unreachable: {e}"))?;
+    let userinfo = metadata.userinfo_endpoint().map(|u| u.url().to_string());
     let redirect = RedirectUrl::new(redirect_uri(state, name)).map_err(|e| e.to_string())?;
     let oidc = CoreClient::from_provider_metadata(
         metadata,
@@ -256,17 +238,30 @@ async fn verify(
     // The signature was checked over exactly these bytes; the mapped claims are read from them.
     let jwt = id_token.to_string();
     let payload = jwt.split('.').nth(1).unwrap_or_default();
-    let all: serde_json::Map<String, Value> = URL_SAFE_NO_PAD
+    let mut all: serde_json::Map<String, Value> = URL_SAFE_NO_PAD
         .decode(payload)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or("ID token payload is not JSON")?;
+    if let Some(endpoint) = userinfo {
+        let subject = claims.subject().as_str();
+        let token = answer.access_token().secret();
+        fill_from_userinfo(state, p, &mut all, &endpoint, token, subject).await?;
+    }
     let text = |claim: &str| all.get(claim).and_then(Value::as_str).unwrap_or_default();
     Ok(Person {
         issuer: claims.issuer().to_string(),
         subject: claims.subject().to_string(),
         email: text(&p.claims.email).to_owned(),
-        email_verified: all.get(&p.claims.email_verified) == Some(&Value::Bool(true)),
+        // Some providers send the flag as a string.
+        email_verified: matches!(all.get(&p.claims.email_verified), Some(Value::Bool(true)))
+            || text(&p.claims.email_verified) == "true",
         name: text(&p.claims.name).to_owned(),
+        username: text(&p.claims.username).to_owned(),
+        amr: claims
+            .auth_method_refs()
+            .map(|a| a.iter().map(|m| m.to_string()).collect())
+            .unwrap_or_default(),
+        auth_time: claims.auth_time().map(|t| t.timestamp_millis()),
     })
 }

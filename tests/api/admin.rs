@@ -59,6 +59,7 @@ async fn only_administrators_get_in_and_everyone_else_is_told_no() {
         "/admin/outbox",
         "/admin/registration",
         "/admin/resources",
+        "/admin/upstream",
         "/admin/groups",
         "/admin/clients/some-client/roles",
     ];

@@ -13,7 +13,7 @@ use crate::helpers::test_store;
 const REGISTERED: [&str; 2] = ["https://app.example.com/cb", "http://127.0.0.1:8400/cb"];
 
 /// The parameters that may appear at most once, as the server knows them.
-const SINGLE: [&str; 17] = daemun::oidc::authorize::request::SINGLE;
+const SINGLE: [&str; 18] = daemun::oidc::authorize::request::SINGLE;
 
 /// A fixed seed and case count (overridable by `PROPTEST_CASES` and `PROPTEST_RNG_SEED`).
 pub fn config(cases: u32) -> Config {

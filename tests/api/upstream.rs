@@ -7,14 +7,22 @@ use reqwest::Response;
 use crate::helpers::{Browser, PASSWORD, TestApp, location};
 
 /// Both servers and the upstream client's credentials.
-struct Pair {
-    upstream: TestApp,
-    downstream: TestApp,
+pub struct Pair {
+    pub upstream: TestApp,
+    pub downstream: TestApp,
 }
 
 /// An upstream Daemun with a person `email`, and a downstream whose `[upstream.corp]` points at
 /// it; `adjust` may change the provider's settings.
-async fn pair(adjust: impl FnOnce(&mut UpstreamConfig)) -> Pair {
+pub async fn pair(adjust: impl FnOnce(&mut UpstreamConfig)) -> Pair {
+    pair_configured(adjust, |_| {}).await
+}
+
+/// [`pair`], with `config` changing the downstream's other settings too.
+pub async fn pair_configured(
+    adjust: impl FnOnce(&mut UpstreamConfig),
+    config: impl FnOnce(&mut Config),
+) -> Pair {
     let upstream = TestApp::spawn().await;
     upstream.verified_user("kim@corp.example", "Kim").await;
     let mut spec = ClientSpec {
@@ -37,6 +45,7 @@ async fn pair(adjust: impl FnOnce(&mut UpstreamConfig)) -> Pair {
     adjust(&mut provider);
     let downstream = TestApp::spawn_with(|c: &mut Config| {
         c.upstream.insert("corp".into(), provider);
+        config(c);
     })
     .await;
     spec.redirect_uris = vec![format!("{}/login/upstream/corp/callback", downstream.addr)];
@@ -57,7 +66,7 @@ async fn pair(adjust: impl FnOnce(&mut UpstreamConfig)) -> Pair {
 
 /// The person clicks "Log in with Corp" in `down`, logs in at the upstream in `up` (if not
 /// already), and comes back: the callback's response.
-async fn through_upstream(pair: &Pair, down: &Browser<'_>, up: &Browser<'_>) -> Response {
+pub async fn through_upstream(pair: &Pair, down: &Browser<'_>, up: &Browser<'_>) -> Response {
     let r = down.get("/login/upstream/corp?next=/account").await;
     assert_eq!(r.status(), 303, "the button redirects to the provider");
     let authorize = location(&r);
@@ -78,7 +87,7 @@ async fn through_upstream(pair: &Pair, down: &Browser<'_>, up: &Browser<'_>) -> 
     down.client.get(&back).send().await.unwrap()
 }
 
-async fn identities(app: &TestApp, email: &str) -> usize {
+pub async fn identities(app: &TestApp, email: &str) -> usize {
     match app.user(email).await {
         Some(u) => app
             .state

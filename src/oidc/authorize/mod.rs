@@ -21,7 +21,7 @@ pub mod respond;
 use decision::{Step, next_step};
 use request::{AuthRequest, Rejection, ResponseMode};
 
-pub const RESUME_PREFIX: &str = "/authorize/resume/";
+pub use crate::domain::next_path::RESUME_PREFIX;
 /// The page that tells a person the application is not for them.
 pub const NOT_ALLOWED_PATH: &str = "/authorize/not-allowed";
 
@@ -127,8 +127,9 @@ async fn decide(
         if req.prompt.none {
             return interaction(ErrorCode::LoginRequired, "the person is not logged in");
         }
+        let login = login_path(state, &req);
         return park_and_go(state, &req, pending, |id| {
-            format!("/login?next={RESUME_PREFIX}{id}")
+            format!("{login}?next={RESUME_PREFIX}{id}")
         })
         .await;
     };
@@ -146,8 +147,9 @@ async fn decide(
             "a new login is needed (max_age, or id_token_hint names another person)",
         ),
         Step::Reauth => {
+            let login = login_path(state, &req);
             park_and_go(state, &req, pending, |id| {
-                format!("/login?reauth=1&next={RESUME_PREFIX}{id}")
+                format!("{login}?reauth=1&next={RESUME_PREFIX}{id}")
             })
             .await
         }
@@ -196,6 +198,17 @@ async fn decide(
             }
             issue_code(state, &req, &auth).await
         }
+    }
+}
+
+/// Where the login for `req` starts: the upstream provider its `idp_hint` names, when that is
+/// a configured one, or Daemun's login page.
+fn login_path(state: &AppState, req: &AuthRequest) -> String {
+    match req.idp_hint.as_deref() {
+        Some(name) if state.config.upstream.contains_key(name) => {
+            format!("/login/upstream/{name}")
+        }
+        _ => "/login".to_owned(),
     }
 }
 

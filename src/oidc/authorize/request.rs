@@ -19,7 +19,7 @@ use crate::oidc::resources;
 use crate::store::Store;
 
 /// Parameters that may appear at most once (RFC 6749 §3.1).
-pub const SINGLE: [&str; 17] = [
+pub const SINGLE: [&str; 18] = [
     "client_id",
     "redirect_uri",
     "response_type",
@@ -37,6 +37,7 @@ pub const SINGLE: [&str; 17] = [
     "id_token_hint",
     "request",
     "request_uri",
+    "idp_hint",
 ];
 
 const MAX_STATE: usize = 2048;
@@ -86,6 +87,10 @@ pub struct AuthRequest {
     pub acr: Option<Level>,
     /// The raw ID token the application sent to say who it thinks is logged in.
     pub id_token_hint: Option<String>,
+    /// The upstream provider the application wants the person to log in with (`idp_hint`, the
+    /// name of an `[upstream.<name>]` table): its login starts at once instead of Daemun's login
+    /// page. A name Daemun does not know is ignored, as a hint may be.
+    pub idp_hint: Option<String>,
     /// The parameters Daemun understands, as they came: what a parked request stores, so an
     /// unknown or oversized parameter never reaches the database.
     pub parked: Vec<(String, String)>,
@@ -355,6 +360,7 @@ pub async fn parse(store: &Store, params: &[(String, String)]) -> Result<AuthReq
         max_age,
         acr: param(params, "acr_values").and_then(Level::wanted),
         id_token_hint: param(params, "id_token_hint").map(str::to_owned),
+        idp_hint: param(params, "idp_hint").map(str::to_owned),
         parked,
     })
 }
