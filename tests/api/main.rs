@@ -68,4 +68,5 @@ mod store_factors;
 mod token_writer;
 mod two_nodes;
 mod upstream;
+mod upstream_peer;
 mod verify;
