@@ -69,4 +69,5 @@ mod token_writer;
 mod two_nodes;
 mod upstream;
 mod upstream_link;
+mod upstream_peer;
 mod verify;

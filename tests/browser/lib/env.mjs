@@ -22,6 +22,10 @@ export const repoRoot = required('BROWSER_REPO_ROOT');
 export const runStartedMs = Number(required('BROWSER_RUN_STARTED_MS'));
 /** The example application (examples/articles), registered as the client "Articles". */
 export const articlesUrl = required('BROWSER_ARTICLES_URL');
+/** node-oidc-provider, Daemun's upstream provider "Corp", and the one person it knows. */
+export const peerUrl = required('BROWSER_PEER_URL');
+export const peerEmail = required('BROWSER_PEER_EMAIL');
+export const peerPassword = required('BROWSER_PEER_PASSWORD');
 
 const CHROMIUM = '/usr/bin/chromium';
 export const DESKTOP = { width: 1280, height: 800 };

@@ -1,6 +1,7 @@
 // node-oidc-provider as a plain OpenID provider on a loopback port: one confidential client, one
-// account with a password, a login form of its own, and consent granted to that client. Every
-// setting comes from the environment (README.md); all state is kept in memory and lost on exit.
+// account with a password, a login form of its own, and consent granted to that client (at login,
+// or on a consent page of its own). Every setting comes from the environment (README.md); all
+// state is kept in memory and lost on exit.
 import { createHash, generateKeyPairSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
@@ -22,6 +23,17 @@ const CLIENT_SECRET = setting('PEER_CLIENT_SECRET');
 const REDIRECT_URIS = setting('PEER_REDIRECT_URIS', 'http://127.0.0.1:9/cb').split(',');
 const EMAIL = setting('PEER_EMAIL');
 const PASSWORD = setting('PEER_PASSWORD');
+// Optional: the account's `name` (scope `profile`); unset, the account has no profile claims.
+const NAME = setting('PEER_NAME', '');
+// `auto`: consent is granted at login; `page`: the person allows or denies it on a page.
+const CONSENT = setting('PEER_CONSENT', 'auto');
+if (!['auto', 'page'].includes(CONSENT)) {
+  console.error(`oidc-provider peer: PEER_CONSENT is ${CONSENT}, not auto or page (see README.md)`);
+  process.exit(2);
+}
+// Whether the ID token carries the claims of the granted scopes (email, name) in the code flow
+// too; by default node-oidc-provider keeps them for UserInfo, as OpenID Connect Core §5.4 says.
+const CLAIMS_IN_ID_TOKEN = ['1', 'true'].includes(setting('PEER_CLAIMS_IN_ID_TOKEN', '0'));
 // A stable subject for the one account, derived from its address.
 const ACCOUNT_ID = createHash('sha256').update(EMAIL.toLowerCase()).digest('hex').slice(0, 32);
 
@@ -60,13 +72,18 @@ const provider = new Provider(ISSUER, {
   ],
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    ...(NAME ? { profile: ['name'] } : {}),
+  },
+  conformIdTokenClaims: !CLAIMS_IN_ID_TOKEN,
   async findAccount(_ctx, id) {
     if (id !== ACCOUNT_ID) return undefined;
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: EMAIL, email_verified: true };
+        return { sub: id, email: EMAIL, email_verified: true, ...(NAME ? { name: NAME } : {}) };
       },
     };
   },
@@ -119,6 +136,18 @@ function loginPage(uid, email, failed) {
 </form></main></body></html>`;
 }
 
+function consentPage(uid, clientId, scopes) {
+  const items = scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  const action = `/interaction/${escapeHtml(uid)}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Allow access</title></head>
+<body><main><h1>Allow access</h1>
+<p><strong>${escapeHtml(clientId)}</strong> asks for:</p><ul>${items}</ul>
+<form method="post" action="${action}/confirm"><button type="submit">Allow</button></form>
+<form method="post" action="${action}/abort"><button type="submit">Deny</button></form>
+</main></body></html>`;
+}
+
 function send(res, status, html) {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
@@ -137,8 +166,8 @@ async function readForm(req) {
   return new URLSearchParams(body);
 }
 
-// Consent for the configured client: a grant of what it asked for, made when the person logs
-// in (or is already logged in), so no consent page is ever shown.
+// Consent for the configured client: a grant of what it asked for. With PEER_CONSENT=auto it is
+// made when the person logs in (or is already logged in), so no consent page is ever shown.
 async function grantFor(details, accountId) {
   const grant = details.grantId
     ? await provider.Grant.find(details.grantId)
@@ -154,7 +183,10 @@ async function finishWithConsent(req, res, details, accountId, login) {
 }
 
 // GET /interaction/:uid shows the login form (or, for a logged-in person, finishes at once);
-// POST /interaction/:uid/login checks the password. The interaction is bound to its cookie.
+// POST /interaction/:uid/login checks the password. With PEER_CONSENT=page, a login finishes
+// only the login prompt; node-oidc-provider then asks for consent, which GET /interaction/:uid
+// shows as a page whose buttons post to /interaction/:uid/confirm or /abort (access_denied
+// goes back to the client). The interaction is bound to its cookie.
 async function interaction(req, res) {
   const { pathname } = new URL(req.url, ISSUER);
   const [, , uid, action] = pathname.split('/');
@@ -164,6 +196,11 @@ async function interaction(req, res) {
     if (details.prompt.name === 'login' || !details.session?.accountId) {
       return send(res, 200, loginPage(uid, '', false));
     }
+    if (CONSENT === 'page') {
+      // The scopes the grant lacks, as node-oidc-provider knows them (unknown ones are dropped).
+      const scopes = details.prompt.details.missingOIDCScope ?? ['openid'];
+      return send(res, 200, consentPage(uid, details.params.client_id, scopes));
+    }
     return finishWithConsent(req, res, details, details.session.accountId, false);
   }
   if (req.method === 'POST' && action === 'login') {
@@ -172,7 +209,19 @@ async function interaction(req, res) {
     if (!(await passwordMatches(email, form.get('password') ?? ''))) {
       return send(res, 400, loginPage(uid, email, true));
     }
+    if (CONSENT === 'page') {
+      const result = { login: { accountId: ACCOUNT_ID } };
+      return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+    }
     return finishWithConsent(req, res, details, ACCOUNT_ID, true);
+  }
+  const consenting = CONSENT === 'page' && details.prompt.name === 'consent';
+  if (req.method === 'POST' && action === 'confirm' && consenting) {
+    return finishWithConsent(req, res, details, details.session.accountId, false);
+  }
+  if (req.method === 'POST' && action === 'abort' && consenting) {
+    const result = { error: 'access_denied', error_description: 'the person denied access' };
+    return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
   return send(res, 404, 'not found');
 }
