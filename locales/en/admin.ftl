@@ -355,7 +355,7 @@ flash-admin-roles-revoked = The role is taken back.
 flash-admin-roles-not-granted = That group or person did not hold the role.
 
 ## /admin/upstream
-admin-nav-upstream = Log in with
+admin-nav-upstream = Providers
 admin-upstream-title = Upstream providers
 admin-upstream-intro = The services people can log in with, as configured in daemun.toml or the environment ([upstream.<name>]). Register the callback URL at each provider.
 admin-upstream-issuer = Issuer

@@ -106,26 +106,35 @@ fn render(
         error => error,
         show_resend => show_resend,
         passkeys => state.passkeys.is_ok(),
-        upstreams => upstream_buttons(state, next),
+        upstreams => upstream_buttons(state, next, reauth),
     };
     ctx.render(state, status, "accounts/login.html", extra)
 }
 
 /// One "Log in with …" link per configured upstream provider, carrying `next`.
-fn upstream_buttons(state: &AppState, next: &str) -> Vec<minijinja::Value> {
-    let next = safe_next(next).map(|n| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("next", n)
-            .finish()
-    });
+/// The providers' buttons, carrying `next`; on a page that asks to log in again, they ask the
+/// provider for a fresh login too (`reauth=1`, passed on as `prompt=login`).
+fn upstream_buttons(state: &AppState, next: &str, reauth: bool) -> Vec<minijinja::Value> {
+    let next = safe_next(next).map(|n| n.to_owned());
+    let query = {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        if reauth {
+            q.append_pair("reauth", "1");
+        }
+        if let Some(n) = &next {
+            q.append_pair("next", n);
+        }
+        q.finish()
+    };
     state
         .config
         .upstream
         .iter()
         .map(|(name, p)| {
-            let href = match &next {
-                Some(q) => format!("/login/upstream/{name}?{q}"),
-                None => format!("/login/upstream/{name}"),
+            let href = if query.is_empty() {
+                format!("/login/upstream/{name}")
+            } else {
+                format!("/login/upstream/{name}?{query}")
             };
             context! { href => href, label => p.label.clone(), icon => p.icon.clone() }
         })

@@ -7,7 +7,7 @@ use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::{AppState, PageError, rate_limit};
 use crate::i18n::Lang;
-use crate::mail::message::{MailKind, compose};
+use crate::mail::message::{FactorChange, MailKind, compose};
 use crate::store::email_tokens::{NewToken, TokenPurpose};
 
 /// Whether a request to mail a link to `email` (a new verification link, a reset link) is
@@ -177,4 +177,26 @@ pub fn lang_for(user: &User, page: Lang) -> Lang {
         .as_deref()
         .and_then(Lang::from_tag)
         .unwrap_or(page)
+}
+
+/// Mails the person about a change to their ways of logging in (second factors, linked
+/// providers), with the reset link in case it was not them.
+pub async fn tell_factor_change(
+    state: &AppState,
+    lang: Lang,
+    user: &User,
+    change: FactorChange,
+) -> Result<(), PageError> {
+    let kind = MailKind::FactorChanged {
+        change,
+        reset_link: reset_link(state),
+    };
+    queue(
+        state,
+        lang_for(user, lang),
+        &user.email,
+        &user.display_name,
+        kind,
+    )
+    .await
 }

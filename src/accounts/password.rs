@@ -13,6 +13,7 @@ use super::mailing::{lang_for, queue, reset_link};
 use super::portal::{current_password_ok, has_password, new_password};
 use crate::domain::clock::MINUTE;
 use crate::domain::password::Password;
+use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
@@ -118,17 +119,7 @@ pub async fn password(
         &detail,
     )
     .await;
-    let kind = MailKind::PasswordChanged {
-        reset_link: reset_link(&state),
-    };
-    queue(
-        &state,
-        lang_for(user, ctx.lang),
-        &user.email,
-        &user.display_name,
-        kind,
-    )
-    .await?;
+    tell(&state, &ctx, user).await?;
     flash::set(
         &mut resp,
         FlashKind::Success,
@@ -167,17 +158,7 @@ async fn set_first(
         .set_password_hash(user.user_id, &hash, state.now())
         .await?;
     audit::record(state, "password.set", Some(user.user_id), client, "").await;
-    let kind = MailKind::PasswordChanged {
-        reset_link: reset_link(state),
-    };
-    queue(
-        state,
-        lang_for(user, ctx.lang),
-        &user.email,
-        &user.display_name,
-        kind,
-    )
-    .await?;
+    tell(state, ctx, user).await?;
     let mut resp = Redirect::to("/account").into_response();
     flash::set(
         &mut resp,
@@ -186,4 +167,13 @@ async fn set_first(
         state.config.https(),
     );
     Ok(resp)
+}
+
+/// The notice that the password changed (or was set), with the reset link.
+async fn tell(state: &AppState, ctx: &PageCtx, user: &User) -> Result<(), PageError> {
+    let kind = MailKind::PasswordChanged {
+        reset_link: reset_link(state),
+    };
+    let lang = lang_for(user, ctx.lang);
+    queue(state, lang, &user.email, &user.display_name, kind).await
 }

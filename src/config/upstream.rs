@@ -32,7 +32,8 @@ pub struct UpstreamConfig {
     pub claims: ClaimNames,
 }
 
-/// Which ID token claims carry what Daemun needs.
+/// Which claims carry what Daemun needs: read from the ID token, and from the UserInfo answer
+/// for those the ID token lacks.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClaimNames {

@@ -21,7 +21,7 @@ use crate::http::flash::{self, FlashKind};
 use crate::http::form::PageForm;
 use crate::http::session::{Authenticated, CurrentUser};
 use crate::http::{AppState, PageCtx, PageError, audit};
-use crate::mail::message::{FactorChange, MailKind};
+use crate::mail::message::FactorChange;
 use crate::store::identities::UpstreamIdentity;
 
 pub const PATH: &str = "/account/linked";
@@ -185,7 +185,7 @@ pub async fn finish_link(
         Err(e) => return Err(e.into()),
     }
     audit::record(state, "upstream.linked", Some(owner), client, who.name).await;
-    tell(state, ctx_lang, &auth.user, FactorChange::UpstreamLinked).await?;
+    mailing::tell_factor_change(state, ctx_lang, &auth.user, FactorChange::UpstreamLinked).await?;
     Ok(back(state, "flash-upstream-linked"))
 }
 
@@ -236,7 +236,7 @@ pub async fn unlink(
         &this.provider,
     )
     .await;
-    tell(&state, ctx.lang, user, FactorChange::UpstreamUnlinked).await?;
+    mailing::tell_factor_change(&state, ctx.lang, user, FactorChange::UpstreamUnlinked).await?;
     Ok(back(&state, "flash-upstream-unlinked"))
 }
 
@@ -255,21 +255,6 @@ async fn other_way_in(
         (l.issuer != this.issuer || l.subject != this.subject)
             && state.config.upstream.contains_key(&l.provider)
     }))
-}
-
-/// Mails the account's owner about a link made or removed.
-async fn tell(
-    state: &AppState,
-    lang: crate::i18n::Lang,
-    user: &User,
-    change: FactorChange,
-) -> Result<(), PageError> {
-    let kind = MailKind::FactorChanged {
-        change,
-        reset_link: mailing::reset_link(state),
-    };
-    let lang = mailing::lang_for(user, lang);
-    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
 }
 
 fn back(state: &AppState, message: &'static str) -> Response {

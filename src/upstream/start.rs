@@ -2,7 +2,8 @@
 //! `nonce` and PKCE S256 challenge, all stored server-side for ten minutes, and a cookie that
 //! binds the login to this browser. When the login is for a parked authorization request,
 //! its `prompt=login` and `max_age` go to the provider too (OIDC Core §3.1.2.1): an
-//! application that asked Daemun for a fresh login gets one from the provider as well.
+//! application that asked Daemun for a fresh login gets one from the provider as well. So does
+//! a login page that asks to log in again (`reauth=1`).
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::time::Duration;
@@ -25,6 +26,8 @@ use crate::store::identities::UpstreamLogin;
 #[serde(default)]
 pub struct StartQuery {
     next: String,
+    /// `1` from a login page that asks the person to log in again.
+    reauth: String,
 }
 
 /// What a login sent to a provider is for.
@@ -47,7 +50,8 @@ pub async fn start(
 ) -> Result<Response, PageError> {
     let p = provider(&state, &name)?;
     let next = safe_next(&q.next).unwrap_or("/account").to_owned();
-    let (fresh, max_age) = asked_by_request(&state, &next).await?;
+    let (asked_fresh, max_age) = asked_by_request(&state, &next).await?;
+    let fresh = asked_fresh || q.reauth == "1";
     let out = Outgoing {
         next,
         link_user_id: None,

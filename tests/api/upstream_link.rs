@@ -239,10 +239,13 @@ async fn setting_a_first_password_needs_a_recent_login() {
         .text()
         .await
         .unwrap();
-    assert!(
-        page.contains("login&#x2f;upstream&#x2f;corp?next="),
-        "{page}"
-    );
+    let start = "/login/upstream/corp?reauth=1&next=%2Faccount%2Fpassword";
+    let shown = page.replace("&#x2f;", "/").replace("&amp;", "&");
+    assert!(shown.contains(start), "{page}");
+    // The provider is asked for a fresh login.
+    let authorize = location(&down.get(start).await);
+    assert!(authorize.starts_with(&pair.upstream.addr), "{authorize}");
+    assert!(authorize.contains("prompt=login"), "{authorize}");
 }
 
 #[tokio::test]
@@ -513,4 +516,21 @@ async fn the_console_lists_the_providers_with_their_callback_and_links_but_no_se
         !html.contains(secret.as_str()),
         "the secret stays out of the page"
     );
+}
+
+#[tokio::test]
+async fn an_address_the_provider_does_not_vouch_for_makes_no_account() {
+    // The mapped flag is one the provider never sends: the address counts as unverified.
+    let pair = pair(|p| p.claims.email_verified = "corp_checked_email".into()).await;
+    let (down, up) = (Browser::new(&pair.downstream), Browser::new(&pair.upstream));
+    let r = through_upstream(&pair, &down, &up).await;
+    assert_eq!(r.status(), 403);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("has not verified your email address")
+    );
+    assert!(pair.downstream.user("kim@corp.example").await.is_none());
+    assert_eq!(down.get("/account").await.status(), 303, "nobody logged in");
 }

@@ -60,11 +60,23 @@ impl Drop for Peer {
 impl Peer {
     /// Starts `script` on `port`, the provider for the account `email` named `name`, its client
     /// redirecting to `app`'s callback; returns once its discovery document answers.
-    async fn start(script: &Path, port: u16, app: &TestApp, email: &str, name: &str) -> Self {
+    /// With `in_id_token`, the person's claims come in the ID token; otherwise, as the
+    /// provider does by default, only from its UserInfo endpoint.
+    async fn start(
+        script: &Path,
+        port: u16,
+        app: &TestApp,
+        (email, name): (&str, &str),
+        in_id_token: bool,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log_path = dir.path().join("peer.log");
         let log = std::fs::File::create(&log_path).unwrap();
-        let child = Command::new("node")
+        let mut command = Command::new("node");
+        if in_id_token {
+            command.env("PEER_CLAIMS_IN_ID_TOKEN", "1");
+        }
+        let child = command
             .arg(script)
             .env("PEER_PORT", port.to_string())
             .env("PEER_CLIENT_ID", CLIENT_ID)
@@ -77,8 +89,6 @@ impl Peer {
             .env("PEER_PASSWORD", PEER_PASSWORD)
             .env("PEER_NAME", name)
             .env("PEER_CONSENT", "page")
-            // Daemun reads the person's claims from the ID token.
-            .env("PEER_CLAIMS_IN_ID_TOKEN", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -175,8 +185,9 @@ fn link_to(page: &str, text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A Daemun whose `[upstream.peer]` is a node-oidc-provider for `email`, and that provider.
-async fn setup(email: &str, name: &str, existing: bool) -> (TestApp, Peer) {
+/// A Daemun whose `[upstream.peer]` is a node-oidc-provider for `email`, and that provider
+/// (see [`Peer::start`] for `in_id_token`).
+async fn setup(email: &str, name: &str, existing: bool, in_id_token: bool) -> (TestApp, Peer) {
     let script = server_script();
     let port = free_port();
     let app = TestApp::spawn_with(|c: &mut Config| {
@@ -196,7 +207,7 @@ async fn setup(email: &str, name: &str, existing: bool) -> (TestApp, Peer) {
     if existing {
         app.verified_user(email, "Already Here").await;
     }
-    let peer = Peer::start(&script, port, &app, email, name).await;
+    let peer = Peer::start(&script, port, &app, (email, name), in_id_token).await;
     (app, peer)
 }
 
@@ -283,7 +294,8 @@ async fn allow_or_deny(
 #[tokio::test]
 async fn a_first_login_through_the_provider_creates_the_account_and_the_next_finds_it() {
     let email = "pat@peer.example";
-    let (app, peer) = setup(email, "Pat Peer", false).await;
+    // The provider's default: the address and name only in its UserInfo answer.
+    let (app, peer) = setup(email, "Pat Peer", false, false).await;
     let up = new_client();
     let back = log_in_at_peer(&app, &peer, &app.client, &up, email).await;
     let r = app.client.get(&back).send().await.unwrap();
@@ -374,7 +386,7 @@ async fn a_first_login_through_the_provider_creates_the_account_and_the_next_fin
 #[tokio::test]
 async fn an_address_of_an_existing_account_is_not_linked() {
     let email = "kim@peer.example";
-    let (app, peer) = setup(email, "Kim Peer", true).await;
+    let (app, peer) = setup(email, "Kim Peer", true, true).await;
     let down = Browser::new(&app);
     let back = log_in_at_peer(&app, &peer, &down.client, &new_client(), email).await;
     let r = down.client.get(&back).send().await.unwrap();
@@ -405,7 +417,7 @@ async fn an_address_of_an_existing_account_is_not_linked() {
 #[tokio::test]
 async fn access_denied_at_the_provider_gives_a_page_and_no_account() {
     let email = "lee@peer.example";
-    let (app, peer) = setup(email, "Lee Peer", false).await;
+    let (app, peer) = setup(email, "Lee Peer", false, true).await;
     let down = Browser::new(&app);
     let back = allow_or_deny(&app, &peer, &down.client, &new_client(), email, "/abort").await;
     assert!(back.contains("error=access_denied"), "{back}");

@@ -19,7 +19,7 @@ use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm};
 use crate::http::session::{self, CurrentUser};
 use crate::http::{AppState, PageCtx, PageError, audit};
-use crate::mail::message::{FactorChange, MailKind};
+use crate::mail::message::FactorChange;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -86,12 +86,7 @@ pub(super) async fn tell(
     user: &User,
     change: FactorChange,
 ) -> Result<(), PageError> {
-    let kind = MailKind::FactorChanged {
-        change,
-        reset_link: mailing::reset_link(state),
-    };
-    let lang = mailing::lang_for(user, ctx.lang);
-    mailing::queue(state, lang, &user.email, &user.display_name, kind).await
+    mailing::tell_factor_change(state, ctx.lang, user, change).await
 }
 
 /// `POST /account/security/totp`: a new secret, shown on the security page until confirmed.
