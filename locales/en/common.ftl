@@ -21,6 +21,7 @@ flash-verified = Your email address is verified. You can log in now.
 flash-logged-out = You have been logged out.
 flash-login-required = Please log in to see this page.
 flash-welcome = Welcome back, { $name }.
+flash-welcome-first = Welcome, { $name }.
 
 ## Generic form text
 

@@ -183,3 +183,4 @@ password-set-intro = Your account has no password yet: you log in through anothe
 password-set-submit = Set password
 flash-password-set = Your password has been set. You can now log in with it too.
 account-set-password = Set a password
+security-no-password = Your account has no password yet: you log in through another service. Adding an authenticator app or a passkey asks for your password, so set one first.

@@ -21,6 +21,7 @@ flash-verified = 이메일 인증이 완료되었습니다. 이제 로그인할 
 flash-logged-out = 로그아웃되었습니다.
 flash-login-required = 이 페이지를 보려면 로그인해 주세요.
 flash-welcome = { $name }님, 다시 오신 것을 환영합니다.
+flash-welcome-first = { $name }님, 환영합니다.
 
 ## 일반 양식 문구
 

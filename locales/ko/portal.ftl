@@ -175,3 +175,4 @@ password-set-intro = 이 계정에는 아직 비밀번호가 없어 다른 서�
 password-set-submit = 비밀번호 설정
 flash-password-set = 비밀번호를 설정했습니다. 이제 이 비밀번호로도 로그인할 수 있습니다.
 account-set-password = 비밀번호 설정
+security-no-password = 이 계정에는 아직 비밀번호가 없어 다른 서비스를 통해 로그인합니다. 인증 앱이나 패스키를 추가하려면 비밀번호가 필요하니 먼저 비밀번호를 설정하세요.

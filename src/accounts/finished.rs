@@ -37,11 +37,12 @@ pub async fn finish(
         &amr.join(" "),
     )
     .await;
-    flash::set(
-        &mut resp,
-        FlashKind::Success,
-        "flash-welcome",
-        state.config.https(),
-    );
+    // `user` is as it was before this login: no earlier login means a new account.
+    let welcome = if user.last_login_at.is_none() {
+        "flash-welcome-first"
+    } else {
+        "flash-welcome"
+    };
+    flash::set(&mut resp, FlashKind::Success, welcome, state.config.https());
     Ok(resp)
 }

@@ -80,7 +80,7 @@ impl PageCtx {
             .iter()
             .map(|f| {
                 let message = match (&self.auth, f.key.as_str()) {
-                    (Some(a), "flash-welcome") => {
+                    (Some(a), "flash-welcome" | "flash-welcome-first") => {
                         self.t_args(&f.key, &[("name", a.user.display_name.clone().into())])
                     }
                     (_, key) => match f.count {

@@ -92,6 +92,7 @@ fn both_languages_define_the_keys_the_code_uses() {
         "flash-logged-out",
         "flash-login-required",
         "flash-welcome",
+        "flash-welcome-first",
         "error-title-bad-request",
         "error-body-bad-request",
         "error-title-forbidden",

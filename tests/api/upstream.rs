@@ -107,11 +107,10 @@ async fn first_login_creates_a_verified_account_without_password_and_a_second_fi
     let r = through_upstream(&pair, &down, &up).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/account");
-    assert_eq!(
-        down.get("/account").await.status(),
-        200,
-        "the session works"
-    );
+    let home = down.get("/account").await;
+    assert_eq!(home.status(), 200, "the session works");
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Welcome, Kim."), "a new account: {home}");
     let user = pair
         .downstream
         .user("kim@corp.example")
@@ -142,7 +141,8 @@ async fn first_login_creates_a_verified_account_without_password_and_a_second_fi
     let (down2, _) = (Browser::new(&pair.downstream), ());
     let r = through_upstream(&pair, &down2, &up).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(down2.get("/account").await.status(), 200);
+    let home = down2.get("/account").await.text().await.unwrap();
+    assert!(home.contains("Welcome back, Kim."), "{home}");
     let again = pair.downstream.user("kim@corp.example").await.unwrap();
     assert_eq!(again.user_id, user.user_id);
     assert_eq!(identities(&pair.downstream, "kim@corp.example").await, 1);

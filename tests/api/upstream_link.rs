@@ -2,6 +2,7 @@
 //! first password of an account made at such a login, `idp_hint`, `prompt`/`max_age` passed
 //! on, and the provider's second factor under `trust_upstream_mfa`. The upstream is a second
 //! Daemun (see `upstream.rs`).
+use daemun::config::SecondFactorPolicy;
 use daemun::domain::email_address::EmailAddress;
 use daemun::domain::password::NO_PASSWORD;
 use daemun::store::account::ProfileUpdate;
@@ -533,4 +534,39 @@ async fn an_address_the_provider_does_not_vouch_for_makes_no_account() {
     );
     assert!(pair.downstream.user("kim@corp.example").await.is_none());
     assert_eq!(down.get("/account").await.status(), 303, "nobody logged in");
+}
+
+#[tokio::test]
+async fn a_trusted_providers_two_factors_satisfy_a_policy_of_two_factors_for_everyone() {
+    for trust in [true, false] {
+        let pair = pair_configured(
+            |p| p.trust_upstream_mfa = trust,
+            |c| c.accounts.require_second_factor = SecondFactorPolicy::Everyone,
+        )
+        .await;
+        // Kim logs in at the upstream with a password and an authenticator app.
+        let up = Browser::new(&pair.upstream);
+        up.login("kim@corp.example", PASSWORD).await;
+        let (secret, _) = enrol(&up).await;
+        let up = Browser::new(&pair.upstream);
+        password_step(&up, "kim@corp.example").await;
+        code_step(&up, "totp", &code_now(&pair.upstream, &secret)).await;
+        let down = Browser::new(&pair.downstream);
+        through_upstream(&pair, &down, &up).await;
+        let rp = Rp::register(&pair.downstream, |s| s.first_party = true).await;
+        let next = location(&down.get(&rp.authorize_path(&[])).await);
+        if trust {
+            assert!(next.starts_with(&rp.redirect_uri), "a code at once: {next}");
+        } else {
+            assert!(
+                next.starts_with("/account/security?next="),
+                "set one up: {next}"
+            );
+            let page = down.get(&next).await.text().await.unwrap();
+            assert!(
+                page.contains("set one first"),
+                "no password to confirm it with yet"
+            );
+        }
+    }
 }

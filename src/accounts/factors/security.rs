@@ -8,6 +8,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::{Factors, open_secret};
+use crate::accounts::portal::has_password;
 use crate::domain::clock::format_utc;
 use crate::domain::next_path::safe_next;
 use crate::domain::recovery_code;
@@ -68,6 +69,7 @@ pub async fn render(
         })
         .collect();
     let extra = context! {
+        has_password => has_password(state, user).await?,
         passkeys => passkeys,
         passkeys_on => state.passkeys.is_ok(),
         totp => totp,

@@ -73,9 +73,12 @@ pub async fn next_step(
     }
     // A store failure holds the login back rather than assume a factor.
     let everyone = state.config.accounts.require_second_factor == SecondFactorPolicy::Everyone;
-    let short = wanted_level(req) > Level::of_amr(&auth.session.amr);
+    let level = Level::of_amr(&auth.session.amr);
+    let short = wanted_level(req) > level;
     if everyone || short {
-        if !has_second_factor(state, auth).await.unwrap_or(false) {
+        // A session that proved two factors already (a trusted upstream provider's) needs
+        // none set up here.
+        if level < Level::Mfa && !has_second_factor(state, auth).await.unwrap_or(false) {
             return Step::SecondFactor;
         }
         if short {
