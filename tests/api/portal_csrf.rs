@@ -26,6 +26,11 @@ async fn portal_posts_without_a_token_are_refused_and_change_nothing() {
             ],
         ),
         ("/account/sessions".into(), vec![("others", "1")]),
+        ("/account/linked/link".into(), vec![("provider", "corp")]),
+        (
+            "/account/linked/unlink".into(),
+            vec![("issuer", "https://id.corp.example"), ("subject", "kim")],
+        ),
         ("/account/delete".into(), vec![("password", PASSWORD)]),
         ("/account/export".into(), vec![]),
         ("/password/reset".into(), vec![("email", "c@example.com")]),
