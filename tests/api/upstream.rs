@@ -385,3 +385,49 @@ async fn an_answer_naming_another_issuer_is_refused() {
     assert_eq!(r.status(), 400);
     assert!(pair.downstream.user("kim@corp.example").await.is_none());
 }
+
+/// Every TOML block of docs/upstream-providers.md loads as Daemun's configuration (with each
+/// provider's secret in the environment, as the guide says), so the guide names only real keys.
+#[test]
+fn every_configuration_block_of_the_upstream_guide_loads() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let guide = std::fs::read_to_string(format!("{root}/docs/upstream-providers.md")).unwrap();
+    let blocks: Vec<&str> = guide
+        .split("```toml")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 5, "the walk-throughs' blocks are found");
+    let dir = tempfile::tempdir().unwrap();
+    for (i, block) in blocks.iter().enumerate() {
+        let names: Vec<String> = block
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("[upstream."))
+            .map(|rest| {
+                rest.trim_end_matches(']')
+                    .split('.')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert!(
+            !names.is_empty(),
+            "block {i} configures a provider:\n{block}"
+        );
+        let env: Vec<(String, String)> = names
+            .iter()
+            .map(|n| {
+                let key = format!("DAEMUN_UPSTREAM__{}__CLIENT_SECRET", n.to_uppercase());
+                (key, "from-the-environment".to_owned())
+            })
+            .collect();
+        let path = dir.path().join(format!("block{i}.toml"));
+        std::fs::write(&path, block).unwrap();
+        let config = Config::load_from(Some(&path), env)
+            .unwrap_or_else(|e| panic!("block {i} does not load: {e}\n{block}"));
+        for n in &names {
+            assert_eq!(config.upstream[n].client_secret, "from-the-environment");
+        }
+    }
+}
