@@ -57,13 +57,6 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 impl Cluster {
     /// initdb and start. PostgreSQL refuses to run as root, so as root (CI) its programs run
     /// as the `postgres` user on a folder that user owns.

@@ -7,9 +7,10 @@ use std::time::Duration;
 use base64::Engine;
 use serde_json::Value;
 
+use crate::helpers::free_port;
 use crate::helpers::test_database_url;
 use crate::rp::Rp;
-use crate::two_nodes::{Browser, Node, Shared, free_port, token};
+use crate::two_nodes::{Browser, Node, Shared, token};
 
 const PASSWORD: &str = "Harbour-lantern-cedar-42";
 

@@ -496,3 +496,11 @@ pub fn without_csrf(html: &str) -> String {
         None => html.to_owned(),
     }
 }
+
+/// A port free at the moment (the listener is dropped just before the server binds it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}

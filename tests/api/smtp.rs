@@ -22,14 +22,6 @@ fn python() -> String {
     std::env::var("DAEMUN_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into())
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start_smtp(port: u16, dir: &Path) -> SmtpServer {
     let maildir = dir.join("maildir");
     let child = Command::new(python())

@@ -15,7 +15,7 @@ use sqlx::Connection;
 
 use crate::cli::run;
 use crate::cli_user::run_with_stdin;
-use crate::helpers::csrf_token;
+use crate::helpers::{csrf_token, free_port};
 use crate::helpers::{fresh_postgres_database, postgres_base_url};
 use crate::rp::Rp;
 use crate::second_factor::{STEP, key_on};
@@ -139,15 +139,6 @@ impl Node {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-}
-
-/// A port free at the moment (the listener is dropped just before the node binds it).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A browser behind the load balancer: one cookie jar, any node, always the issuer's `Host`.

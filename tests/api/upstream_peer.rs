@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use daemun::config::{Config, UpstreamConfig};
 use reqwest::{Client, Response};
 
-use crate::helpers::{Browser, PASSWORD, TestApp, location, new_client};
+use crate::helpers::{Browser, PASSWORD, TestApp, free_port, location, new_client};
 use crate::oidc_flow::jwt_payload;
 use crate::rp::Rp;
 
@@ -33,14 +33,6 @@ fn server_script() -> PathBuf {
         script.display()
     );
     script
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A running node-oidc-provider with one account; stopped when dropped.
