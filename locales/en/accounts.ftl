@@ -107,3 +107,4 @@ mail-factor-upstream-linked-subject = A login through another service was linked
 mail-factor-upstream-linked-intro = A login through another service was just linked to your { $product } account. It can log you in from now on.
 mail-factor-upstream-unlinked-subject = A login through another service was unlinked from your { $product } account
 mail-factor-upstream-unlinked-intro = A login through another service was just unlinked from your { $product } account. It can no longer log you in.
+flash-upstream-denied = The login was cancelled or refused at the other service. You can try again or log in another way.

@@ -51,7 +51,6 @@ error-body-busy = Many people are logging in at this moment. Wait a few seconds 
 ## Logins through upstream providers
 upstream-error-title = Login not completed
 upstream-error-state = This login link has expired or was already used, or it was started in another browser. Please start again from the login page.
-upstream-error-denied = The login was cancelled or refused at the other service. You can try again or log in with your password.
 upstream-error-unreachable = The other service cannot be reached right now, or its answer could not be verified. Please try again later or log in with your password.
 upstream-error-email-taken = An account with this email address already exists, and it is not linked to this login. If it is yours, log in to it another way (with its password or a passkey) and link this service under Linked logins in your account. Accounts are never joined by email address alone.
 upstream-error-linked-elsewhere = This login at the other service is already linked to another account. Unlink it there first.

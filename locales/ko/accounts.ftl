@@ -107,3 +107,4 @@ mail-factor-upstream-linked-subject = { $product } 계정에 다른 서비스 �
 mail-factor-upstream-linked-intro = 방금 { $product } 계정에 다른 서비스를 통한 로그인이 연결되었습니다. 이제 이 로그인으로 계정에 들어올 수 있습니다.
 mail-factor-upstream-unlinked-subject = { $product } 계정에서 다른 서비스 로그인의 연결이 해제되었습니다
 mail-factor-upstream-unlinked-intro = 방금 { $product } 계정에서 다른 서비스를 통한 로그인의 연결이 해제되었습니다. 이제 이 로그인으로 계정에 들어올 수 없습니다.
+flash-upstream-denied = 다른 서비스에서 로그인이 취소되었거나 거부되었습니다. 다시 시도하거나 다른 방법으로 로그인하세요.

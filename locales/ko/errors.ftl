@@ -48,7 +48,6 @@ error-body-busy = 지금 로그인하는 사람이 많습니다. 몇 초 후에 
 ## Logins through upstream providers
 upstream-error-title = 로그인하지 못했습니다
 upstream-error-state = 로그인 링크가 만료되었거나 이미 사용되었거나, 다른 브라우저에서 시작되었습니다. 로그인 페이지에서 다시 시작하세요.
-upstream-error-denied = 다른 서비스에서 로그인이 취소되었거나 거부되었습니다. 다시 시도하거나 비밀번호로 로그인하세요.
 upstream-error-unreachable = 지금은 다른 서비스에 연결할 수 없거나 응답을 검증할 수 없습니다. 나중에 다시 시도하거나 비밀번호로 로그인하세요.
 upstream-error-email-taken = 이 이메일 주소를 쓰는 계정이 이미 있고, 이 로그인과 연결되어 있지 않습니다. 본인의 계정이라면 다른 방법(비밀번호나 패스키)으로 로그인한 뒤 계정의 ‘연결된 로그인’에서 이 서비스를 연결하세요. 이메일 주소만으로는 계정을 연결하지 않습니다.
 upstream-error-linked-elsewhere = 다른 서비스의 이 로그인은 이미 다른 계정에 연결되어 있습니다. 먼저 그 계정에서 연결을 해제하세요.

@@ -5,7 +5,7 @@
 //! its linked account in, creates one (when the provider may), or is refused with a page.
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::OAuth2TokenResponse;
@@ -25,6 +25,7 @@ use crate::domain::acr;
 use crate::domain::clock::SECOND;
 use crate::domain::secret::SecretToken;
 use crate::http::client::ClientInfo;
+use crate::http::flash::{self, FlashKind};
 use crate::http::session::MaybeUser;
 use crate::http::{AppState, PageCtx, PageError, audit, cookies};
 use crate::store::identities::UpstreamLogin;
@@ -76,7 +77,8 @@ pub async fn callback(
             "provider_error {}",
             q.error.chars().take(64).collect::<String>()
         );
-        return Err(refuse(&reason, "upstream-error-denied").await);
+        record_refusal(&state, &client, &name, &reason).await;
+        return Ok(turned_back(&state, &login));
     }
     // RFC 9207: when the provider names itself, it must be the one the login went to.
     if !q.iss.is_empty() && q.iss.trim_end_matches('/') != p.issuer.trim_end_matches('/') {
@@ -117,6 +119,25 @@ pub async fn callback(
     };
     cookies::remove(&mut resp, cookies::UPSTREAM, state.config.https());
     Ok(resp)
+}
+
+/// The provider said no (the person cancelled or refused, or the provider failed,
+/// RFC 6749 §4.1.2.1): back to where the login began, the login page (keeping `next`) or the
+/// linked-logins page, with a message.
+fn turned_back(state: &AppState, login: &UpstreamLogin) -> Response {
+    let to = if login.link_user_id.is_some() {
+        linked::PATH.to_owned()
+    } else {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &login.next_path)
+            .finish();
+        format!("/login?{query}")
+    };
+    let mut resp = Redirect::to(&to).into_response();
+    let https = state.config.https();
+    flash::set(&mut resp, FlashKind::Error, "flash-upstream-denied", https);
+    cookies::remove(&mut resp, cookies::UPSTREAM, https);
+    resp
 }
 
 /// Logs the person in: the linked account, or a new one at a first login.

@@ -208,7 +208,7 @@ async fn a_callback_in_another_browser_is_refused() {
 }
 
 #[tokio::test]
-async fn an_error_from_the_provider_gives_a_page() {
+async fn an_error_from_the_provider_returns_to_the_login_page_with_a_message() {
     let pair = pair(|_| {}).await;
     let down = Browser::new(&pair.downstream);
     let authorize = location(&down.get("/login/upstream/corp").await);
@@ -223,8 +223,12 @@ async fn an_error_from_the_provider_gives_a_page() {
             "/login/upstream/corp/callback?error=access_denied&state={state}"
         ))
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("cancelled or refused"));
+    // Back to the login page, `next` kept, with a message.
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login?next=%2Faccount");
+    let page = down.get(&location(&r)).await.text().await.unwrap();
+    assert!(page.contains("cancelled or refused"), "{page}");
+    assert!(page.contains("name=\"password\""), "the login form: {page}");
 }
 
 #[tokio::test]

@@ -407,15 +407,17 @@ async fn an_address_of_an_existing_account_is_not_linked() {
 }
 
 #[tokio::test]
-async fn access_denied_at_the_provider_gives_a_page_and_no_account() {
+async fn access_denied_at_the_provider_returns_to_the_login_page_and_makes_no_account() {
     let email = "lee@peer.example";
     let (app, peer) = setup(email, "Lee Peer", false, true).await;
     let down = Browser::new(&app);
     let back = allow_or_deny(&app, &peer, &down.client, &new_client(), email, "/abort").await;
     assert!(back.contains("error=access_denied"), "{back}");
     let r = down.client.get(&back).send().await.unwrap();
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("cancelled or refused"));
+    assert_eq!(r.status(), 303, "back to the login page");
+    assert!(location(&r).starts_with("/login?next="), "{}", location(&r));
+    let page = down.get(&location(&r)).await.text().await.unwrap();
+    assert!(page.contains("cancelled or refused"), "{page}");
     assert!(app.user(email).await.is_none(), "no account");
     assert_ne!(down.get("/account").await.status(), 200);
 }
