@@ -60,7 +60,8 @@ pub enum StartError {
 /// The templates with `[branding]` applied. A theme's templates are rendered once with sample
 /// data here, so a broken one stops the start instead of a page.
 pub fn themed_templates(config: &Config) -> Result<Templates, StartError> {
-    let templates = Templates::themed(Theme::load(&config.branding)?)?;
+    let theme = Theme::load(&config.branding)?.with_icons(&config.upstream)?;
+    let templates = Templates::themed(theme)?;
     if !config.branding.theme_dir.is_empty() {
         let failures = templates.check();
         if !failures.is_empty() {

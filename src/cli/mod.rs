@@ -117,7 +117,8 @@ pub async fn run(cli: Cli) -> ExitCode {
 /// other unusable setting).
 fn check_config(config: &Config) -> ExitCode {
     println!("{config:#?}");
-    let templates = match Theme::load(&config.branding).and_then(Templates::themed) {
+    let theme = Theme::load(&config.branding).and_then(|t| t.with_icons(&config.upstream));
+    let templates = match theme.and_then(Templates::themed) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("daemun: {e}");

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::{BrandingConfig, is_asset_name};
+use crate::config::{BrandingConfig, UpstreamProviders, is_asset_name};
 
 /// A theme file larger than this is refused (logos and style sheets are far smaller).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -105,24 +105,38 @@ impl Theme {
         }
         if !config.logo.is_empty() {
             let logo = &config.logo;
-            let is_image = theme
-                .assets
-                .get(logo)
-                .is_some_and(|a| a.content_type.starts_with("image/"));
-            if !is_image {
-                return Err(ThemeError(format!(
-                    "configuration key `branding.logo` has the value `{logo}`, expected an \
-                     image file under the theme's static/ folder (`{}`)",
-                    theme
-                        .dir
-                        .as_ref()
-                        .map(|d| d.join("static").join(logo).display().to_string())
-                        .unwrap_or_else(|| "branding.theme_dir is empty".to_owned())
-                )));
-            }
+            theme.image("branding.logo", logo)?;
             theme.logo = Some(logo.clone());
         }
         Ok(theme)
+    }
+
+    /// Checks that configuration key `key` names an image among the theme's static files.
+    fn image(&self, key: &str, name: &str) -> Result<(), ThemeError> {
+        let is_image = self
+            .assets
+            .get(name)
+            .is_some_and(|a| a.content_type.starts_with("image/"));
+        if is_image {
+            return Ok(());
+        }
+        Err(ThemeError(format!(
+            "configuration key `{key}` has the value `{name}`, expected an image file under the \
+             theme's static/ folder (`{}`)",
+            self.dir
+                .as_ref()
+                .map(|d| d.join("static").join(name).display().to_string())
+                .unwrap_or_else(|| "branding.theme_dir is empty".to_owned())
+        )))
+    }
+
+    /// Checks the upstream providers' button icons as the logo is checked: each an image of
+    /// the theme.
+    pub fn with_icons(self, upstream: &UpstreamProviders) -> Result<Self, ThemeError> {
+        for (name, p) in upstream.iter().filter(|(_, p)| !p.icon.is_empty()) {
+            self.image(&format!("upstream.{name}.icon"), &p.icon)?;
+        }
+        Ok(self)
     }
 
     /// The template overrides, by template name.

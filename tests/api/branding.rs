@@ -305,3 +305,30 @@ fn check_config(
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+#[test]
+fn a_providers_icon_must_be_an_image_of_the_theme() {
+    let work = tempfile::tempdir().unwrap();
+    let provider = [
+        ("DAEMUN_UPSTREAM__CORP__LABEL", "Corp"),
+        ("DAEMUN_UPSTREAM__CORP__ISSUER", "https://id.corp.example"),
+        ("DAEMUN_UPSTREAM__CORP__CLIENT_ID", "daemun"),
+        ("DAEMUN_UPSTREAM__CORP__CLIENT_SECRET", "s3cret"),
+    ];
+    for (icon, ok) in [
+        ("logo.svg", true),
+        ("missing.svg", false),
+        ("theme.css", false),
+    ] {
+        let mut env = provider.to_vec();
+        env.push(("DAEMUN_UPSTREAM__CORP__ICON", icon));
+        let (status, err) = check_config(work.path(), &example_theme(), &env);
+        assert_eq!(status.success(), ok, "{icon}: {err}");
+        if !ok {
+            assert!(
+                err.contains("upstream.corp.icon") && err.contains(icon),
+                "{err}"
+            );
+        }
+    }
+}
