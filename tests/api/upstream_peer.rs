@@ -421,3 +421,72 @@ async fn access_denied_at_the_provider_returns_to_the_login_page_and_makes_no_ac
     assert!(app.user(email).await.is_none(), "no account");
     assert_ne!(down.get("/account").await.status(), 200);
 }
+
+/// Follows Daemun's redirects in `down` from `path` until one leaves Daemun: its location.
+async fn until_it_leaves(app: &TestApp, down: &Browser<'_>, path: &str) -> String {
+    let mut next = path.to_owned();
+    for _ in 0..10 {
+        let r = if next.starts_with('/') {
+            down.get(&next).await
+        } else {
+            down.client.get(&next).send().await.unwrap()
+        };
+        assert!(r.status().is_redirection(), "{next}: {}", r.status());
+        next = location(&r);
+        if !next.starts_with('/') && !next.starts_with(&app.addr) {
+            return next;
+        }
+    }
+    panic!("too many redirects at Daemun");
+}
+
+#[tokio::test]
+async fn an_application_asking_for_a_fresh_login_gets_one_at_the_provider() {
+    let email = "sam@peer.example";
+    let (app, peer) = setup(email, "Sam Peer", false, false).await;
+    let up = new_client();
+    let first = Browser::new(&app);
+    let back = log_in_at_peer(&app, &peer, &first.client, &up, email).await;
+    assert_eq!(first.client.get(&back).send().await.unwrap().status(), 303);
+    let rp = Rp::register(&app, |s| s.first_party = true).await;
+
+    // idp_hint, no prompt: the provider's session answers at once.
+    let down = Browser::new(&app);
+    let authorize = until_it_leaves(&app, &down, &rp.authorize_path(&[("idp_hint", "peer")])).await;
+    assert!(
+        authorize.starts_with(&format!("{}/auth?", peer.issuer)),
+        "{authorize}"
+    );
+    let r = peer.follow(&up, &authorize).await;
+    assert_eq!(r.status(), 303, "no form at the provider");
+    let code = until_it_leaves(&app, &down, &location(&r)).await;
+    assert!(code.starts_with(&rp.redirect_uri), "{code}");
+
+    // prompt=login and max_age: the provider asks for its password again, and its auth_time
+    // is checked.
+    let down = Browser::new(&app);
+    let extra = [
+        ("idp_hint", "peer"),
+        ("prompt", "login"),
+        ("max_age", "300"),
+    ];
+    let authorize = until_it_leaves(&app, &down, &rp.authorize_path(&extra)).await;
+    assert!(authorize.contains("prompt=login") && authorize.contains("max_age=300"));
+    let r = peer.follow(&up, &authorize).await;
+    assert_eq!(r.status(), 200, "the provider's login form again");
+    let form = r.text().await.unwrap();
+    assert!(form.contains("name=\"password\""), "{form}");
+    let fields = [("email", email), ("password", PEER_PASSWORD)];
+    let mut r = peer.submit(&up, &form, "/login", &fields).await;
+    if r.status() == 200 {
+        let consent = r.text().await.unwrap();
+        r = peer.submit(&up, &consent, "/confirm", &[]).await;
+    }
+    assert_eq!(r.status(), 303);
+    let code = until_it_leaves(&app, &down, &location(&r)).await;
+    assert!(
+        code.starts_with(&rp.redirect_uri),
+        "a code after the fresh login: {code}"
+    );
+    assert!(code.contains("code="), "{code}");
+}
