@@ -112,6 +112,12 @@ pub fn routes(state: AppState) -> Router {
             None,
         )
         .form(
+            upstream::linked::CONFIRM_PATH,
+            get(upstream::linked::confirm_page),
+            post(upstream::linked::confirm),
+            None,
+        )
+        .form(
             "/account/apps",
             get(apps::apps_page),
             post(apps::remove),

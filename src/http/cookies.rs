@@ -13,6 +13,9 @@ pub const FLASH: &str = "daemun_flash";
 pub const LOGIN: &str = "daemun_login";
 /// A login sent to an upstream provider, bound to this browser (`store::identities`).
 pub const UPSTREAM: &str = "daemun_upstream";
+/// A login through an upstream provider waiting to be linked to an existing account once its
+/// owner logs in, in this browser (`store::identities::PendingLink`).
+pub const UPSTREAM_LINK: &str = "daemun_upstream_link";
 
 /// The name on the wire: `__Host-<name>` under https.
 pub fn wire_name(name: &str, https: bool) -> String {

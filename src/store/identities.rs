@@ -38,7 +38,68 @@ pub struct UpstreamLogin {
     pub expires_at: Millis,
 }
 
+/// A login whose address belongs to an existing account, waiting for that account's owner to
+/// log in and confirm the link in the same browser.
+#[derive(Debug, Clone, FromRow)]
+pub struct PendingLink {
+    /// SHA-256 of the browser's upstream-login cookie.
+    pub browser_hash: Vec<u8>,
+    pub provider: String,
+    pub issuer: String,
+    pub subject: String,
+    pub email: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
 impl Store {
+    /// Records (or replaces) the browser's pending link.
+    pub async fn offer_pending_link(&self, l: &PendingLink) -> StoreResult<()> {
+        const SQL: &str = "INSERT INTO upstream_pending_link (browser_hash, provider, issuer, \
+             subject, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (browser_hash) DO UPDATE SET provider = excluded.provider, \
+             issuer = excluded.issuer, subject = excluded.subject, email = excluded.email, \
+             created_at = excluded.created_at, expires_at = excluded.expires_at";
+        execute_count!(
+            self,
+            SQL,
+            &l.browser_hash,
+            &l.provider,
+            &l.issuer,
+            &l.subject,
+            &l.email,
+            l.created_at,
+            l.expires_at
+        )?;
+        Ok(())
+    }
+
+    /// The browser's live pending link; with `take`, removed at once (`Some` for one caller).
+    pub async fn pending_link(
+        &self,
+        browser_hash: &[u8],
+        now: Millis,
+        take: bool,
+    ) -> StoreResult<Option<PendingLink>> {
+        const PEEK: &str = "SELECT browser_hash, provider, issuer, subject, email, created_at, \
+             expires_at FROM upstream_pending_link WHERE browser_hash = $1 AND expires_at > $2";
+        const TAKE: &str = "DELETE FROM upstream_pending_link WHERE browser_hash = $1 \
+             AND expires_at > $2 RETURNING browser_hash, provider, issuer, subject, email, \
+             created_at, expires_at";
+        Ok(on_db!(self, |pool| {
+            let _turn = if take {
+                Some(self.write_turn().await)
+            } else {
+                None
+            };
+            sqlx::query_as(if take { TAKE } else { PEEK })
+                .bind(browser_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
     /// The account linked to `subject` at `issuer`, if any; a hit records the login time and
     /// the address the provider gives now (for display: the link stays on the subject).
     pub async fn upstream_identity(

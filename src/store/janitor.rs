@@ -10,7 +10,7 @@ impl Store {
     /// the number of rows removed.
     pub async fn delete_expired(&self, now: Millis) -> StoreResult<u64> {
         // Each statement deletes rows whose instant is at or before its cut-off ($1).
-        let statements: [(&str, Millis); 16] = [
+        let statements: [(&str, Millis); 17] = [
             (
                 "DELETE FROM browser_session WHERE idle_expires_at <= $1 OR absolute_expires_at <= $1",
                 now,
@@ -24,6 +24,10 @@ impl Store {
             ),
             ("DELETE FROM pending_login WHERE expires_at <= $1", now),
             ("DELETE FROM upstream_login WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM upstream_pending_link WHERE expires_at <= $1",
+                now,
+            ),
             ("DELETE FROM webauthn_ceremony WHERE expires_at <= $1", now),
             (
                 "DELETE FROM pushed_authorization WHERE expires_at <= $1",

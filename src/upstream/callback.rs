@@ -115,7 +115,16 @@ pub async fn callback(
         };
         linked::finish_link(&state, ctx.lang, current.as_ref(), owner, who, &client).await?
     } else {
-        log_in(&state, &name, p, &person, &login, current.as_ref(), &client).await?
+        log_in(
+            &state,
+            &ctx,
+            &name,
+            &person,
+            &login,
+            current.as_ref(),
+            &client,
+        )
+        .await?
     };
     cookies::remove(&mut resp, cookies::UPSTREAM, state.config.https());
     Ok(resp)
@@ -143,13 +152,14 @@ fn turned_back(state: &AppState, login: &UpstreamLogin) -> Response {
 /// Logs the person in: the linked account, or a new one at a first login.
 async fn log_in(
     state: &AppState,
+    ctx: &PageCtx,
     name: &str,
-    p: &UpstreamConfig,
     person: &Person,
     login: &UpstreamLogin,
     current: Option<&crate::http::session::Authenticated>,
     client: &ClientInfo,
 ) -> Result<Response, PageError> {
+    let p = provider(state, name)?;
     let now = state.now();
     let linked = state
         .store
@@ -163,7 +173,10 @@ async fn log_in(
                 return Err(refused(StatusCode::BAD_REQUEST, "upstream-error-state"));
             }
         },
-        None => first_login::create(state, name, p, person, client).await?,
+        None => match first_login::create(state, name, p, person, client).await? {
+            Some(user) => user,
+            None => return linked::offer(state, ctx, name, person).await,
+        },
     };
     if !user.is_active {
         record_refusal(state, client, name, "disabled").await;

@@ -17,14 +17,15 @@ use crate::store::identities::UpstreamIdentity;
 use crate::store::users::NewUser;
 
 /// A first login: an account for a verified address nobody uses yet, when the provider may
-/// create accounts and the domain is allowed. An address in use is never linked by itself.
+/// create accounts and the domain is allowed. An address in use is never linked by itself:
+/// `None` then, and its owner may link the login after logging in (`linked::offer`).
 pub async fn create(
     state: &AppState,
     name: &str,
     p: &UpstreamConfig,
     person: &Person,
     client: &ClientInfo,
-) -> Result<User, PageError> {
+) -> Result<Option<User>, PageError> {
     let why = async |reason: &str, body: &'static str| {
         record_refusal(state, client, name, reason).await;
         refused(StatusCode::FORBIDDEN, body)
@@ -43,7 +44,8 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(why("email_in_use", "upstream-error-email-taken").await);
+        record_refusal(state, client, name, "email_in_use").await;
+        return Ok(None);
     }
     if !p.may_create_accounts {
         return Err(why("may_not_create", "upstream-error-no-account").await);
@@ -106,5 +108,5 @@ pub async fn create(
         name,
     )
     .await;
-    Ok(user)
+    Ok(Some(user))
 }

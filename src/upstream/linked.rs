@@ -4,27 +4,30 @@
 //! it would leave the account no way to log in. A link is keyed by (issuer, `sub`), never by
 //! email address.
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::start::{Outgoing, send};
-use super::{provider, refused};
+use super::{Person, provider, refused};
 use crate::accounts::factors::Factors;
 use crate::accounts::mailing;
 use crate::accounts::portal::has_password;
 use crate::domain::clock::{MINUTE, format_utc};
+use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::PageForm;
 use crate::http::session::{Authenticated, CurrentUser};
-use crate::http::{AppState, PageCtx, PageError, audit};
+use crate::http::{AppState, PageCtx, PageError, audit, cookies};
 use crate::mail::message::FactorChange;
-use crate::store::identities::UpstreamIdentity;
+use crate::store::identities::{PendingLink, UpstreamIdentity};
 
 pub const PATH: &str = "/account/linked";
+/// Where the owner of an address in use confirms linking a provider's login after logging in.
+pub const CONFIRM_PATH: &str = "/account/linked/confirm";
 
 /// How recent the login here must be to link a provider's login to the account.
 const PROOF_WINDOW_MS: i64 = 10 * MINUTE;
@@ -261,4 +264,136 @@ fn back(state: &AppState, message: &'static str) -> Response {
     let mut resp = Redirect::to(PATH).into_response();
     flash::set(&mut resp, FlashKind::Success, message, state.config.https());
     resp
+}
+
+/// A first login whose verified address belongs to an existing account: no link and no
+/// login, but a page that offers the account's owner to log in (with the password or a
+/// passkey) and then link this login ([`confirm`]). The offer is kept ten minutes, bound to
+/// this browser by a cookie.
+pub async fn offer(
+    state: &AppState,
+    ctx: &PageCtx,
+    name: &str,
+    person: &Person,
+) -> Result<Response, PageError> {
+    let token = SecretToken::generate();
+    let now = state.now();
+    state
+        .store
+        .offer_pending_link(&PendingLink {
+            browser_hash: token.hash(),
+            provider: name.to_owned(),
+            issuer: person.issuer.clone(),
+            subject: person.subject.clone(),
+            email: person.email.chars().take(320).collect(),
+            created_at: now,
+            expires_at: now + PROOF_WINDOW_MS,
+        })
+        .await?;
+    let label = provider(state, name)?.label.clone();
+    let login = format!("/login?next={}", CONFIRM_PATH.replace('/', "%2F"));
+    let extra = context! { label => label, email => person.email.clone(), login => login };
+    let mut resp = ctx.render(
+        state,
+        StatusCode::FORBIDDEN,
+        "accounts/upstream_in_use.html",
+        extra,
+    );
+    let https = state.config.https();
+    let secs = Some(PROOF_WINDOW_MS / 1000);
+    cookies::set(
+        &mut resp,
+        cookies::UPSTREAM_LINK,
+        token.expose(),
+        https,
+        secs,
+    );
+    Ok(resp)
+}
+
+/// The pending link of this browser, if any; with `take`, used up.
+async fn pending(
+    state: &AppState,
+    headers: &HeaderMap,
+    take: bool,
+) -> Result<Option<PendingLink>, PageError> {
+    let https = state.config.https();
+    let Some(token) = cookies::get(headers, cookies::UPSTREAM_LINK, https)
+        .and_then(|v| SecretToken::from_untrusted(&v))
+    else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .pending_link(&token.hash(), state.now(), take)
+        .await?)
+}
+
+/// The pending link is gone (used, expired, or started in another browser).
+fn gone(state: &AppState) -> Response {
+    let mut resp = Redirect::to(PATH).into_response();
+    let https = state.config.https();
+    flash::set(
+        &mut resp,
+        FlashKind::Info,
+        "flash-upstream-link-expired",
+        https,
+    );
+    cookies::remove(&mut resp, cookies::UPSTREAM_LINK, https);
+    resp
+}
+
+/// `GET /account/linked/confirm`: after logging in, the owner is asked to link the login the
+/// provider vouched for.
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(auth): CurrentUser,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let Some(link) = pending(&state, &headers, false).await? else {
+        return Ok(gone(&state));
+    };
+    let label = state
+        .config
+        .upstream
+        .get(&link.provider)
+        .map_or_else(|| link.provider.clone(), |p| p.label.clone());
+    let extra = context! {
+        label => label,
+        email => link.email,
+        account => auth.user.email.clone(),
+    };
+    Ok(ctx.ok(&state, "portal/linked_confirm.html", extra))
+}
+
+/// `POST /account/linked/confirm`: links the pending login to the account logged in here (a
+/// login at most ten minutes old), with the same checks as a link started from this page.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(auth): CurrentUser,
+    headers: HeaderMap,
+    client: ClientInfo,
+    PageForm(_): PageForm<LinkForm>,
+) -> Result<Response, PageError> {
+    if state.now().saturating_sub(auth.session.auth_time) > PROOF_WINDOW_MS {
+        let again = format!("/login?reauth=1&next={}", CONFIRM_PATH.replace('/', "%2F"));
+        return Ok(Redirect::to(&again).into_response());
+    }
+    let Some(link) = pending(&state, &headers, true).await? else {
+        return Ok(gone(&state));
+    };
+    let who = Arrival {
+        name: &link.provider,
+        issuer: &link.issuer,
+        subject: &link.subject,
+        email: &link.email,
+        // Offered only for an address the provider vouched for.
+        email_verified: true,
+    };
+    let owner = auth.user.user_id;
+    let mut resp = finish_link(&state, ctx.lang, Some(&auth), owner, who, &client).await?;
+    cookies::remove(&mut resp, cookies::UPSTREAM_LINK, state.config.https());
+    Ok(resp)
 }

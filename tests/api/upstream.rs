@@ -158,7 +158,7 @@ async fn an_account_with_the_same_address_is_not_linked() {
     let r = through_upstream(&pair, &down, &up).await;
     assert_eq!(r.status(), 403);
     let page = r.text().await.unwrap();
-    assert!(page.contains("already exists"), "{page}");
+    assert!(page.contains("already has an account"), "{page}");
     assert_eq!(identities(&pair.downstream, "kim@corp.example").await, 0);
     assert_ne!(down.get("/account").await.status(), 200);
 }

@@ -570,3 +570,57 @@ async fn a_trusted_providers_two_factors_satisfy_a_policy_of_two_factors_for_eve
         }
     }
 }
+
+#[tokio::test]
+async fn an_address_in_use_is_linked_once_its_owner_logs_in_and_confirms() {
+    let pair = pair(|_| {}).await;
+    let down_app = &pair.downstream;
+    down_app.verified_user("kim@corp.example", "Kim Here").await;
+    let (down, up) = (Browser::new(down_app), Browser::new(&pair.upstream));
+    let r = through_upstream(&pair, &down, &up).await;
+    assert_eq!(r.status(), 403, "no login and no link by the address");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Log in to link"), "{page}");
+    assert_eq!(identities(down_app, "kim@corp.example").await, 0);
+    // Someone else's browser, logged in to the account, finds nothing waiting.
+    let other = Browser::new(down_app);
+    other.login("kim@corp.example", PASSWORD).await;
+    let r = other.get("/account/linked/confirm").await;
+    assert_eq!(location(&r), "/account/linked");
+    // The owner logs in with the password and confirms.
+    let r = down
+        .submit(
+            "/login?next=%2Faccount%2Flinked%2Fconfirm",
+            "/login",
+            &[
+                ("identifier", "kim@corp.example"),
+                ("password", PASSWORD),
+                ("next", "/account/linked/confirm"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/account/linked/confirm");
+    let page = down
+        .get("/account/linked/confirm")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Link Corp"), "{page}");
+    let r = down
+        .submit("/account/linked/confirm", "/account/linked/confirm", &[])
+        .await;
+    assert_eq!(location(&r), "/account/linked");
+    assert_eq!(identities(down_app, "kim@corp.example").await, 1);
+    // Used once: a second confirmation links nothing more.
+    let r = down
+        .submit("/account/linked", "/account/linked/confirm", &[])
+        .await;
+    assert_eq!(location(&r), "/account/linked");
+    // From now on the provider logs the owner in.
+    let again = Browser::new(down_app);
+    let r = through_upstream(&pair, &again, &up).await;
+    assert_eq!(location(&r), "/account");
+    let home = again.get("/account").await.text().await.unwrap();
+    assert!(home.contains("Kim Here"), "the owner's account");
+}

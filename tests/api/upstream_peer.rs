@@ -384,7 +384,7 @@ async fn an_address_of_an_existing_account_is_not_linked() {
     let r = down.client.get(&back).send().await.unwrap();
     assert_eq!(r.status(), 403);
     let page = r.text().await.unwrap();
-    assert!(page.contains("already exists"), "{page}");
+    assert!(page.contains("already has an account"), "{page}");
     let user = app.user(email).await.expect("the existing account");
     assert_eq!(user.display_name, "Already Here", "left as it was");
     assert!(
