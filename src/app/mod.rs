@@ -1,5 +1,6 @@
 //! Composition root: builds the state from configuration, holds the one route table, and
 //! serves with graceful shutdown. The only place that names concrete implementations.
+pub mod pages;
 pub mod routes;
 mod serve;
 

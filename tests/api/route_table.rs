@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use axum::Extension;
 use axum::response::Html;
 use axum::routing::{get, post};
-use daemun::app::routes::Pages;
+use daemun::app::pages::Pages;
 use daemun::http::csrf::CsrfToken;
 use daemun::http::limiter::Group;
 
