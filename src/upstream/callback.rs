@@ -11,7 +11,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::OAuth2TokenResponse;
 use openidconnect::core::CoreClient;
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, Nonce, PkceCodeVerifier, RedirectUrl, TokenResponse,
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, Nonce, PkceCodeVerifier,
+    RedirectUrl, TokenResponse,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -262,13 +263,28 @@ async fn verify(
         .await
         .map_err(|e| format!("token request: {e}"))?;
     let id_token = answer.id_token().ok_or("no ID token in the answer")?;
+    let verifier = oidc.id_token_verifier();
     let claims = id_token
-        .claims(&oidc.id_token_verifier(), &Nonce::new(login.nonce.clone()))
+        .claims(&verifier, &Nonce::new(login.nonce.clone()))
         .map_err(|e| {
             // A key the cached JWKS lacks may be a rotation: the next login fetches them anew.
             state.upstreams.forget(&p.issuer);
             format!("ID token refused: {e}")
         })?;
+    // OIDC Core §3.1.3.8: an `at_hash` must match the access token, which may read UserInfo.
+    if let Some(expected) = claims.access_token_hash() {
+        let alg = id_token
+            .signing_alg()
+            .map_err(|e| format!("at_hash: {e}"))?;
+        let key = id_token
+            .signing_key(&verifier)
+            .map_err(|e| format!("at_hash: {e}"))?;
+        let actual = AccessTokenHash::from_token(answer.access_token(), alg, key)
+            .map_err(|e| format!("at_hash: {e}"))?;
+        if actual != *expected {
+            return Err("the ID token's at_hash does not match the access token".into());
+        }
+    }
     // The signature was checked over exactly these bytes; the mapped claims are read from them.
     let jwt = id_token.to_string();
     let payload = jwt.split('.').nth(1).unwrap_or_default();
