@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::mailing::{lang_for, queue, reset_link};
 use super::portal::{current_password_ok, has_password, new_password};
-use crate::domain::clock::MINUTE;
 use crate::domain::password::Password;
 use crate::domain::user::User;
+use crate::http::authenticated::{RECENT_LOGIN_MS, login_path};
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::{FieldErrors, PageForm, render_form};
@@ -29,9 +29,7 @@ pub struct PasswordForm {
     password_confirm: Password,
 }
 
-/// How recent the login must be to set a first password.
-const FRESH_LOGIN_MS: i64 = 10 * MINUTE;
-const REAUTH: &str = "/login?reauth=1&next=/account/password";
+const PATH: &str = "/account/password";
 
 pub async fn password_form(
     State(state): State<AppState>,
@@ -40,13 +38,13 @@ pub async fn password_form(
 ) -> Result<Response, PageError> {
     let setting = !has_password(&state, &auth.user).await?;
     if setting && stale(&state, &auth) {
-        return Ok(Redirect::to(REAUTH).into_response());
+        return Ok(Redirect::to(&login_path(PATH, true)).into_response());
     }
     Ok(render(&state, &ctx, &FieldErrors::new(), setting))
 }
 
 fn stale(state: &AppState, auth: &Authenticated) -> bool {
-    state.now().saturating_sub(auth.session.auth_time) > FRESH_LOGIN_MS
+    !auth.logged_in_within(state.now(), RECENT_LOGIN_MS)
 }
 
 fn render(state: &AppState, ctx: &PageCtx, errors: &FieldErrors, setting: bool) -> Response {
@@ -138,7 +136,7 @@ async fn set_first(
     form: &PasswordForm,
 ) -> Result<Response, PageError> {
     if stale(state, auth) {
-        return Ok(Redirect::to(REAUTH).into_response());
+        return Ok(Redirect::to(&login_path(PATH, true)).into_response());
     }
     let user = &auth.user;
     let mut errors = FieldErrors::new();

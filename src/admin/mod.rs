@@ -21,6 +21,7 @@ use minijinja::context;
 
 use crate::config::SecondFactorPolicy;
 use crate::domain::clock::MINUTE;
+use crate::http::authenticated::login_path;
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::session::{Authenticated, CurrentUser};
@@ -53,9 +54,7 @@ impl FromRequestParts<AppState> for Admin {
         let minutes = state.config.session.admin_reauth_minutes;
         let stale = minutes > 0 && state.now() - auth.session.auth_time > minutes * MINUTE;
         if stale && !parts.method.is_safe() {
-            let next: String =
-                url::form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
-            let to = format!("/login?reauth=1&next={next}");
+            let to = login_path(parts.uri.path(), true);
             return Err(done(state, &to, FlashKind::Info, "flash-admin-reauth"));
         }
         if !parts.method.is_safe() && needs_second_factor(state, &auth).await? {

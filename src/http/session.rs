@@ -5,6 +5,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::authenticated::login_path;
 use super::client::ClientInfo;
 use super::cookies;
 use super::state::AppState;
@@ -213,6 +214,5 @@ pub fn login_first(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Re
         return Redirect::to(SECOND_STEP).into_response();
     }
     let here = uri.path_and_query().map_or("/", |p| p.as_str());
-    let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    Redirect::to(&format!("/login?next={next}")).into_response()
+    Redirect::to(&login_path(here, false)).into_response()
 }

@@ -14,9 +14,10 @@ use super::{Person, provider, refused};
 use crate::accounts::factors::Factors;
 use crate::accounts::mailing;
 use crate::accounts::portal::has_password;
-use crate::domain::clock::{MINUTE, format_utc};
+use crate::domain::clock::format_utc;
 use crate::domain::secret::SecretToken;
 use crate::domain::user::User;
+use crate::http::authenticated::{RECENT_LOGIN_MS, login_path};
 use crate::http::client::ClientInfo;
 use crate::http::flash::{self, FlashKind};
 use crate::http::form::PageForm;
@@ -29,9 +30,6 @@ pub const PATH: &str = "/account/linked";
 /// Where the owner of an address in use confirms linking a provider's login after logging in.
 pub const CONFIRM_PATH: &str = "/account/linked/confirm";
 
-/// How recent the login here must be to link a provider's login to the account.
-const PROOF_WINDOW_MS: i64 = 10 * MINUTE;
-
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -41,18 +39,11 @@ pub async fn page(
         .store
         .upstream_identities_of(auth.user.user_id)
         .await?;
-    let label = |name: &str| {
-        state
-            .config
-            .upstream
-            .get(name)
-            .map_or_else(|| name.to_owned(), |p| p.label.clone())
-    };
     let rows: Vec<Value> = linked
         .iter()
         .map(|l| {
             context! {
-                label => label(&l.provider),
+                label => label(&state, &l.provider),
                 email => l.email.clone(),
                 issuer => l.issuer.clone(),
                 subject => l.subject.clone(),
@@ -90,8 +81,8 @@ pub async fn link(
     PageForm(form): PageForm<LinkForm>,
 ) -> Result<Response, PageError> {
     let p = provider(&state, &form.provider)?;
-    if state.now().saturating_sub(auth.session.auth_time) > PROOF_WINDOW_MS {
-        return Ok(Redirect::to(&format!("/login?reauth=1&next={PATH}")).into_response());
+    if !auth.logged_in_within(state.now(), RECENT_LOGIN_MS) {
+        return Ok(Redirect::to(&login_path(PATH, true)).into_response());
     }
     let out = Outgoing {
         next: PATH.to_owned(),
@@ -287,11 +278,11 @@ pub async fn offer(
             subject: person.subject.clone(),
             email: person.email.chars().take(320).collect(),
             created_at: now,
-            expires_at: now + PROOF_WINDOW_MS,
+            expires_at: now + RECENT_LOGIN_MS,
         })
         .await?;
     let label = provider(state, name)?.label.clone();
-    let login = format!("/login?next={}", CONFIRM_PATH.replace('/', "%2F"));
+    let login = login_path(CONFIRM_PATH, false);
     let extra = context! { label => label, email => person.email.clone(), login => login };
     let mut resp = ctx.render(
         state,
@@ -300,7 +291,7 @@ pub async fn offer(
         extra,
     );
     let https = state.config.https();
-    let secs = Some(PROOF_WINDOW_MS / 1000);
+    let secs = Some(RECENT_LOGIN_MS / 1000);
     cookies::set(
         &mut resp,
         cookies::UPSTREAM_LINK,
@@ -354,11 +345,7 @@ pub async fn confirm_page(
     let Some(link) = pending(&state, &headers, false).await? else {
         return Ok(gone(&state));
     };
-    let label = state
-        .config
-        .upstream
-        .get(&link.provider)
-        .map_or_else(|| link.provider.clone(), |p| p.label.clone());
+    let label = label(&state, &link.provider);
     let extra = context! {
         label => label,
         email => link.email,
@@ -377,9 +364,8 @@ pub async fn confirm(
     client: ClientInfo,
     PageForm(_): PageForm<LinkForm>,
 ) -> Result<Response, PageError> {
-    if state.now().saturating_sub(auth.session.auth_time) > PROOF_WINDOW_MS {
-        let again = format!("/login?reauth=1&next={}", CONFIRM_PATH.replace('/', "%2F"));
-        return Ok(Redirect::to(&again).into_response());
+    if !auth.logged_in_within(state.now(), RECENT_LOGIN_MS) {
+        return Ok(Redirect::to(&login_path(CONFIRM_PATH, true)).into_response());
     }
     let Some(link) = pending(&state, &headers, true).await? else {
         return Ok(gone(&state));
@@ -396,4 +382,13 @@ pub async fn confirm(
     let mut resp = finish_link(&state, ctx.lang, Some(&auth), owner, who, &client).await?;
     cookies::remove(&mut resp, cookies::UPSTREAM_LINK, state.config.https());
     Ok(resp)
+}
+
+/// The button label of provider `name`, or the name itself once it is no longer configured.
+fn label(state: &AppState, name: &str) -> String {
+    state
+        .config
+        .upstream
+        .get(name)
+        .map_or_else(|| name.to_owned(), |p| p.label.clone())
 }

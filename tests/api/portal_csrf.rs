@@ -27,6 +27,7 @@ async fn portal_posts_without_a_token_are_refused_and_change_nothing() {
         ),
         ("/account/sessions".into(), vec![("others", "1")]),
         ("/account/linked/link".into(), vec![("provider", "corp")]),
+        ("/account/linked/confirm".into(), vec![]),
         (
             "/account/linked/unlink".into(),
             vec![("issuer", "https://id.corp.example"), ("subject", "kim")],

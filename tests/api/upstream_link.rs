@@ -109,7 +109,7 @@ async fn linking_needs_a_recent_login_and_the_same_person_at_the_callback() {
     down.login(OWNER, PASSWORD).await;
     down_app.clock.advance_secs(11 * 60);
     let r = start_link(&down).await;
-    assert_eq!(location(&r), "/login?reauth=1&next=/account/linked");
+    assert_eq!(location(&r), "/login?reauth=1&next=%2Faccount%2Flinked");
     // Logged in again: linking starts; the browser logs out before it comes back.
     let r = down
         .submit(
@@ -232,7 +232,7 @@ async fn setting_a_first_password_needs_a_recent_login() {
     through_upstream(&pair, &down, &up).await;
     down_app.clock.advance_secs(11 * 60);
     let r = down.get("/account/password").await;
-    assert_eq!(location(&r), "/login?reauth=1&next=/account/password");
+    assert_eq!(location(&r), "/login?reauth=1&next=%2Faccount%2Fpassword");
     // The login page offers the provider for it.
     let page = down
         .get("/login?reauth=1&next=/account/password")
